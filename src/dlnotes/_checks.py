@@ -1,0 +1,127 @@
+"""Input validation shared by every module.
+
+Every public function of :mod:`dlnotes` validates its inputs with these
+helpers, so a bad call fails early with a message that names the argument,
+what was expected and what was received, e.g.::
+
+    ValueError: Y: expected shape (1, 400) to match X's 400 examples, got (400,)
+
+They are private (leading underscore): the pages never show them.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def as_float_array(x, name, *, ndim=None, allow_empty=False, finite=True):
+    """Return ``x`` as a floating NumPy array, keeping float32/float64 as they are.
+
+    Integer and boolean input is converted to float64 (there is no float
+    dtype to keep). Raises ``TypeError`` for non-numeric input and
+    ``ValueError`` for the wrong number of dimensions, empty arrays or
+    NaN/inf values.
+    """
+    if isinstance(x, np.ndarray) and x.dtype in FLOAT_DTYPES:
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x)
+        except Exception as exc:  # pragma: no cover - numpy's own message is kept
+            raise TypeError(f"{name}: expected an array of numbers, got {type(x).__name__}") from exc
+        if arr.dtype.kind in "biu":
+            arr = arr.astype(np.float64)
+        elif arr.dtype.kind == "f" and arr.dtype not in FLOAT_DTYPES:
+            arr = arr.astype(np.float64)
+        elif arr.dtype.kind != "f":
+            raise TypeError(f"{name}: expected an array of numbers, got dtype {arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name}: expected a {ndim}-D array, got {arr.ndim}-D with shape {arr.shape}")
+    if not allow_empty and arr.size == 0:
+        raise ValueError(f"{name}: expected a non-empty array, got shape {arr.shape}")
+    if finite and not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name}: expected finite values, got {bad} NaN or inf entries")
+    return arr
+
+
+def check_shape(arr, name, expected):
+    """Raise ``ValueError`` unless ``arr.shape`` equals ``expected`` (``None`` matches any size)."""
+    expected = tuple(expected)
+    ok = arr.ndim == len(expected) and all(e is None or e == s for e, s in zip(expected, arr.shape))
+    if not ok:
+        shown = tuple("any" if e is None else e for e in expected)
+        raise ValueError(f"{name}: expected shape {shown}, got {arr.shape}")
+    return arr
+
+
+def check_same_examples(X, Y, x_name="X", y_name="Y"):
+    """Examples are columns: ``X.shape[1]`` must equal ``Y.shape[1]``."""
+    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"{y_name}: expected shape (n_y, {X.shape[1]}) to match {x_name}'s {X.shape[1]} examples "
+            f"(examples are columns), got {Y.shape}"
+        )
+
+
+def check_binary_labels(Y, name="Y"):
+    """Labels of a binary loss must be 0 or 1."""
+    bad = ~((Y == 0) | (Y == 1))
+    if np.any(bad):
+        raise ValueError(f"{name}: expected labels in {{0, 1}}, got {np.unique(Y[bad])[:5].tolist()}")
+
+
+def check_scalar(value, name, *, low=None, high=None, low_inclusive=True, high_inclusive=True,
+                 integer=False):
+    """Check that ``value`` is a real (or integer) number inside the given interval."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{name}: expected {'an integer' if integer else 'a real number'}, "
+                        f"got {type(value).__name__} {value!r}")
+    if not integer and not np.isfinite(value):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    lo_ok = low is None or (value >= low if low_inclusive else value > low)
+    hi_ok = high is None or (value <= high if high_inclusive else value < high)
+    if not (lo_ok and hi_ok):
+        left = "-inf" if low is None else f"{'[' if low_inclusive else '('}{low}"
+        right = "inf" if high is None else f"{high}{']' if high_inclusive else ')'}"
+        if low is None:
+            left = "(-inf"
+        if high is None:
+            right = "inf)"
+        raise ValueError(f"{name}: expected a value in {left}, {right}, got {value!r}")
+    return value
+
+
+def check_positive(value, name, *, integer=False):
+    """``value > 0`` (learning rates, batch sizes, epochs...)."""
+    return check_scalar(value, name, low=0, low_inclusive=False, integer=integer)
+
+
+def check_beta(value, name="beta"):
+    """Averaging coefficients live in [0, 1)."""
+    return check_scalar(value, name, low=0.0, high=1.0, high_inclusive=False)
+
+
+def check_keep_prob(value, name="keep_prob"):
+    """Dropout keep probabilities live in (0, 1]."""
+    return check_scalar(value, name, low=0.0, high=1.0, low_inclusive=False)
+
+
+def check_rng(rng, name="rng"):
+    """Randomness only through an explicit ``np.random.Generator``.
+
+    An ``int`` seed is accepted and turned into ``np.random.default_rng(seed)``;
+    ``None`` and the legacy global ``np.random`` state are refused so that no
+    result depends on hidden global state.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"{name}: expected a numpy.random.Generator (np.random.default_rng(seed)) or an int seed, "
+                    f"got {type(rng).__name__}")
