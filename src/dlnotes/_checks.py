@@ -94,7 +94,8 @@ def check_scalar(value, name, *, low=None, high=None, low_inclusive=True, high_i
         if high is None:
             right = "inf)"
         raise ValueError(f"{name}: expected a value in {left}, {right}, got {value!r}")
-    return value
+    # A Python number never upcasts a float32 array; a NumPy float64 scalar does (NumPy 2 rules).
+    return int(value) if integer else float(value)
 
 
 def check_positive(value, name, *, integer=False):

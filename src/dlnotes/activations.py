@@ -1,0 +1,461 @@
+r"""Activation functions $g$ and their derivatives $g'$.
+
+Every function works elementwise on an array of pre-activations ``Z`` of any
+shape (``softmax`` works on columns) and keeps the dtype of its input
+(float32 stays float32). Derivatives are taken with respect to the
+pre-activation: ``relu_grad(Z)`` is $g'(Z)$, so that the backward pass reads
+``dZ = dA * g_grad(Z)``.
+
+See [activation functions](course1/week3.md) and, for softmax,
+[softmax regression](course2/week3.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import as_float_array, check_scalar
+
+__all__ = [
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
+    "relu",
+    "relu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "identity",
+    "identity_grad",
+    "softmax",
+    "softmax_jacobian",
+    "softmax_backward",
+    "ACTIVATIONS",
+]
+
+
+# --8<-- [start:sigmoid]
+def sigmoid(z):
+    r"""Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$, computed without overflow.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations. float32 and float64 are kept; integers become float64.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Values in $[0, 1]$.
+
+    Notes
+    -----
+    The textbook formula overflows for large negative $z$ ($e^{1000} = \infty$).
+    With $t = e^{-|z|} \in (0, 1]$, which never overflows,
+
+    $$\sigma(z) = \begin{cases} \dfrac{1}{1 + t} & z \ge 0 \\[4pt]
+      \dfrac{t}{1 + t} & z < 0 \end{cases}$$
+
+    Both branches are the same function (multiply numerator and denominator of
+    the first by $e^{z}$), so the result is exact and finite for $z = \pm 1000$.
+    See [the sigmoid](course1/week3.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    z = as_float_array(z, "z")
+    t = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + t), t / (1 + t))
+# --8<-- [end:sigmoid]
+
+
+# --8<-- [start:sigmoid_grad]
+def sigmoid_grad(z):
+    r"""Derivative of the sigmoid, $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Values in $(0, 1/4]$; the maximum $1/4$ is at $z = 0$.
+
+    Notes
+    -----
+    $\sigma'(z) = \dfrac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)(1 - \sigma(z))$.
+    See [derivatives of activations](course1/week3.md).
+
+    Examples
+    --------
+    >>> sigmoid_grad([0.0, 1000.0])
+    array([0.25, 0.  ])
+    """
+    s = sigmoid(z)
+    return s * (1 - s)
+# --8<-- [end:sigmoid_grad]
+
+
+# --8<-- [start:tanh]
+def tanh(z):
+    r"""Hyperbolic tangent $\tanh z = (e^{z} - e^{-z}) / (e^{z} + e^{-z})$.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Values in $[-1, 1]$, zero-centred.
+
+    Notes
+    -----
+    $\tanh z = 2\sigma(2z) - 1$: a rescaled sigmoid whose outputs have mean
+    near zero, which is why it usually trains hidden layers better than the
+    sigmoid. See [activation functions](course1/week3.md).
+
+    Examples
+    --------
+    >>> tanh([0.0, 1000.0])
+    array([0., 1.])
+    """
+    z = as_float_array(z, "z")
+    return np.tanh(z)
+# --8<-- [end:tanh]
+
+
+# --8<-- [start:tanh_grad]
+def tanh_grad(z):
+    r"""Derivative of tanh, $1 - \tanh^2 z$.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Values in $(0, 1]$.
+
+    Notes
+    -----
+    $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$. See [derivatives of activations](course1/week3.md).
+
+    Examples
+    --------
+    >>> tanh_grad([0.0])
+    array([1.])
+    """
+    t = tanh(z)
+    return 1 - t * t
+# --8<-- [end:tanh_grad]
+
+
+# --8<-- [start:relu]
+def relu(z):
+    r"""Rectified linear unit $\max(0, z)$.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+
+    Notes
+    -----
+    $g(z) = \max(0, z)$. See [activation functions](course1/week3.md).
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    z = as_float_array(z, "z")
+    return np.maximum(z, 0)
+# --8<-- [end:relu]
+
+
+# --8<-- [start:relu_grad]
+def relu_grad(z):
+    r"""Derivative of ReLU: 1 where $z > 0$, else 0 (we take $g'(0) = 0$).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Zeros and ones.
+
+    Notes
+    -----
+    ReLU has no derivative at $0$; any value in $[0, 1]$ is a subgradient.
+    We use $g'(0) = 0$, the common choice; it almost never matters because an
+    exact zero pre-activation is rare. See [derivatives of activations](course1/week3.md).
+
+    Examples
+    --------
+    >>> relu_grad([-2.0, 0.0, 3.0])
+    array([0., 0., 1.])
+    """
+    z = as_float_array(z, "z")
+    return (z > 0).astype(z.dtype)
+# --8<-- [end:relu_grad]
+
+
+# --8<-- [start:leaky_relu]
+def leaky_relu(z, alpha=0.01):
+    r"""Leaky ReLU: $z$ for $z > 0$, $\alpha z$ otherwise.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+    alpha : float, default 0.01
+        Slope for negative inputs, in $[0, 1)$.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+
+    Notes
+    -----
+    $g(z) = \max(\alpha z, z)$ for $0 \le \alpha < 1$: negative units keep a small
+    gradient instead of dying. See [activation functions](course1/week3.md).
+
+    Examples
+    --------
+    >>> leaky_relu([-2.0, 3.0])
+    array([-0.02, 3.  ])
+    """
+    z = as_float_array(z, "z")
+    alpha = float(check_scalar(alpha, "alpha", low=0.0, high=1.0, high_inclusive=False))
+    return np.where(z > 0, z, alpha * z)
+# --8<-- [end:leaky_relu]
+
+
+# --8<-- [start:leaky_relu_grad]
+def leaky_relu_grad(z, alpha=0.01):
+    r"""Derivative of leaky ReLU: 1 where $z > 0$, $\alpha$ otherwise (also at 0).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+    alpha : float, default 0.01
+        Slope for negative inputs.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+
+    Notes
+    -----
+    $g'(z) = 1$ for $z > 0$ and $\alpha$ for $z \le 0$ (the same convention at 0
+    as ``relu_grad``). See [derivatives of activations](course1/week3.md).
+
+    Examples
+    --------
+    >>> leaky_relu_grad([-2.0, 3.0])
+    array([0.01, 1.  ])
+    """
+    z = as_float_array(z, "z")
+    check_scalar(alpha, "alpha", low=0.0, high=1.0, high_inclusive=False)
+    one, slope = z.dtype.type(1), z.dtype.type(alpha)
+    return np.where(z > 0, one, slope)
+# --8<-- [end:leaky_relu_grad]
+
+
+# --8<-- [start:identity]
+def identity(z):
+    r"""Identity (linear) activation $g(z) = z$, for regression outputs.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        ``z`` itself (no copy).
+
+    Notes
+    -----
+    A network whose hidden layers are all linear is a linear function of its
+    input, however deep: $W^{[2]}(W^{[1]}x + b^{[1]}) + b^{[2]} = W'x + b'$.
+    Use the identity only in the output layer. See [activation functions](course1/week3.md).
+
+    Examples
+    --------
+    >>> identity([-1.5, 2.0])
+    array([-1.5,  2. ])
+    """
+    return as_float_array(z, "z")
+# --8<-- [end:identity]
+
+
+# --8<-- [start:identity_grad]
+def identity_grad(z):
+    r"""Derivative of the identity: an array of ones.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+
+    Notes
+    -----
+    $g'(z) = 1$. See [activation functions](course1/week3.md).
+
+    Examples
+    --------
+    >>> identity_grad([-1.5, 2.0])
+    array([1., 1.])
+    """
+    z = as_float_array(z, "z")
+    return np.ones_like(z)
+# --8<-- [end:identity_grad]
+
+
+# --8<-- [start:softmax]
+def softmax(z):
+    r"""Softmax of each column: $\mathrm{softmax}(z)_k = e^{z_k} / \sum_j e^{z_j}$.
+
+    Parameters
+    ----------
+    z : array_like, shape (C,) or (C, m)
+        Logits, one column per example (the classes are the rows).
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Each column is a probability vector (positive, sums to 1).
+
+    Notes
+    -----
+    Softmax is unchanged by adding a constant to every logit of a column, so
+    we subtract the column maximum first:
+
+    $$\mathrm{softmax}(z)_k = \frac{e^{z_k - \max_j z_j}}{\sum_i e^{z_i - \max_j z_j}}.$$
+
+    Every exponent is then $\le 0$ (no overflow) and the largest term is
+    $e^0 = 1$ (the denominator is $\ge 1$, never 0). See
+    [softmax regression](course2/week3.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> softmax(np.array([[1000.0, 0.0], [1000.0, 0.0]]))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
+    z = as_float_array(z, "z")
+    if z.ndim not in (1, 2):
+        raise ValueError(f"z: expected shape (C,) or (C, m), got {z.shape}")
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+# --8<-- [end:softmax]
+
+
+# --8<-- [start:softmax_jacobian]
+def softmax_jacobian(z):
+    r"""Full Jacobian $\partial a_i / \partial z_j$ of softmax for one example.
+
+    Parameters
+    ----------
+    z : array_like, shape (C,) or (C, 1)
+        Logits of a single example.
+
+    Returns
+    -------
+    numpy.ndarray, shape (C, C), dtype of ``z``
+        $J = \mathrm{diag}(a) - a a^\top$ with $a = \mathrm{softmax}(z)$.
+
+    Notes
+    -----
+    $\dfrac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)$. $J$ is symmetric,
+    and each row sums to zero (adding a constant to every logit changes
+    nothing). See [softmax regression](course2/week3.md).
+
+    Examples
+    --------
+    >>> softmax_jacobian([0.0, 0.0])
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    """
+    z = as_float_array(z, "z")
+    if not (z.ndim == 1 or (z.ndim == 2 and z.shape[1] == 1)):
+        raise ValueError(f"z: expected shape (C,) or (C, 1) (a single example), got {z.shape}")
+    a = softmax(z.reshape(-1))
+    return np.diag(a) - np.outer(a, a)
+# --8<-- [end:softmax_jacobian]
+
+
+# --8<-- [start:softmax_backward]
+def softmax_backward(dA, z):
+    r"""Backpropagate through softmax: $dZ = J^\top dA$ for each column, without forming $J$.
+
+    Parameters
+    ----------
+    dA : array_like, shape (C, m)
+        Gradient of the loss with respect to the softmax output $A$.
+    z : array_like, shape (C, m)
+        Logits that produced $A$.
+
+    Returns
+    -------
+    numpy.ndarray, shape (C, m)
+        $dZ$, with the dtype of ``z``.
+
+    Notes
+    -----
+    With $J = \mathrm{diag}(a) - a a^\top$ (symmetric),
+    $dz = J\,da = a \odot (da - a^\top da)$, an $O(C)$ computation per column
+    instead of $O(C^2)$. After a cross-entropy loss ($da = -y / a$) this
+    reduces to $dz = a - y$. See [softmax regression](course2/week3.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> softmax_backward(np.array([[1.0], [1.0]]), np.array([[0.3], [-2.0]]))
+    array([[0.],
+           [0.]])
+    """
+    z = as_float_array(z, "z")
+    dA = as_float_array(dA, "dA")
+    if dA.shape != z.shape:
+        raise ValueError(f"dA: expected shape {z.shape} (the shape of z), got {dA.shape}")
+    a = softmax(z)
+    return a * (dA - np.sum(a * dA, axis=0, keepdims=True))
+# --8<-- [end:softmax_backward]
+
+
+#: name -> (g, g'), the activations a layer may use. For ``"softmax"`` the
+#: second entry is :func:`softmax_backward` (it is not elementwise).
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_grad),
+    "tanh": (tanh, tanh_grad),
+    "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "identity": (identity, identity_grad),
+    "linear": (identity, identity_grad),
+    "softmax": (softmax, softmax_backward),
+}

@@ -1,0 +1,444 @@
+r"""Initial weights $W^{[l]}$ of shape ``(n_out, n_in)`` = ``(n[l], n[l-1])``.
+
+Each initializer is a function ``init(shape, rng, *, dtype)``. The variance-scaling
+ones draw $W \sim \mathcal{N}(0, \sigma^2)$ with $\sigma^2$ chosen so that the
+variance of $z = Wa$ stays about the same from layer to layer:
+
+| name | $\mathrm{Var}(W_{ij})$ | for |
+|---|---|---|
+| ``lecun`` (the course's "Xavier") | $1/n_{in}$ | tanh |
+| ``glorot`` (Glorot & Bengio 2010) | $2/(n_{in} + n_{out})$ | tanh, sigmoid |
+| ``he`` (He et al. 2015) | $2/n_{in}$ | ReLU |
+
+See [random initialization](course1/week3.md) and
+[weight initialization for deep networks](course2/week1.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes import activations as _act
+from dlnotes._checks import as_float_array, check_positive, check_rng, check_scalar
+
+__all__ = [
+    "zeros",
+    "constant",
+    "random_normal",
+    "random_small",
+    "lecun",
+    "glorot",
+    "he",
+    "INITIALIZERS",
+    "initialize_parameters",
+    "activation_stats_by_depth",
+]
+
+
+def _shape(shape):
+    """Validate a weight shape ``(n_out, n_in)`` of positive ints."""
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    shape = tuple(shape)
+    for k, n in enumerate(shape):
+        check_positive(n, f"shape[{k}]", integer=True)
+    return shape
+
+
+def _dtype(dtype):
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    return dtype
+
+
+def _fans(shape):
+    """(n_in, n_out) of a weight matrix of shape (n_out, n_in)."""
+    if len(shape) != 2:
+        raise ValueError(f"shape: expected (n_out, n_in), got {shape}")
+    n_out, n_in = shape
+    return n_in, n_out
+
+
+# --8<-- [start:zeros]
+def zeros(shape, rng=None, *, dtype=np.float64):
+    r"""All-zero weights. Fine for biases, fatal for the weights of hidden layers.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(n_out, n_in)`` (or any shape).
+    rng : ignored
+        Accepted so that every initializer has the same signature.
+    dtype : float32 or float64
+
+    Returns
+    -------
+    numpy.ndarray of zeros
+
+    Notes
+    -----
+    With $W^{[1]} = 0$ (or any constant), all hidden units compute the same
+    function and receive the same gradient, so they stay identical forever:
+    the symmetry is never broken. See [random initialization](course1/week3.md).
+
+    Examples
+    --------
+    >>> zeros((2, 3))
+    array([[0., 0., 0.],
+           [0., 0., 0.]])
+    """
+    return np.zeros(_shape(shape), dtype=_dtype(dtype))
+# --8<-- [end:zeros]
+
+
+# --8<-- [start:constant]
+def constant(shape, value, *, dtype=np.float64):
+    r"""Weights all equal to ``value`` (same symmetry problem as :func:`zeros`).
+
+    Parameters
+    ----------
+    shape : tuple of int
+    value : float
+    dtype : float32 or float64
+
+    Returns
+    -------
+    numpy.ndarray filled with ``value``
+
+    Notes
+    -----
+    $W_{ij} = c$ for all $i, j$. See [random initialization](course1/week3.md).
+
+    Examples
+    --------
+    >>> constant((1, 2), 0.5)
+    array([[0.5, 0.5]])
+    """
+    check_scalar(value, "value")
+    return np.full(_shape(shape), value, dtype=_dtype(dtype))
+# --8<-- [end:constant]
+
+
+# --8<-- [start:random_normal]
+def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
+    r"""Gaussian weights $W_{ij} \sim \mathcal{N}(0, \text{scale}^2)$ with a fixed scale.
+
+    Parameters
+    ----------
+    shape : tuple of int
+    rng : numpy.random.Generator or int
+    scale : float, default 1.0
+        Standard deviation.
+    dtype : float32 or float64
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    With scale 1 and $n_{in}$ inputs, $\mathrm{Var}(z) = n_{in}\mathrm{Var}(a)$:
+    activations explode with depth. See [vanishing and exploding gradients](course2/week1.md).
+
+    Examples
+    --------
+    >>> random_normal((2, 2), rng=0).shape
+    (2, 2)
+    """
+    rng = check_rng(rng)
+    check_positive(scale, "scale")
+    return float(scale) * rng.standard_normal(_shape(shape), dtype=_dtype(dtype))
+# --8<-- [end:random_normal]
+
+
+# --8<-- [start:random_small]
+def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
+    r"""Small Gaussian weights, $\mathcal{N}(0, 0.01^2)$: the course's first recipe.
+
+    Parameters
+    ----------
+    shape : tuple of int
+    rng : numpy.random.Generator or int
+    scale : float, default 0.01
+    dtype : float32 or float64
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    Small weights keep $z$ near 0, where sigmoid and tanh are steep, which is
+    good for a shallow network; in a deep one the activations shrink by about
+    $\text{scale}\sqrt{n_{in}}$ per layer and vanish.
+    See [random initialization](course1/week3.md).
+
+    Examples
+    --------
+    >>> W = random_small((100, 100), rng=0)
+    >>> bool(abs(W.std() - 0.01) < 0.001)
+    True
+    """
+    return random_normal(shape, rng, scale=scale, dtype=dtype)
+# --8<-- [end:random_small]
+
+
+# --8<-- [start:lecun]
+def lecun(shape, rng, *, dtype=np.float64):
+    r"""LeCun normal, $\mathrm{Var}(W_{ij}) = 1/n_{in}$ (called "Xavier" in the course).
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(n_out, n_in)``.
+    rng : numpy.random.Generator or int
+    dtype : float32 or float64
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    For $z = \sum_{j=1}^{n_{in}} w_j a_j$ with independent zero-mean terms,
+    $\mathrm{Var}(z) = n_{in}\,\mathrm{Var}(w)\,\mathbb{E}[a^2]$, so
+    $\mathrm{Var}(w) = 1/n_{in}$ keeps the scale of $z$ for an activation that is
+    roughly the identity near 0 (tanh). Glorot & Bengio's "Xavier" initializer is
+    :func:`glorot` ($2/(n_{in}+n_{out})$); the course uses the name for $1/n_{in}$.
+    See [weight initialization](course2/week1.md).
+
+    Examples
+    --------
+    >>> W = lecun((400, 400), rng=0)
+    >>> bool(abs(W.var() * 400 - 1) < 0.02)
+    True
+    """
+    n_in, _ = _fans(_shape(shape))
+    return random_normal(shape, rng, scale=np.sqrt(1.0 / n_in), dtype=dtype)
+# --8<-- [end:lecun]
+
+
+# --8<-- [start:glorot]
+def glorot(shape, rng, *, dtype=np.float64):
+    r"""Glorot (Xavier) normal, $\mathrm{Var}(W_{ij}) = 2/(n_{in} + n_{out})$.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(n_out, n_in)``.
+    rng : numpy.random.Generator or int
+    dtype : float32 or float64
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    The forward pass wants $\mathrm{Var}(w) = 1/n_{in}$ and the backward pass
+    ($da^{[l-1]} = W^\top dz^{[l]}$) wants $1/n_{out}$; the harmonic compromise is
+    $2/(n_{in} + n_{out})$. See [weight initialization](course2/week1.md).
+
+    Examples
+    --------
+    >>> W = glorot((100, 300), rng=0)
+    >>> bool(abs(W.var() * 200 - 1) < 0.05)
+    True
+    """
+    n_in, n_out = _fans(_shape(shape))
+    return random_normal(shape, rng, scale=np.sqrt(2.0 / (n_in + n_out)), dtype=dtype)
+# --8<-- [end:glorot]
+
+
+# --8<-- [start:he]
+def he(shape, rng, *, dtype=np.float64):
+    r"""He normal, $\mathrm{Var}(W_{ij}) = 2/n_{in}$, for ReLU layers.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(n_out, n_in)``.
+    rng : numpy.random.Generator or int
+    dtype : float32 or float64
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    ReLU zeroes half of a symmetric $z$, so $\mathbb{E}[a^2] = \tfrac12\mathrm{Var}(z)$
+    and $\mathrm{Var}(z^{[l+1]}) = n_{in}\,\mathrm{Var}(w)\,\tfrac12\mathrm{Var}(z^{[l]})$:
+    the factor 2 compensates for the half that is cut.
+    See [weight initialization](course2/week1.md).
+
+    Examples
+    --------
+    >>> W = he((400, 400), rng=0)
+    >>> bool(abs(W.var() * 200 - 1) < 0.02)
+    True
+    """
+    n_in, _ = _fans(_shape(shape))
+    return random_normal(shape, rng, scale=np.sqrt(2.0 / n_in), dtype=dtype)
+# --8<-- [end:he]
+
+
+#: name -> initializer ``init(shape, rng, *, dtype)``. ``"xavier"`` is the course's
+#: name for :func:`lecun`; ``"normal"`` is :func:`random_normal` with scale 1.
+INITIALIZERS = {
+    "zeros": zeros,
+    "random_small": random_small,
+    "normal": random_normal,
+    "lecun": lecun,
+    "xavier": lecun,
+    "glorot": glorot,
+    "he": he,
+}
+
+
+def _initializer(method):
+    if method not in INITIALIZERS:
+        raise ValueError(f"method: expected one of {sorted(INITIALIZERS)}, got {method!r}")
+    return INITIALIZERS[method]
+
+
+# --8<-- [start:initialize_parameters]
+def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, batchnorm=False):
+    r"""Parameters of an L-layer network: ``{"W1", "b1", ..., "WL", "bL"}``.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int
+        $[n^{[0]}, n^{[1]}, \dots, n^{[L]}]$, input size first.
+    method : str, default "he"
+        A key of :data:`INITIALIZERS` (``"zeros"``, ``"random_small"``, ``"normal"``,
+        ``"lecun"``/``"xavier"``, ``"glorot"``, ``"he"``).
+    rng : numpy.random.Generator or int
+        Required unless ``method="zeros"``.
+    dtype : float32 or float64
+    batchnorm : bool, default False
+        If true, hidden layers $1..L-1$ get ``gamma{l}`` (ones) and ``beta{l}``
+        (zeros) of shape ``(n[l], 1)`` instead of ``b{l}`` (batch norm's $\beta$
+        replaces the bias); the output layer keeps ``b{L}``.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``W{l}`` of shape ``(n[l], n[l-1])``, ``b{l}`` of shape ``(n[l], 1)`` (zeros).
+
+    Notes
+    -----
+    $W^{[l]} \sim \mathcal{N}(0, \sigma_l^2)$ with $\sigma_l$ from ``method``;
+    $b^{[l]} = 0$ (random weights already break the symmetry).
+    See [random initialization](course1/week3.md).
+
+    Examples
+    --------
+    >>> p = initialize_parameters([3, 4, 1], "he", rng=0)
+    >>> {k: v.shape for k, v in p.items()}
+    {'W1': (4, 3), 'b1': (4, 1), 'W2': (1, 4), 'b2': (1, 1)}
+    >>> sorted(initialize_parameters([3, 4, 1], "he", rng=0, batchnorm=True))
+    ['W1', 'W2', 'b2', 'beta1', 'gamma1']
+    """
+    init = _initializer(method)
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError(f"layer_dims: expected at least 2 sizes [n_x, ..., n_y], got {dims}")
+    for k, n in enumerate(dims):
+        check_positive(n, f"layer_dims[{k}]", integer=True)
+    dtype = _dtype(dtype)
+    if method != "zeros":
+        if rng is None:
+            raise TypeError(f"rng: expected a numpy.random.Generator or an int seed for method={method!r}, got None")
+        rng = check_rng(rng)
+    L = len(dims) - 1
+    parameters = {}
+    for l in range(1, L + 1):
+        parameters[f"W{l}"] = init((dims[l], dims[l - 1]), rng, dtype=dtype)
+        if batchnorm and l < L:
+            parameters[f"gamma{l}"] = np.ones((dims[l], 1), dtype=dtype)
+            parameters[f"beta{l}"] = np.zeros((dims[l], 1), dtype=dtype)
+        else:
+            parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
+    return parameters
+# --8<-- [end:initialize_parameters]
+
+
+# --8<-- [start:activation_stats_by_depth]
+def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtype=np.float64):
+    r"""Standard deviation of activations and gradients, layer by layer, at initialization.
+
+    Builds a ``depth``-layer network of ``width`` units per layer (no biases),
+    feeds it standard-normal inputs, and backpropagates a standard-normal
+    upstream gradient $dA^{[L]}$, to show how the initializer makes signals
+    vanish, explode, or stay stable with depth.
+
+    Parameters
+    ----------
+    method : str
+        A key of :data:`INITIALIZERS`.
+    depth : int
+        Number of layers $L$.
+    width : int
+        Units per layer (the input also has ``width`` features).
+    activation : str
+        A key of :data:`dlnotes.activations.ACTIVATIONS` (elementwise ones).
+    rng : numpy.random.Generator or int
+    m : int, default 500
+        Number of examples.
+    dtype : float32 or float64
+
+    Returns
+    -------
+    dict of numpy.ndarray, each of shape (depth,)
+        ``"layer"`` ($1..L$), ``"activation_std"`` (std of $A^{[l]}$),
+        ``"gradient_std"`` (std of $dW^{[l]}$) and ``"dA_std"`` (std of the
+        backpropagated $dA^{[l-1]}$ leaving layer $l$). A signal that overflows
+        float64 (hundreds of layers with a bad initializer) raises ``ValueError``.
+
+    Notes
+    -----
+    Forward: $Z^{[l]} = W^{[l]}A^{[l-1]}$, $A^{[l]} = g(Z^{[l]})$. Backward:
+    $dZ^{[l]} = dA^{[l]} \odot g'(Z^{[l]})$, $dW^{[l]} = \frac1m dZ^{[l]}A^{[l-1]\top}$,
+    $dA^{[l-1]} = W^{[l]\top} dZ^{[l]}$. Each layer multiplies the scale of the
+    signal by about $\sqrt{n\,\mathrm{Var}(w)\,c_g}$ ($c_g = 1/2$ for ReLU), so
+    over $L$ layers it is raised to the power $L$.
+    See [vanishing and exploding gradients](course2/week1.md).
+
+    Examples
+    --------
+    >>> s = activation_stats_by_depth("he", depth=10, width=100, activation="relu", rng=0, m=100)
+    >>> bool(0.3 < s["activation_std"][-1] < 3)
+    True
+    >>> s = activation_stats_by_depth("random_small", depth=10, width=100, activation="tanh", rng=0, m=100)
+    >>> bool(s["activation_std"][-1] < 1e-8)
+    True
+    """
+    init = _initializer(method)
+    check_positive(depth, "depth", integer=True)
+    check_positive(width, "width", integer=True)
+    check_positive(m, "m", integer=True)
+    if activation not in _act.ACTIVATIONS or activation == "softmax":
+        names = sorted(k for k in _act.ACTIVATIONS if k != "softmax")
+        raise ValueError(f"activation: expected one of {names}, got {activation!r}")
+    g, g_grad = _act.ACTIVATIONS[activation]
+    rng = check_rng(rng)
+    dtype = _dtype(dtype)
+    Ws = [init((width, width), rng, dtype=dtype) for _ in range(depth)]
+    A = rng.standard_normal((width, m), dtype=dtype)
+    act_std, grad_std, dA_std = (np.empty(depth) for _ in range(3))
+    As, Zs = [A], []
+    for l, W in enumerate(Ws):
+        Zs.append(W @ As[l])
+        As.append(g(Zs[l]))
+        act_std[l] = As[l + 1].std()
+    dA = rng.standard_normal((width, m), dtype=dtype)
+    for l in reversed(range(depth)):
+        dZ = dA * g_grad(Zs[l])
+        grad_std[l] = (dZ @ As[l].T / m).std()
+        dA = Ws[l].T @ dZ
+        dA_std[l] = dA.std()
+    return {"layer": np.arange(1, depth + 1), "activation_std": act_std,
+            "gradient_std": grad_std, "dA_std": dA_std}
+# --8<-- [end:activation_stats_by_depth]

@@ -1,0 +1,330 @@
+r"""Logistic regression, $\hat y = \sigma(w^\top x + b)$, trained by gradient descent.
+
+``w`` has shape ``(n_x, 1)``, ``b`` is a scalar, ``X`` is ``(n_x, m)`` and
+``Y`` is ``(1, m)`` with labels in $\{0, 1\}$. Two versions of the gradient
+computation are given: :func:`propagate_loop`, with explicit loops over the
+examples and the features as in the lecture's pseudo-code, and the vectorized
+:func:`propagate`; they return the same numbers.
+See [logistic regression as a neural network](course1/week2.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import (
+    as_float_array,
+    check_binary_labels,
+    check_positive,
+    check_same_examples,
+    check_scalar,
+    check_shape,
+)
+from dlnotes.activations import sigmoid
+from dlnotes.losses import binary_cross_entropy_from_logits
+
+__all__ = ["initialize_zeros", "propagate_loop", "propagate", "optimize", "predict", "fit"]
+
+
+def _check_wbXY(w, b, X, Y=None):
+    X = as_float_array(X, "X", ndim=2)
+    w = check_shape(as_float_array(w, "w"), "w", (X.shape[0], 1))
+    if w.dtype != X.dtype:
+        raise TypeError(f"w: expected dtype {X.dtype} (the dtype of X), got {w.dtype}")
+    if isinstance(b, np.ndarray) and b.ndim == 0:
+        b = b.item()
+    check_scalar(b, "b")
+    b = X.dtype.type(b)
+    if Y is None:
+        return w, b, X
+    Y = as_float_array(Y, "Y")
+    check_same_examples(X, Y)
+    check_shape(Y, "Y", (1, X.shape[1]))
+    check_binary_labels(Y)
+    return w, b, X, Y.astype(X.dtype, copy=False)
+
+
+# --8<-- [start:initialize_zeros]
+def initialize_zeros(dim, dtype=np.float64):
+    r"""Zero weights and bias for logistic regression.
+
+    Parameters
+    ----------
+    dim : int
+        Number of features $n_x$.
+    dtype : float32 or float64
+
+    Returns
+    -------
+    w : numpy.ndarray, shape (dim, 1)
+    b : numpy scalar of ``dtype``, 0
+
+    Notes
+    -----
+    Zeros are fine here: there is a single unit, so no symmetry to break
+    (unlike hidden layers, see [random initialization](course1/week3.md)).
+    See [logistic regression](course1/week2.md).
+
+    Examples
+    --------
+    >>> w, b = initialize_zeros(2)
+    >>> w.shape, float(b)
+    ((2, 1), 0.0)
+    """
+    check_positive(dim, "dim", integer=True)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    return np.zeros((dim, 1), dtype=dtype), dtype.type(0)
+# --8<-- [end:initialize_zeros]
+
+
+# --8<-- [start:propagate_loop]
+def propagate_loop(w, b, X, Y):
+    r"""Cost and gradients with explicit ``for`` loops over examples and features.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_x, 1)
+    b : float
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (1, m), labels in {0, 1}
+
+    Returns
+    -------
+    grads : dict
+        ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
+    cost : float
+
+    Notes
+    -----
+    For $i = 1..m$: $z^{(i)} = w^\top x^{(i)} + b$, $a^{(i)} = \sigma(z^{(i)})$,
+    $dz^{(i)} = a^{(i)} - y^{(i)}$, $dw_j \mathrel{+}= x_j^{(i)}dz^{(i)}$, $db \mathrel{+}= dz^{(i)}$;
+    then divide $J$, $dw$, $db$ by $m$. This is $O(m\,n_x)$ Python operations:
+    use :func:`propagate`. See [vectorizing logistic regression](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grads, cost = propagate_loop(np.zeros((1, 1)), 0.0, np.array([[1.0, 2.0]]), np.array([[1, 0]]))
+    >>> grads["dw"], float(grads["db"]), cost
+    (array([[0.25]]), 0.0, 0.693147...)
+    """
+    w, b, X, Y = _check_wbXY(w, b, X, Y)
+    n, m = X.shape
+    dw = np.zeros((n, 1), dtype=X.dtype)
+    db = X.dtype.type(0)
+    cost = 0.0
+    for i in range(m):
+        z = b
+        for j in range(n):
+            z += w[j, 0] * X[j, i]
+        a = sigmoid(z)
+        cost += binary_cross_entropy_from_logits([[z]], Y[:, i:i + 1])
+        dz = a - Y[0, i]
+        for j in range(n):
+            dw[j, 0] += X[j, i] * dz
+        db += dz
+    return {"dw": dw / m, "db": X.dtype.type(db / m)}, cost / m
+# --8<-- [end:propagate_loop]
+
+
+# --8<-- [start:propagate]
+def propagate(w, b, X, Y):
+    r"""Cost and gradients of logistic regression, vectorized over the $m$ examples.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_x, 1)
+    b : float
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (1, m), labels in {0, 1}
+
+    Returns
+    -------
+    grads : dict
+        ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
+    cost : float
+
+    Notes
+    -----
+    $$Z = w^\top X + b,\quad A = \sigma(Z),\quad
+      J = \frac1m\sum_i\mathcal{L}(a^{(i)}, y^{(i)}),$$
+    $$dZ = A - Y,\quad dw = \frac1m X\,dZ^\top,\quad db = \frac1m\sum_i dz^{(i)}.$$
+
+    The cost is computed from $Z$ (see
+    :func:`dlnotes.losses.binary_cross_entropy_from_logits`), so it stays finite
+    when the sigmoid saturates. See [vectorizing logistic regression](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grads, cost = propagate(np.zeros((1, 1)), 0.0, np.array([[1.0, 2.0]]), np.array([[1, 0]]))
+    >>> grads["dw"], float(grads["db"]), cost
+    (array([[0.25]]), 0.0, 0.693147...)
+    """
+    w, b, X, Y = _check_wbXY(w, b, X, Y)
+    m = X.shape[1]
+    # --8<-- [start:propagate-equations]
+    Z = w.T @ X + b
+    A = sigmoid(Z)
+    cost = binary_cross_entropy_from_logits(Z, Y)
+    dZ = A - Y
+    dw = X @ dZ.T / m
+    db = np.sum(dZ) / m
+    # --8<-- [end:propagate-equations]
+    return {"dw": dw, "db": db}, cost
+# --8<-- [end:propagate]
+
+
+# --8<-- [start:optimize]
+def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=100):
+    r"""Gradient descent on $(w, b)$.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_x, 1)
+        Starting weights (not modified).
+    b : float
+        Starting bias.
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (1, m)
+    num_iterations : int, default 100
+    learning_rate : float, default 0.009
+        $\alpha > 0$.
+    record_every : int, default 100
+        Record the cost at iterations ``0, record_every, 2*record_every, ...``.
+
+    Returns
+    -------
+    params : dict
+        Final ``"w"`` and ``"b"``.
+    grads : dict
+        ``"dw"``, ``"db"`` at the last iteration.
+    costs : list of float
+        Recorded costs.
+
+    Raises
+    ------
+    FloatingPointError
+        If a value overflows (naming the iteration); the parameters are never
+        returned with NaN or inf entries.
+
+    Notes
+    -----
+    Repeat: $w \leftarrow w - \alpha\,dw$, $b \leftarrow b - \alpha\,db$ with $dw, db$ from
+    :func:`propagate`. The cost is convex in $(w, b)$, so with a small enough
+    $\alpha$ this converges to the global minimum (which is at infinity
+    for linearly separable data). See [gradient descent](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, Y = np.array([[-2.0, -1.0, 1.0, 2.0]]), np.array([[0, 0, 1, 1]])
+    >>> params, grads, costs = optimize(np.zeros((1, 1)), 0.0, X, Y, num_iterations=200,
+    ...                                 learning_rate=0.5, record_every=100)
+    >>> len(costs), costs[1] < costs[0]
+    (2, True)
+    """
+    w, b, X, Y = _check_wbXY(w, b, X, Y)
+    check_positive(num_iterations, "num_iterations", integer=True)
+    learning_rate = float(check_positive(learning_rate, "learning_rate"))
+    check_positive(record_every, "record_every", integer=True)
+    costs = []
+    for i in range(num_iterations):
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                grads, cost = propagate(w, b, X, Y)
+                # --8<-- [start:optimize-step]
+                w = w - learning_rate * grads["dw"]
+                b = b - learning_rate * grads["db"]
+                # --8<-- [end:optimize-step]
+        except FloatingPointError as exc:
+            raise FloatingPointError(f"gradient descent diverged at iteration {i} ({exc}); "
+                                     f"try a smaller learning_rate than {learning_rate}") from exc
+        if i % record_every == 0:
+            costs.append(cost)
+    return {"w": w, "b": b}, grads, costs
+# --8<-- [end:optimize]
+
+
+# --8<-- [start:predict]
+def predict(w, b, X):
+    r"""Predicted labels $\hat y = \mathbb{1}[\sigma(w^\top x + b) > 0.5]$.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_x, 1)
+    b : float
+    X : array_like, shape (n_x, m)
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (1, m)
+
+    Notes
+    -----
+    $\sigma(z) > 0.5 \iff z > 0$: the decision boundary is the hyperplane
+    $w^\top x + b = 0$. See [logistic regression](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> predict(np.array([[1.0]]), 0.0, np.array([[-3.0, 0.5]]))
+    array([[0, 1]])
+    """
+    w, b, X = _check_wbXY(w, b, X)
+    A = sigmoid(w.T @ X + b)
+    return (A > 0.5).astype(np.int64)
+# --8<-- [end:predict]
+
+
+# --8<-- [start:fit]
+def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, learning_rate=0.5,
+        record_every=100):
+    r"""Train logistic regression from zero weights and report accuracies.
+
+    Parameters
+    ----------
+    X_train : array_like, shape (n_x, m_train)
+    Y_train : array_like, shape (1, m_train)
+    X_test, Y_test : array_like, optional
+        A held-out set, shapes (n_x, m_test) and (1, m_test).
+    num_iterations : int, default 2000
+    learning_rate : float, default 0.5
+    record_every : int, default 100
+
+    Returns
+    -------
+    dict
+        ``"w"``, ``"b"``, ``"costs"``, ``"train_accuracy"`` and, with a test set,
+        ``"test_accuracy"`` (fractions in [0, 1]).
+
+    Notes
+    -----
+    :func:`initialize_zeros`, then :func:`optimize`, then :func:`predict`.
+    Accuracy $= \frac1m\sum_i \mathbb{1}[\hat y^{(i)} = y^{(i)}]$.
+    See [logistic regression](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, Y = np.array([[-2.0, -1.0, 1.0, 2.0]]), np.array([[0, 0, 1, 1]])
+    >>> fit(X, Y, num_iterations=100)["train_accuracy"]
+    1.0
+    """
+    X_train = as_float_array(X_train, "X_train", ndim=2)
+    w, b = initialize_zeros(X_train.shape[0], dtype=X_train.dtype)
+    params, _, costs = optimize(w, b, X_train, Y_train, num_iterations, learning_rate, record_every)
+    w, b = params["w"], params["b"]
+    result = {"w": w, "b": b, "costs": costs,
+              "train_accuracy": float(np.mean(predict(w, b, X_train) == np.asarray(Y_train)))}
+    if (X_test is None) != (Y_test is None):
+        raise ValueError("X_test, Y_test: expected both or neither, got only one")
+    if X_test is not None:
+        X_test = as_float_array(X_test, "X_test", ndim=2)
+        Y_test = as_float_array(Y_test, "Y_test")
+        check_same_examples(X_test, Y_test, "X_test", "Y_test")
+        result["test_accuracy"] = float(np.mean(predict(w, b, X_test) == Y_test))
+    return result
+# --8<-- [end:fit]

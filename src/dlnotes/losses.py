@@ -1,0 +1,427 @@
+r"""Losses (one example) and costs (their mean over the $m$ examples).
+
+Examples are columns: predictions and labels have shape ``(n_y, m)``. A *cost*
+is the **mean** of the per-example losses, $J = \frac{1}{m}\sum_i L(\hat y^{(i)}, y^{(i)})$,
+returned as a Python ``float``. Gradients (``bce_grad``, ``mse_grad``,
+``softmax_cross_entropy_grad``) are per-example derivatives of the *loss*, with
+no $1/m$: that factor appears when the backward pass sums over examples.
+
+See [the logistic-regression cost](course1/week2.md) and
+[softmax and its loss](course2/week3.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import as_float_array, check_binary_labels, check_same_examples
+
+__all__ = [
+    "clip_eps",
+    "binary_cross_entropy",
+    "binary_cross_entropy_from_logits",
+    "bce_grad",
+    "categorical_cross_entropy",
+    "categorical_cross_entropy_from_logits",
+    "sparse_categorical_cross_entropy",
+    "softmax_cross_entropy_grad",
+    "mean_squared_error",
+    "mse_grad",
+]
+
+
+def _pred_and_labels(A, Y, a_name, y_name="Y"):
+    """Validate a (n_y, m) prediction and labels of the same shape; labels take A's dtype."""
+    A = as_float_array(A, a_name, ndim=2)
+    Y = as_float_array(Y, y_name)
+    check_same_examples(A, Y, a_name, y_name)
+    if Y.shape != A.shape:
+        raise ValueError(f"{y_name}: expected shape {A.shape} (the shape of {a_name}), got {Y.shape}")
+    return A, Y.astype(A.dtype, copy=False)
+
+
+def _check_distributions(Y, name="Y"):
+    """Each column of a categorical target must be a probability vector (one-hot or smoothed)."""
+    if np.any(Y < 0) or not np.allclose(Y.sum(axis=0), 1, atol=1e-4):
+        raise ValueError(f"{name}: expected one-hot columns (non-negative, each summing to 1), "
+                         f"got column sums in [{Y.sum(axis=0).min():.3g}, {Y.sum(axis=0).max():.3g}]")
+
+
+# --8<-- [start:clip_eps]
+def clip_eps(dtype):
+    r"""The $\varepsilon$ used to keep probabilities inside $[\varepsilon, 1 - \varepsilon]$.
+
+    Parameters
+    ----------
+    dtype : numpy dtype
+        float32 or float64.
+
+    Returns
+    -------
+    float
+        The machine epsilon of ``dtype`` ($1.2\times10^{-7}$ for float32,
+        $2.2\times10^{-16}$ for float64): the smallest $\varepsilon$ for which
+        $1 - \varepsilon$ is still distinguishable from 1.
+
+    Notes
+    -----
+    A fixed $\varepsilon = 10^{-15}$ would be silently rounded away in
+    float32 ($1 - 10^{-15} = 1$ exactly) and $\log(1 - a)$ would be $-\infty$.
+    See [the cost function](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> clip_eps(np.float32) > clip_eps(np.float64)
+    True
+    """
+    return float(np.finfo(dtype).eps)
+# --8<-- [end:clip_eps]
+
+
+# --8<-- [start:binary_cross_entropy]
+def binary_cross_entropy(A, Y):
+    r"""Binary cross-entropy cost from probabilities, a mean over examples.
+
+    Parameters
+    ----------
+    A : array_like, shape (n_y, m)
+        Predicted probabilities $\hat y = a^{[L]}$ (sigmoid outputs).
+    Y : array_like, shape (n_y, m)
+        Labels in $\{0, 1\}$.
+
+    Returns
+    -------
+    float
+        $J \ge 0$.
+
+    Notes
+    -----
+    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k}\Big(y_k^{(i)}\log a_k^{(i)}
+         + (1 - y_k^{(i)})\log(1 - a_k^{(i)})\Big).$$
+
+    $A$ is clipped to $[\varepsilon, 1-\varepsilon]$ (see :func:`clip_eps`) so that
+    a saturated sigmoid gives a large finite cost instead of ``inf``. When the
+    logits are available, :func:`binary_cross_entropy_from_logits` is exact.
+    See [the cost function](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> binary_cross_entropy(np.array([[0.5, 0.5]]), np.array([[1, 0]]))  # log 2
+    0.693147...
+    """
+    A, Y = _pred_and_labels(A, Y, "A")
+    check_binary_labels(Y, "Y")
+    eps = clip_eps(A.dtype)
+    A = np.clip(A, eps, 1 - eps)
+    m = A.shape[1]
+    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log1p(-A)) / m)
+# --8<-- [end:binary_cross_entropy]
+
+
+# --8<-- [start:binary_cross_entropy_from_logits]
+def binary_cross_entropy_from_logits(Z, Y):
+    r"""Binary cross-entropy cost computed from logits $z$ (before the sigmoid), exactly.
+
+    Parameters
+    ----------
+    Z : array_like, shape (n_y, m)
+        Logits; $\hat y = \sigma(z)$.
+    Y : array_like, shape (n_y, m)
+        Labels in $\{0, 1\}$.
+
+    Returns
+    -------
+    float
+        $J \ge 0$, finite for any finite logits.
+
+    Notes
+    -----
+    With $\log\sigma(z) = -\log(1 + e^{-z})$ and $\log(1-\sigma(z)) = -z - \log(1+e^{-z})$,
+    the loss is $\mathcal{L} = \log(1 + e^{-z}) + (1-y) z$, which we rewrite
+    with $\log(1 + e^{-z}) = \max(-z, 0) + \log(1 + e^{-|z|})$ so no exponent is
+    positive:
+
+    $$\mathcal{L}(z, y) = \max(z, 0) - z\,y + \log\!\big(1 + e^{-|z|}\big).$$
+
+    See [the cost function](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> binary_cross_entropy_from_logits(np.array([[1000.0, -1000.0]]), np.array([[0, 0]]))
+    500.0
+    """
+    Z, Y = _pred_and_labels(Z, Y, "Z")
+    check_binary_labels(Y, "Y")
+    m = Z.shape[1]
+    losses = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+    return float(np.sum(losses) / m)
+# --8<-- [end:binary_cross_entropy_from_logits]
+
+
+# --8<-- [start:bce_grad]
+def bce_grad(A, Y):
+    r"""Derivative of the binary cross-entropy *loss* with respect to $a$, per example.
+
+    Parameters
+    ----------
+    A : array_like, shape (n_y, m)
+        Predicted probabilities.
+    Y : array_like, shape (n_y, m)
+        Labels in $\{0, 1\}$.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_y, m), dtype of ``A``
+        $dA = \partial\mathcal{L}/\partial a$ (no $1/m$).
+
+    Notes
+    -----
+    $$\frac{\partial\mathcal{L}}{\partial a} = -\frac{y}{a} + \frac{1-y}{1-a}.$$
+
+    Times $\sigma'(z) = a(1-a)$ this gives $dz = a - y$, which is what the
+    backward pass uses directly (it is exact even when $a$ is 0 or 1).
+    $A$ is clipped as in :func:`binary_cross_entropy`.
+    See [the gradient of the loss](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bce_grad(np.array([[0.5, 0.5]]), np.array([[1, 0]]))
+    array([[-2.,  2.]])
+    """
+    A, Y = _pred_and_labels(A, Y, "A")
+    check_binary_labels(Y, "Y")
+    eps = clip_eps(A.dtype)
+    A = np.clip(A, eps, 1 - eps)
+    return -Y / A + (1 - Y) / (1 - A)
+# --8<-- [end:bce_grad]
+
+
+# --8<-- [start:categorical_cross_entropy]
+def categorical_cross_entropy(Yhat, Y):
+    r"""Categorical cross-entropy cost from probabilities, a mean over examples.
+
+    Parameters
+    ----------
+    Yhat : array_like, shape (C, m)
+        Predicted class probabilities (softmax outputs), one column per example.
+    Y : array_like, shape (C, m)
+        One-hot labels (columns may also be smoothed probability vectors).
+
+    Returns
+    -------
+    float
+        $J \ge 0$.
+
+    Notes
+    -----
+    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=1}^{C} y_k^{(i)}\log\hat y_k^{(i)}.$$
+
+    For one-hot $y$ only the probability of the true class counts.
+    $\hat y$ is clipped below at $\varepsilon$ (see :func:`clip_eps`).
+    See [softmax and its loss](course2/week3.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> categorical_cross_entropy(np.array([[0.25], [0.75]]), np.array([[0], [1]]))  # -log 0.75
+    0.287682...
+    """
+    Yhat, Y = _pred_and_labels(Yhat, Y, "Yhat")
+    _check_distributions(Y, "Y")
+    m = Yhat.shape[1]
+    logp = np.log(np.maximum(Yhat, clip_eps(Yhat.dtype)))
+    return float(-np.sum(Y * logp) / m)
+# --8<-- [end:categorical_cross_entropy]
+
+
+# --8<-- [start:categorical_cross_entropy_from_logits]
+def categorical_cross_entropy_from_logits(Z, Y):
+    r"""Categorical cross-entropy cost computed from logits (before the softmax), exactly.
+
+    Parameters
+    ----------
+    Z : array_like, shape (C, m)
+        Logits.
+    Y : array_like, shape (C, m)
+        One-hot labels (or probability vectors).
+
+    Returns
+    -------
+    float
+        $J \ge 0$, finite for any finite logits.
+
+    Notes
+    -----
+    $\log\mathrm{softmax}(z)_k = z_k - \log\sum_j e^{z_j}$, and the log-sum-exp is
+    computed with the column maximum $M$ factored out:
+    $\log\sum_j e^{z_j} = M + \log\sum_j e^{z_j - M}$. Since $\sum_k y_k = 1$,
+
+    $$\mathcal{L}(z, y) = \mathrm{LSE}(z) - \sum_k y_k z_k.$$
+
+    See [softmax and its loss](course2/week3.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> categorical_cross_entropy_from_logits(np.array([[1000.0], [0.0]]), np.array([[0], [1]]))
+    1000.0
+    """
+    Z, Y = _pred_and_labels(Z, Y, "Z")
+    _check_distributions(Y, "Y")
+    m = Z.shape[1]
+    M = Z.max(axis=0, keepdims=True)
+    lse = M + np.log(np.sum(np.exp(Z - M), axis=0, keepdims=True))
+    return float((np.sum(lse) - np.sum(Y * Z)) / m)
+# --8<-- [end:categorical_cross_entropy_from_logits]
+
+
+# --8<-- [start:sparse_categorical_cross_entropy]
+def sparse_categorical_cross_entropy(Yhat, labels):
+    r"""Categorical cross-entropy with integer class labels instead of one-hot columns.
+
+    Parameters
+    ----------
+    Yhat : array_like, shape (C, m)
+        Predicted class probabilities.
+    labels : array_like of int, shape (m,) or (1, m)
+        True class of each example, in $\{0, \dots, C-1\}$.
+
+    Returns
+    -------
+    float
+        $J = -\frac{1}{m}\sum_i \log \hat y^{(i)}_{c_i}$.
+
+    Notes
+    -----
+    Identical to :func:`categorical_cross_entropy` with $y = \mathrm{onehot}(c)$, but it
+    picks one entry per column instead of multiplying by a mostly-zero matrix.
+    See [softmax and its loss](course2/week3.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sparse_categorical_cross_entropy(np.array([[0.25], [0.75]]), np.array([1]))
+    0.287682...
+    """
+    Yhat = as_float_array(Yhat, "Yhat", ndim=2)
+    labels = np.asarray(labels)
+    C, m = Yhat.shape
+    if labels.dtype.kind not in "iu" and not (labels.dtype.kind == "f" and np.all(labels == np.round(labels))):
+        raise TypeError(f"labels: expected integer class indices, got dtype {labels.dtype}")
+    if labels.shape not in ((m,), (1, m)):
+        raise ValueError(f"labels: expected shape ({m},) or (1, {m}) to match Yhat's {m} examples, got {labels.shape}")
+    labels = labels.reshape(-1).astype(np.intp)
+    if labels.min() < 0 or labels.max() >= C:
+        raise ValueError(f"labels: expected class indices in [0, {C - 1}], got values in [{labels.min()}, {labels.max()}]")
+    p = Yhat[labels, np.arange(m)]
+    return float(-np.sum(np.log(np.maximum(p, clip_eps(Yhat.dtype)))) / m)
+# --8<-- [end:sparse_categorical_cross_entropy]
+
+
+# --8<-- [start:softmax_cross_entropy_grad]
+def softmax_cross_entropy_grad(Yhat, Y):
+    r"""Gradient of softmax + cross-entropy with respect to the logits: $dZ = \hat Y - Y$.
+
+    Parameters
+    ----------
+    Yhat : array_like, shape (C, m)
+        Softmax outputs.
+    Y : array_like, shape (C, m)
+        One-hot labels.
+
+    Returns
+    -------
+    numpy.ndarray, shape (C, m), dtype of ``Yhat``
+        Per-example $dz = \hat y - y$ (no $1/m$).
+
+    Notes
+    -----
+    $\dfrac{\partial \mathcal{L}}{\partial z_j} = \sum_k -\dfrac{y_k}{\hat y_k}\,\hat y_k(\delta_{kj} - \hat y_j)
+    = -y_j + \hat y_j\sum_k y_k = \hat y_j - y_j.$
+    See [softmax and its loss](course2/week3.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> softmax_cross_entropy_grad(np.array([[0.25], [0.75]]), np.array([[0], [1]]))
+    array([[ 0.25],
+           [-0.25]])
+    """
+    Yhat, Y = _pred_and_labels(Yhat, Y, "Yhat")
+    _check_distributions(Y, "Y")
+    return Yhat - Y
+# --8<-- [end:softmax_cross_entropy_grad]
+
+
+# --8<-- [start:mean_squared_error]
+def mean_squared_error(A, Y):
+    r"""Squared-error cost $J = \frac{1}{m}\sum_i \tfrac12\lVert a^{(i)} - y^{(i)}\rVert^2$.
+
+    Parameters
+    ----------
+    A : array_like, shape (n_y, m)
+        Predictions (identity outputs).
+    Y : array_like, shape (n_y, m)
+        Targets.
+
+    Returns
+    -------
+    float
+        $J \ge 0$.
+
+    Notes
+    -----
+    The per-example loss carries a factor $\tfrac12$ so that its derivative is
+    simply $a - y$ (see :func:`mse_grad`); with an identity output the backward
+    pass then starts from $dz^{[L]} = a^{[L]} - y$, exactly as for
+    sigmoid + binary cross-entropy and softmax + categorical cross-entropy.
+    This is half of the "mean of squared errors" of other libraries
+    (``sklearn.metrics.mean_squared_error`` for $n_y = 1$), which only rescales
+    the learning rate. See [the cost function](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mean_squared_error(np.array([[1.0, 3.0]]), np.array([[0.0, 1.0]]))  # (1/2)(1 + 4)/2
+    1.25
+    """
+    A, Y = _pred_and_labels(A, Y, "A")
+    m = A.shape[1]
+    diff = A - Y
+    return float(np.sum(diff * diff) / (2 * m))
+# --8<-- [end:mean_squared_error]
+
+
+# --8<-- [start:mse_grad]
+def mse_grad(A, Y):
+    r"""Derivative of the squared-error loss with respect to $a$, per example: $a - y$.
+
+    Parameters
+    ----------
+    A : array_like, shape (n_y, m)
+        Predictions.
+    Y : array_like, shape (n_y, m)
+        Targets.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_y, m), dtype of ``A``
+
+    Notes
+    -----
+    $\mathcal{L} = \tfrac12\lVert a - y\rVert^2 \Rightarrow \partial\mathcal{L}/\partial a = a - y$.
+    See [the cost function](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mse_grad(np.array([[1.0, 3.0]]), np.array([[0.0, 1.0]]))
+    array([[1., 2.]])
+    """
+    A, Y = _pred_and_labels(A, Y, "A")
+    return A - Y
+# --8<-- [end:mse_grad]

@@ -1,0 +1,804 @@
+r"""An L-layer fully connected network: forward pass, cost, backward pass, update.
+
+Layer $l$ computes $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ and $A^{[l]} = g^{[l]}(Z^{[l]})$,
+with examples as columns (``X.shape == (n_x, m)``). Optional extras, all
+switched on by the arguments of :func:`model_forward`:
+
+* inverted dropout on hidden layers (``keep_probs`` and ``rng``);
+* batch norm on layer $l$ when ``parameters`` has ``gamma{l}`` (then there is no
+  ``b{l}``): $Z = W A$, $\tilde Z = \gamma\odot\hat Z + \beta$, $A = g(\tilde Z)$;
+* L2 / L1 weight penalties (``lambd``, ``l1`` in :func:`compute_cost` and
+  :func:`model_backward`).
+
+The backward pass follows the course's per-example convention: $dZ^{[l]}$ is the
+derivative of each example's loss, and the $1/m$ appears in $dW$ and $db$.
+See [deep neural networks](course1/week4.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from dlnotes import losses as _losses
+from dlnotes._checks import (
+    as_float_array,
+    check_beta,
+    check_binary_labels,
+    check_keep_prob,
+    check_positive,
+    check_rng,
+    check_same_examples,
+    check_scalar,
+    check_shape,
+)
+from dlnotes.activations import ACTIVATIONS
+from dlnotes.batchnorm import batchnorm_backward, batchnorm_forward, batchnorm_inference
+from dlnotes.regularization import (
+    dropout_backward,
+    dropout_forward,
+    l1_penalty,
+    l1_penalty_grad,
+    l2_penalty,
+    l2_penalty_grad,
+)
+
+__all__ = [
+    "LOSSES",
+    "layer_shapes",
+    "num_layers",
+    "linear_forward",
+    "linear_activation_forward",
+    "model_forward",
+    "compute_cost",
+    "linear_backward",
+    "activation_backward",
+    "linear_activation_backward",
+    "model_backward",
+    "update_parameters",
+    "predict_proba",
+    "predict",
+]
+
+#: loss name -> cost function ``cost(AL, Y)``.
+LOSSES = {
+    "bce": _losses.binary_cross_entropy,
+    "cce": _losses.categorical_cross_entropy,
+    "mse": _losses.mean_squared_error,
+}
+
+#: (output activation, loss) pairs for which $dZ^{[L]} = A^{[L]} - Y$ exactly.
+_FUSED = {("sigmoid", "bce"), ("softmax", "cce"), ("identity", "mse"), ("linear", "mse")}
+
+
+def _check_loss(loss):
+    if loss not in LOSSES:
+        raise ValueError(f"loss: expected one of {sorted(LOSSES)}, got {loss!r}")
+
+
+def _check_activation(name, argname="activation"):
+    if name not in ACTIVATIONS:
+        raise ValueError(f"{argname}: expected one of {sorted(ACTIVATIONS)}, got {name!r}")
+
+
+# --8<-- [start:layer_shapes]
+def layer_shapes(layer_dims, batchnorm=False):
+    r"""Shape of every parameter of a network with sizes ``layer_dims``.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int
+        $[n^{[0]}, n^{[1]}, \dots, n^{[L]}]$.
+    batchnorm : bool, default False
+        Hidden layers have ``gamma{l}``, ``beta{l}`` instead of ``b{l}``.
+
+    Returns
+    -------
+    dict
+        ``{"W1": (n1, n0), "b1": (n1, 1), ...}``.
+
+    Notes
+    -----
+    $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$ (rows: units of this layer; columns:
+    units of the previous one), $b^{[l]} \in \mathbb{R}^{n^{[l]}\times 1}$, broadcast over the
+    $m$ columns of $Z^{[l]} \in \mathbb{R}^{n^{[l]}\times m}$.
+    See [getting the dimensions right](course1/week4.md).
+
+    Examples
+    --------
+    >>> layer_shapes([5, 4, 3, 1])
+    {'W1': (4, 5), 'b1': (4, 1), 'W2': (3, 4), 'b2': (3, 1), 'W3': (1, 3), 'b3': (1, 1)}
+    """
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError(f"layer_dims: expected at least 2 sizes [n_x, ..., n_y], got {dims}")
+    for k, n in enumerate(dims):
+        check_positive(n, f"layer_dims[{k}]", integer=True)
+    L = len(dims) - 1
+    shapes = {}
+    for l in range(1, L + 1):
+        shapes[f"W{l}"] = (dims[l], dims[l - 1])
+        if batchnorm and l < L:
+            shapes[f"gamma{l}"] = (dims[l], 1)
+            shapes[f"beta{l}"] = (dims[l], 1)
+        else:
+            shapes[f"b{l}"] = (dims[l], 1)
+    return shapes
+# --8<-- [end:layer_shapes]
+
+
+# --8<-- [start:num_layers]
+def num_layers(parameters):
+    """Number of layers $L$ of a parameter dict (the number of ``W{l}`` keys).
+
+    Parameters
+    ----------
+    parameters : dict
+        ``{"W1": ..., "b1": ..., ...}``; the layers must be numbered 1..L.
+
+    Returns
+    -------
+    int
+
+    Notes
+    -----
+    The input layer is not counted: a network with ``W1``, ``W2`` has $L = 2$.
+    See [deep neural networks](course1/week4.md).
+
+    Examples
+    --------
+    >>> num_layers({"W1": 0, "b1": 0, "W2": 0, "b2": 0})
+    2
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters: expected a dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}")
+    layers = sorted(int(k[1:]) for k in parameters if re.fullmatch(r"W\d+", k))
+    if not layers or layers != list(range(1, len(layers) + 1)):
+        raise ValueError(f"parameters: expected weights W1..WL, got keys {sorted(parameters)}")
+    return len(layers)
+# --8<-- [end:num_layers]
+
+
+# --8<-- [start:linear_forward]
+def linear_forward(A_prev, W, b):
+    r"""Linear part of a layer: $Z = W A_{\text{prev}} + b$.
+
+    Parameters
+    ----------
+    A_prev : array_like, shape (n[l-1], m)
+        Activations of the previous layer (or the input $X$).
+    W : array_like, shape (n[l], n[l-1])
+    b : array_like, shape (n[l], 1), or None
+        Bias, broadcast over the $m$ columns. ``None`` in a batch-norm layer.
+
+    Returns
+    -------
+    Z : numpy.ndarray, shape (n[l], m)
+    cache : tuple
+        ``(A_prev, W, b)`` for :func:`linear_backward`.
+
+    Notes
+    -----
+    $z^{(i)} = W a^{(i)} + b$ for each column; stacking the columns,
+    $Z = WA + b$ with $b$ broadcast. See [vectorized forward propagation](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z, cache = linear_forward(np.array([[1.0, 2.0]]), np.array([[3.0]]), np.array([[1.0]]))
+    >>> Z
+    array([[4., 7.]])
+    """
+    A_prev = as_float_array(A_prev, "A_prev", ndim=2)
+    W = as_float_array(W, "W", ndim=2)
+    if W.shape[1] != A_prev.shape[0]:
+        raise ValueError(f"W: expected shape ({W.shape[0]}, {A_prev.shape[0]}) to match A_prev's "
+                         f"{A_prev.shape[0]} rows, got {W.shape}")
+    if b is None:
+        Z = W @ A_prev
+    else:
+        b = check_shape(as_float_array(b, "b"), "b", (W.shape[0], 1))
+        Z = W @ A_prev + b
+    return Z, (A_prev, W, b)
+# --8<-- [end:linear_forward]
+
+
+# --8<-- [start:linear_activation_forward]
+def linear_activation_forward(A_prev, W, b, activation):
+    r"""One layer: $A = g(W A_{\text{prev}} + b)$.
+
+    Parameters
+    ----------
+    A_prev : array_like, shape (n[l-1], m)
+    W : array_like, shape (n[l], n[l-1])
+    b : array_like, shape (n[l], 1)
+    activation : str
+        A key of :data:`dlnotes.activations.ACTIVATIONS` (``"relu"``, ``"tanh"``,
+        ``"sigmoid"``, ``"softmax"``, ``"identity"``, ...).
+
+    Returns
+    -------
+    A : numpy.ndarray, shape (n[l], m)
+    cache : tuple
+        ``(linear_cache, Z)`` for :func:`linear_activation_backward`.
+
+    Notes
+    -----
+    $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$, $A^{[l]} = g^{[l]}(Z^{[l]})$.
+    See [forward propagation in a deep network](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A, cache = linear_activation_forward(np.array([[1.0, -2.0]]), np.array([[1.0]]),
+    ...                                      np.array([[0.0]]), "relu")
+    >>> A
+    array([[1., 0.]])
+    """
+    _check_activation(activation)
+    g, _ = ACTIVATIONS[activation]
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = g(Z)
+    return A, (linear_cache, Z)
+# --8<-- [end:linear_activation_forward]
+
+
+def _check_network(X, parameters, activations):
+    """Validate the parameter dict against X and the activation list; return L."""
+    L = num_layers(parameters)
+    if isinstance(activations, str) or len(activations) != L:
+        got = repr(activations) if isinstance(activations, str) else f"{len(activations)}"
+        raise ValueError(f"activations: expected {L} names (one per layer, the parameters have W1..W{L}), got {got}")
+    for l, name in enumerate(activations, start=1):
+        _check_activation(name, f"activations[{l - 1}]")
+    rows_prev, prev = X.shape[0], "X's features"
+    for l in range(1, L + 1):
+        W = as_float_array(parameters[f"W{l}"], f"W{l}", ndim=2)
+        if W.dtype != X.dtype:
+            raise TypeError(f"W{l}: expected dtype {X.dtype} (the dtype of X), got {W.dtype}")
+        if W.shape[1] != rows_prev:
+            raise ValueError(f"W{l}: expected shape ({W.shape[0]}, {rows_prev}) to match the {rows_prev} "
+                             f"{prev}, got {W.shape}")
+        n = W.shape[0]
+        names = [f"gamma{l}", f"beta{l}"] if f"gamma{l}" in parameters else [f"b{l}"]
+        for key in names:
+            if key not in parameters:
+                raise ValueError(f"parameters: expected key {key!r} for layer {l}, got keys {sorted(parameters)}")
+            p = check_shape(as_float_array(parameters[key], key), key, (n, 1))
+            if p.dtype != X.dtype:
+                raise TypeError(f"{key}: expected dtype {X.dtype} (the dtype of X), got {p.dtype}")
+        rows_prev, prev = n, f"rows of W{l}"
+    return L
+
+
+def _keep_prob_list(keep_probs, L):
+    """None, a float, or L-1 floats -> a list of L keep probabilities (output layer: 1)."""
+    if keep_probs is None:
+        return [1.0] * L
+    if isinstance(keep_probs, (int, float, np.floating)) and not isinstance(keep_probs, bool):
+        check_keep_prob(keep_probs, "keep_probs")
+        return [float(keep_probs)] * (L - 1) + [1.0]
+    keep_probs = list(keep_probs)
+    if len(keep_probs) != L - 1:
+        raise ValueError(f"keep_probs: expected a float or {L - 1} values (one per hidden layer), "
+                         f"got {len(keep_probs)}")
+    for k, p in enumerate(keep_probs):
+        check_keep_prob(p, f"keep_probs[{k}]")
+    return [float(p) for p in keep_probs] + [1.0]
+
+
+# --8<-- [start:model_forward]
+def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
+                  bn_state=None, training=True, bn_momentum=0.9, bn_eps=1e-8):
+    r"""Forward pass through all $L$ layers.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+        Inputs, one example per column.
+    parameters : dict
+        ``W{l}`` of shape (n[l], n[l-1]) and either ``b{l}`` of shape (n[l], 1), or
+        ``gamma{l}`` and ``beta{l}`` of shape (n[l], 1) for a batch-norm layer.
+        Same dtype as ``X``.
+    activations : sequence of str, length L
+        One activation name per layer, e.g. ``("relu", "relu", "sigmoid")``.
+    keep_probs : None, float, or sequence of L-1 floats in (0, 1]
+        Dropout keep probabilities of the hidden layers (a float: the same for all).
+        Only used when ``training``.
+    rng : numpy.random.Generator or int
+        Needed when some keep probability is below 1.
+    bn_state : dict or None
+        Running averages ``mu{l}``, ``var{l}`` of the batch-norm layers. In training
+        mode it is updated in place (created from the first batch when a key is
+        missing); with ``training=False`` it is required and used instead of the
+        batch statistics.
+    training : bool, default True
+        Training mode (dropout on, batch statistics) or inference mode.
+    bn_momentum : float in [0, 1), default 0.9
+        $\beta$ of the running averages: $\mu_{\text{run}} \leftarrow \beta\mu_{\text{run}} + (1-\beta)\mu$.
+    bn_eps : float, default 1e-8
+
+    Returns
+    -------
+    AL : numpy.ndarray, shape (n[L], m)
+        Output of the last layer, $\hat Y$.
+    caches : list of dict, length L
+        What :func:`model_backward` needs for each layer.
+
+    Notes
+    -----
+    For $l = 1..L$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of
+    $W^{[l]}A^{[l-1]}$), $A^{[l]} = g^{[l]}(Z^{[l]})$, then for hidden layers in
+    training, $A^{[l]} \leftarrow A^{[l]}\odot D^{[l]}/p_l$ (inverted dropout).
+    $A^{[0]} = X$. See [forward propagation in a deep network](course1/week4.md).
+
+    Examples
+    --------
+    >>> from dlnotes.initializers import initialize_parameters
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).standard_normal((3, 5))
+    >>> params = initialize_parameters([3, 4, 1], "he", rng=0)
+    >>> AL, caches = model_forward(X, params, ("relu", "sigmoid"))
+    >>> AL.shape, len(caches)
+    ((1, 5), 2)
+    """
+    X = as_float_array(X, "X", ndim=2)
+    L = _check_network(X, parameters, activations)
+    kps = _keep_prob_list(keep_probs, L)
+    if training and min(kps) < 1:
+        if rng is None:
+            raise TypeError("rng: expected a numpy.random.Generator or an int seed when keep_probs < 1, got None")
+        rng = check_rng(rng)
+    bn_momentum = float(check_beta(bn_momentum, "bn_momentum"))
+    bn_eps = float(check_positive(bn_eps, "bn_eps"))
+    A, caches = X, []
+    for l in range(1, L + 1):
+        W, g = parameters[f"W{l}"], ACTIVATIONS[activations[l - 1]][0]
+        cache = {"activation": activations[l - 1], "bn": None, "D": None, "keep_prob": kps[l - 1]}
+        # --8<-- [start:model_forward-layer]
+        if f"gamma{l}" in parameters:                      # batch-norm layer: no bias
+            Z, cache["linear"] = linear_forward(A, W, None)
+            Z = _batchnorm_layer(Z, l, parameters, bn_state, training, bn_momentum, bn_eps, cache)
+        else:
+            Z, cache["linear"] = linear_forward(A, W, parameters[f"b{l}"])
+        A = g(Z)
+        if training and kps[l - 1] < 1:                    # inverted dropout (hidden layers)
+            A, cache["D"] = dropout_forward(A, kps[l - 1], rng)
+        # --8<-- [end:model_forward-layer]
+        cache["Z"] = Z
+        caches.append(cache)
+    return A, caches
+# --8<-- [end:model_forward]
+
+
+# --8<-- [start:batchnorm-layer]
+def _batchnorm_layer(Z, l, parameters, bn_state, training, momentum, eps, cache):
+    """Batch-norm step of layer l; updates bn_state (training) or uses it (inference)."""
+    gamma, beta = parameters[f"gamma{l}"], parameters[f"beta{l}"]
+    mu_key, var_key = f"mu{l}", f"var{l}"
+    if not training:
+        if bn_state is None or mu_key not in bn_state or var_key not in bn_state:
+            have = "None" if bn_state is None else f"keys {sorted(bn_state)}"
+            raise ValueError(f"bn_state: expected running averages {mu_key!r} and {var_key!r} for the "
+                             f"batch-norm layer {l} in inference mode (training=False), got {have}")
+        return batchnorm_inference(Z, gamma, beta, bn_state[mu_key], bn_state[var_key], eps=eps)
+    Z_tilde, cache["bn"] = batchnorm_forward(Z, gamma, beta, eps=eps)
+    if bn_state is not None:
+        mu, var = cache["bn"]["mu"], cache["bn"]["var"]
+        if mu_key in bn_state:
+            bn_state[mu_key] = momentum * bn_state[mu_key] + (1 - momentum) * mu
+            bn_state[var_key] = momentum * bn_state[var_key] + (1 - momentum) * var
+        else:
+            bn_state[mu_key], bn_state[var_key] = mu.copy(), var.copy()
+    return Z_tilde
+# --8<-- [end:batchnorm-layer]
+
+
+# --8<-- [start:compute_cost]
+def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
+    r"""Cost $J$: mean loss over the $m$ examples, plus optional weight penalties.
+
+    Parameters
+    ----------
+    AL : array_like, shape (n_y, m)
+        Network output $\hat Y$.
+    Y : array_like, shape (n_y, m)
+        Labels (``{0, 1}`` for ``"bce"``, one-hot columns for ``"cce"``).
+    loss : {"bce", "cce", "mse"}
+        Binary cross-entropy, categorical cross-entropy, or squared error
+        (see :mod:`dlnotes.losses`).
+    parameters : dict, optional
+        Needed when ``lambd`` or ``l1`` is positive.
+    lambd : float, default 0
+        L2 strength: adds $\frac{\lambda}{2m}\sum_l\lVert W^{[l]}\rVert_F^2$.
+    l1 : float, default 0
+        L1 strength: adds $\frac{\lambda_1}{m}\sum_l\lVert W^{[l]}\rVert_1$.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    $$J = \frac1m\sum_{i=1}^m\mathcal{L}(\hat y^{(i)}, y^{(i)})
+      + \frac{\lambda}{2m}\sum_l\lVert W^{[l]}\rVert_F^2 + \frac{\lambda_1}{m}\sum_l\lVert W^{[l]}\rVert_1.$$
+
+    See [the cost of a deep network](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> compute_cost(np.array([[0.5, 0.5]]), np.array([[1, 0]]), "bce")  # log 2
+    0.693147...
+    """
+    _check_loss(loss)
+    check_scalar(lambd, "lambd", low=0.0)
+    check_scalar(l1, "l1", low=0.0)
+    cost = LOSSES[loss](AL, Y)
+    if (lambd > 0 or l1 > 0) and parameters is None:
+        raise ValueError("parameters: expected the parameter dict when lambd > 0 or l1 > 0, got None")
+    m = np.shape(AL)[1]
+    if lambd > 0:
+        cost += l2_penalty(parameters, lambd, m)
+    if l1 > 0:
+        cost += l1_penalty(parameters, l1, m)
+    return cost
+# --8<-- [end:compute_cost]
+
+
+# --8<-- [start:linear_backward]
+def linear_backward(dZ, cache, *, need_dA_prev=True):
+    r"""Gradients of the linear part of a layer from $dZ$.
+
+    Parameters
+    ----------
+    dZ : array_like, shape (n[l], m)
+        Per-example gradient of the loss with respect to $Z^{[l]}$.
+    cache : tuple
+        ``(A_prev, W, b)`` from :func:`linear_forward`.
+    need_dA_prev : bool, default True
+        ``False`` skips $W^\top dZ$ (returned as ``None``): the first layer's
+        $dA^{[0]} = dX$ is never used, and it costs as much as $dW^{[1]}$.
+
+    Returns
+    -------
+    dA_prev : numpy.ndarray, shape (n[l-1], m), or None
+    dW : numpy.ndarray, shape (n[l], n[l-1])
+    db : numpy.ndarray, shape (n[l], 1)
+
+    Notes
+    -----
+    With the per-example convention ($dz^{(i)} = \partial\mathcal{L}^{(i)}/\partial z^{(i)}$) and
+    $J = \frac1m\sum_i\mathcal{L}^{(i)}$:
+
+    $$dW = \frac1m\,dZ\,A_{\text{prev}}^\top,\qquad
+      db = \frac1m\sum_{i=1}^m dz^{(i)},\qquad
+      dA_{\text{prev}} = W^\top dZ.$$
+
+    $dA_{\text{prev}}$ has no $1/m$: it is again a per-example gradient.
+    See [backward propagation](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z, cache = linear_forward(np.array([[1.0, 2.0]]), np.array([[3.0]]), np.array([[0.0]]))
+    >>> linear_backward(np.array([[1.0, 1.0]]), cache)
+    (array([[3., 3.]]), array([[1.5]]), array([[1.]]))
+    """
+    A_prev, W, b = cache
+    dZ = as_float_array(dZ, "dZ", ndim=2)
+    if dZ.shape != (W.shape[0], A_prev.shape[1]):
+        raise ValueError(f"dZ: expected shape {(W.shape[0], A_prev.shape[1])}, got {dZ.shape}")
+    m = A_prev.shape[1]
+    # --8<-- [start:linear-backward-equations]
+    dW = dZ @ A_prev.T / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = W.T @ dZ if need_dA_prev else None
+    # --8<-- [end:linear-backward-equations]
+    return dA_prev, dW, db
+# --8<-- [end:linear_backward]
+
+
+# --8<-- [start:activation_backward]
+def activation_backward(dA, Z, activation):
+    r"""Backpropagate through $A = g(Z)$: $dZ = dA \odot g'(Z)$.
+
+    Parameters
+    ----------
+    dA : array_like, shape (n[l], m)
+    Z : array_like, shape (n[l], m)
+        The pre-activation of the forward pass.
+    activation : str
+
+    Returns
+    -------
+    numpy.ndarray, shape (n[l], m)
+        $dZ$.
+
+    Notes
+    -----
+    Elementwise activations: $dZ = dA\odot g'(Z)$. Softmax mixes the units of
+    a column, so it multiplies by the Jacobian instead
+    (:func:`dlnotes.activations.softmax_backward`).
+    See [backward propagation](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> activation_backward(np.array([[5.0, 5.0]]), np.array([[-1.0, 2.0]]), "relu")
+    array([[0., 5.]])
+    """
+    _check_activation(activation)
+    g_grad = ACTIVATIONS[activation][1]
+    if activation == "softmax":
+        return g_grad(dA, Z)
+    return dA * g_grad(Z)
+# --8<-- [end:activation_backward]
+
+
+# --8<-- [start:linear_activation_backward]
+def linear_activation_backward(dA, cache, activation):
+    r"""Backward pass of one layer $A = g(WA_{\text{prev}} + b)$.
+
+    Parameters
+    ----------
+    dA : array_like, shape (n[l], m)
+        Per-example gradient of the loss with respect to $A^{[l]}$.
+    cache : tuple
+        ``(linear_cache, Z)`` from :func:`linear_activation_forward`.
+    activation : str
+        The activation used in the forward pass.
+
+    Returns
+    -------
+    dA_prev : numpy.ndarray, shape (n[l-1], m)
+    dW : numpy.ndarray, shape (n[l], n[l-1])
+    db : numpy.ndarray, shape (n[l], 1)
+
+    Notes
+    -----
+    $dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]})$, then :func:`linear_backward`.
+    See [backward propagation](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A, cache = linear_activation_forward(np.array([[1.0, -2.0]]), np.array([[1.0]]),
+    ...                                      np.array([[0.0]]), "relu")
+    >>> dA_prev, dW, db = linear_activation_backward(np.array([[1.0, 1.0]]), cache, "relu")
+    >>> dW, db  # only the first example is active
+    (array([[0.5]]), array([[0.5]]))
+    """
+    linear_cache, Z = cache
+    dZ = activation_backward(dA, Z, activation)
+    return linear_backward(dZ, linear_cache)
+# --8<-- [end:linear_activation_backward]
+
+
+def _output_dZ(AL, Y, cache, loss):
+    """dZ[L]: A - Y for the matched (activation, loss) pairs, the chain rule otherwise."""
+    activation = cache["activation"]
+    if (activation, loss) in _FUSED:
+        return AL - Y
+    if loss == "bce":
+        dAL = _losses.bce_grad(AL, Y)
+    elif loss == "mse":
+        dAL = _losses.mse_grad(AL, Y)
+    else:
+        dAL = -Y / np.maximum(AL, _losses.clip_eps(AL.dtype))
+    return activation_backward(dAL, cache["Z"], activation)
+
+
+# --8<-- [start:model_backward]
+def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
+    r"""Backward pass through all $L$ layers: the gradient of the cost for every parameter.
+
+    Parameters
+    ----------
+    AL : array_like, shape (n_y, m)
+        Output of :func:`model_forward`.
+    Y : array_like, shape (n_y, m)
+        Labels.
+    caches : list of dict
+        From :func:`model_forward` (in training mode).
+    loss : {"bce", "cce", "mse"}
+    lambd : float, default 0
+        L2 strength (adds $\frac{\lambda}{m}W^{[l]}$ to $dW^{[l]}$).
+    l1 : float, default 0
+        L1 strength (adds $\frac{\lambda_1}{m}\operatorname{sign}W^{[l]}$).
+
+    Returns
+    -------
+    dict
+        ``dW{l}`` and ``db{l}`` (or ``dgamma{l}``, ``dbeta{l}`` for batch-norm
+        layers), same shapes and dtype as the parameters.
+
+    Notes
+    -----
+    Output layer: for sigmoid + BCE, softmax + CCE and identity + MSE,
+    $dZ^{[L]} = A^{[L]} - Y$ (the $a(1-a)$ of $\sigma'$ cancels the denominators of
+    $\partial\mathcal{L}/\partial a$, so this is exact and never divides by 0).
+    Then for $l = L..1$:
+
+    $$dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]}),\quad
+      dW^{[l]} = \tfrac1m dZ^{[l]}A^{[l-1]\top} + \tfrac{\lambda}{m}W^{[l]},\quad
+      db^{[l]} = \tfrac1m\textstyle\sum_i dz^{[l](i)},\quad
+      dA^{[l-1]} = W^{[l]\top}dZ^{[l]}.$$
+
+    Dropout layers multiply $dA^{[l]}$ by the same mask $D^{[l]}/p_l$ first; batch-norm
+    layers pass $dZ^{[l]}$ through :func:`dlnotes.batchnorm.batchnorm_backward`.
+    See [backward propagation](course1/week4.md).
+
+    Examples
+    --------
+    >>> from dlnotes.initializers import initialize_parameters
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = rng.standard_normal((3, 5)), np.array([[0, 1, 1, 0, 1]])
+    >>> params = initialize_parameters([3, 4, 1], "he", rng=0)
+    >>> AL, caches = model_forward(X, params, ("relu", "sigmoid"))
+    >>> grads = model_backward(AL, Y, caches, loss="bce")
+    >>> sorted(grads)
+    ['dW1', 'dW2', 'db1', 'db2']
+    """
+    _check_loss(loss)
+    check_scalar(lambd, "lambd", low=0.0)
+    check_scalar(l1, "l1", low=0.0)
+    if not caches:
+        raise ValueError("caches: expected the list returned by model_forward, got an empty sequence")
+    AL = as_float_array(AL, "AL", ndim=2)
+    Y = as_float_array(Y, "Y")
+    check_same_examples(AL, Y, "AL", "Y")
+    check_shape(Y, "Y", AL.shape)
+    Y = Y.astype(AL.dtype, copy=False)
+    if loss == "bce":
+        check_binary_labels(Y, "Y")
+    elif loss == "cce":
+        _losses._check_distributions(Y, "Y")
+    L, m = len(caches), AL.shape[1]
+    grads = {}
+    dZ = _output_dZ(AL, Y, caches[-1], loss)
+    for l in reversed(range(1, L + 1)):
+        cache = caches[l - 1]
+        if l < L:
+            # --8<-- [start:model_backward-layer]
+            if cache["D"] is not None:
+                dA = dropout_backward(dA, cache["D"], cache["keep_prob"])
+            dZ = activation_backward(dA, cache["Z"], cache["activation"])
+            # --8<-- [end:model_backward-layer]
+        if cache["bn"] is not None:
+            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ, cache["bn"])
+        dA, dW, db = linear_backward(dZ, cache["linear"], need_dA_prev=l > 1)
+        W = cache["linear"][1]
+        # --8<-- [start:model_backward-penalty]
+        if lambd > 0:
+            dW += l2_penalty_grad(W, lambd, m)
+        if l1 > 0:
+            dW += l1_penalty_grad(W, l1, m)
+        # --8<-- [end:model_backward-penalty]
+        grads[f"dW{l}"] = dW
+        if cache["bn"] is None:
+            grads[f"db{l}"] = db
+    return grads
+# --8<-- [end:model_backward]
+
+
+# --8<-- [start:update_parameters]
+def update_parameters(parameters, grads, learning_rate):
+    r"""One gradient-descent step: $\theta \leftarrow \theta - \alpha\,d\theta$ for every parameter.
+
+    Parameters
+    ----------
+    parameters : dict
+        ``W{l}``, ``b{l}`` (and ``gamma{l}``, ``beta{l}``).
+    grads : dict
+        ``dW{l}``, ``db{l}``, ... from :func:`model_backward`.
+    learning_rate : float
+        $\alpha > 0$.
+
+    Returns
+    -------
+    dict
+        New parameters (the input dict is not modified).
+
+    Notes
+    -----
+    $W^{[l]} \leftarrow W^{[l]} - \alpha\,dW^{[l]}$, $b^{[l]} \leftarrow b^{[l]} - \alpha\,db^{[l]}$.
+    For momentum, RMSprop and Adam see :mod:`dlnotes.optim`.
+    See [gradient descent](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> update_parameters({"W1": np.array([[1.0]])}, {"dW1": np.array([[2.0]])}, 0.1)
+    {'W1': array([[0.8]])}
+    """
+    learning_rate = float(check_positive(learning_rate, "learning_rate"))
+    new = {}
+    for key, value in parameters.items():
+        gkey = "d" + key
+        if gkey not in grads:
+            raise ValueError(f"grads: expected key {gkey!r} for parameter {key!r}, got keys {sorted(grads)}")
+        if np.shape(grads[gkey]) != np.shape(value):
+            raise ValueError(f"{gkey}: expected shape {np.shape(value)} (the shape of {key}), "
+                             f"got {np.shape(grads[gkey])}")
+        new[key] = value - learning_rate * grads[gkey]
+    return new
+# --8<-- [end:update_parameters]
+
+
+# --8<-- [start:predict_proba]
+def predict_proba(X, parameters, activations, *, bn_state=None):
+    r"""Network output $\hat Y = A^{[L]}$ in inference mode (no dropout, running BN statistics).
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+    parameters : dict
+    activations : sequence of str, length L
+    bn_state : dict, optional
+        Running averages; required if the network has batch-norm layers.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_y, m)
+        Probabilities for sigmoid/softmax outputs.
+
+    Notes
+    -----
+    Same as :func:`model_forward` with ``training=False``.
+    See [deep neural networks](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
+    >>> predict_proba(np.array([[0.0, 1000.0]]), params, ["sigmoid"])
+    array([[0.5, 1. ]])
+    """
+    AL, _ = model_forward(X, parameters, activations, bn_state=bn_state, training=False)
+    return AL
+# --8<-- [end:predict_proba]
+
+
+# --8<-- [start:predict]
+def predict(X, parameters, activations, *, bn_state=None):
+    r"""Predicted class labels: threshold 0.5 (sigmoid output) or argmax (softmax output).
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+    parameters : dict
+    activations : sequence of str, length L
+        The last one must be ``"sigmoid"`` (with one output unit) or ``"softmax"``.
+    bn_state : dict, optional
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (1, m)
+        0/1 for a sigmoid output; the class index in $0..C-1$ for softmax.
+
+    Notes
+    -----
+    $\hat y = \mathbb{1}[a^{[L]} > 0.5]$ (equivalently $z^{[L]} > 0$), or
+    $\hat y = \arg\max_k a^{[L]}_k$. See [deep neural networks](course1/week4.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
+    >>> predict(np.array([[-2.0, 3.0]]), params, ["sigmoid"])
+    array([[0, 1]])
+    """
+    out = activations[-1] if len(activations) else None
+    if out not in ("sigmoid", "softmax"):
+        raise ValueError(f"activations: expected the last activation to be 'sigmoid' or 'softmax' "
+                         f"to predict labels, got {out!r} (use predict_proba for other outputs)")
+    AL = predict_proba(X, parameters, activations, bn_state=bn_state)
+    if out == "softmax":
+        return np.argmax(AL, axis=0).astype(np.int64).reshape(1, -1)
+    if AL.shape[0] != 1:
+        raise ValueError(f"parameters: expected one output unit for a sigmoid classifier, got {AL.shape[0]}")
+    return (AL > 0.5).astype(np.int64)
+# --8<-- [end:predict]

@@ -1,0 +1,340 @@
+r"""Regularization: weight penalties (L2, L1), inverted dropout, and ridge regression.
+
+Penalties apply to the weights $W^{[l]}$ only, never to biases ($b$) or batch-norm
+parameters ($\gamma$, $\beta$): a bias does not make a unit more sensitive to
+its inputs, and it is one number per unit against $n^{[l-1]}$ weights.
+
+See [regularization](course2/week1.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from dlnotes._checks import as_float_array, check_keep_prob, check_positive, check_rng, check_scalar
+
+__all__ = [
+    "weight_keys",
+    "l2_penalty",
+    "l2_penalty_grad",
+    "l1_penalty",
+    "l1_penalty_grad",
+    "dropout_forward",
+    "dropout_backward",
+    "ridge_polyfit",
+]
+
+_WEIGHT_KEY = re.compile(r"W\d+")
+
+
+# --8<-- [start:weight_keys]
+def weight_keys(parameters):
+    """The keys ``W1, W2, ...`` of ``parameters`` that are penalized, in layer order.
+
+    Parameters
+    ----------
+    parameters : dict of numpy.ndarray
+
+    Returns
+    -------
+    list of str
+
+    Notes
+    -----
+    Biases and batch-norm parameters are not penalized.
+    See [regularization](course2/week1.md).
+
+    Examples
+    --------
+    >>> weight_keys({"W1": 0, "b1": 0, "W2": 0, "gamma1": 0})
+    ['W1', 'W2']
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters: expected a dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}")
+    keys = [k for k in parameters if _WEIGHT_KEY.fullmatch(k)]
+    return sorted(keys, key=lambda k: int(k[1:]))
+# --8<-- [end:weight_keys]
+
+
+def _lambd_m(lambd, m):
+    """Validate; return lambd / m as a Python float (a NumPy float64 would upcast float32 arrays)."""
+    check_scalar(lambd, "lambd", low=0.0)
+    check_positive(m, "m", integer=True)
+    return float(lambd) / int(m)
+
+
+# --8<-- [start:l2_penalty]
+def l2_penalty(parameters, lambd, m):
+    r"""L2 (weight decay) term of the cost: $\frac{\lambda}{2m}\sum_l \lVert W^{[l]}\rVert_F^2$.
+
+    Parameters
+    ----------
+    parameters : dict
+        Network parameters; only the ``W{l}`` entries are used.
+    lambd : float
+        Regularization strength $\lambda \ge 0$ (``lambda`` is a Python keyword).
+    m : int
+        Number of examples the cost is averaged over.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    $$J_{\text{reg}} = \frac{1}{m}\sum_{i=1}^m \mathcal{L}^{(i)}
+      + \frac{\lambda}{2m}\sum_{l=1}^{L}\lVert W^{[l]}\rVert_F^2,\qquad
+      \lVert W\rVert_F^2 = \sum_{i,j} W_{ij}^2.$$
+
+    The squared Frobenius norm, not the spectral norm, and not the square root.
+    See [L2 regularization](course2/week1.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> l2_penalty({"W1": np.array([[3.0, 4.0]]), "b1": np.array([[100.0]])}, lambd=0.1, m=5)  # 0.1/10 * 25
+    0.25
+    """
+    lambd_over_m = _lambd_m(lambd, m)
+    total = sum(float(np.sum(np.square(parameters[k]))) for k in weight_keys(parameters))
+    return lambd_over_m / 2 * total
+# --8<-- [end:l2_penalty]
+
+
+# --8<-- [start:l2_penalty_grad]
+def l2_penalty_grad(W, lambd, m):
+    r"""Gradient of the L2 term with respect to one weight matrix: $\frac{\lambda}{m} W$.
+
+    Parameters
+    ----------
+    W : array_like, shape (n[l], n[l-1])
+    lambd : float
+    m : int
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``W``
+        Added to the data gradient: ``dW += l2_penalty_grad(W, lambd, m)``.
+
+    Notes
+    -----
+    $\dfrac{\partial}{\partial W}\dfrac{\lambda}{2m}\lVert W\rVert_F^2 = \dfrac{\lambda}{m}W$, so
+    a gradient step is $W \leftarrow (1 - \alpha\lambda/m)W - \alpha\,dW_{\text{data}}$:
+    the weights first shrink by a constant factor ("weight decay").
+    See [L2 regularization](course2/week1.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> l2_penalty_grad(np.array([[3.0, 4.0]]), lambd=0.1, m=5)
+    array([[0.06, 0.08]])
+    """
+    W = as_float_array(W, "W")
+    lambd_over_m = _lambd_m(lambd, m)
+    return lambd_over_m * W
+# --8<-- [end:l2_penalty_grad]
+
+
+# --8<-- [start:l1_penalty]
+def l1_penalty(parameters, lambd, m):
+    r"""L1 term of the cost: $\frac{\lambda}{m}\sum_l \sum_{i,j} |W^{[l]}_{ij}|$.
+
+    Parameters
+    ----------
+    parameters : dict
+        Network parameters; only the ``W{l}`` entries are used.
+    lambd : float
+        Strength $\lambda \ge 0$.
+    m : int
+        Number of examples.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    $$J_{L1} = \frac{\lambda}{m}\sum_{l}\lVert W^{[l]}\rVert_1 .$$
+
+    The lecture writes $\frac{\lambda}{2m}$; the factor only rescales $\lambda$.
+    We use $\frac{\lambda}{m}$ so that the gradient is $\frac{\lambda}{m}\operatorname{sign}(W)$.
+    See [L1 and L2](course2/week1.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> l1_penalty({"W1": np.array([[3.0, -4.0]])}, lambd=0.1, m=5)  # 0.1/5 * 7
+    0.14
+    """
+    lambd_over_m = _lambd_m(lambd, m)
+    total = sum(float(np.sum(np.abs(parameters[k]))) for k in weight_keys(parameters))
+    return lambd_over_m * total
+# --8<-- [end:l1_penalty]
+
+
+# --8<-- [start:l1_penalty_grad]
+def l1_penalty_grad(W, lambd, m):
+    r"""(Sub)gradient of the L1 term: $\frac{\lambda}{m}\operatorname{sign}(W)$, 0 at $W_{ij} = 0$.
+
+    Parameters
+    ----------
+    W : array_like, shape (n[l], n[l-1])
+    lambd : float
+    m : int
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``W``
+
+    Notes
+    -----
+    $|w|$ has slope $\pm 1$ whatever the size of $w$: unlike L2, the pull
+    towards zero does not fade as $w$ shrinks, which is why L1 sets weights
+    exactly to zero (sparsity). At $w = 0$ we use the subgradient $0$.
+    See [L1 and L2](course2/week1.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> l1_penalty_grad(np.array([[3.0, -4.0, 0.0]]), lambd=0.1, m=5)
+    array([[ 0.02, -0.02,  0.  ]])
+    """
+    W = as_float_array(W, "W")
+    lambd_over_m = _lambd_m(lambd, m)
+    return lambd_over_m * np.sign(W)
+# --8<-- [end:l1_penalty_grad]
+
+
+# --8<-- [start:dropout_forward]
+def dropout_forward(A, keep_prob, rng):
+    r"""Inverted dropout: keep each unit with probability ``keep_prob``, divide by it.
+
+    Parameters
+    ----------
+    A : array_like, shape (n[l], m)
+        Activations of a hidden layer.
+    keep_prob : float in (0, 1]
+        Probability of keeping a unit.
+    rng : numpy.random.Generator or int
+        Source of the mask (a new mask for every call, i.e. every iteration).
+
+    Returns
+    -------
+    A_drop : numpy.ndarray, shape (n[l], m), dtype of ``A``
+        $A \odot D / p$.
+    D : numpy.ndarray of bool, shape (n[l], m)
+        The mask, needed by :func:`dropout_backward`.
+
+    Notes
+    -----
+    With $D_{ij} \sim \mathrm{Bernoulli}(p)$, $\mathbb{E}[D_{ij} A_{ij} / p] = A_{ij}$:
+    dividing by $p$ keeps the expected input of the next layer unchanged, so
+    at test time the network is used as is, with no dropout and **no scaling**.
+    See [dropout](course2/week1.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A_drop, D = dropout_forward(np.ones((2, 4)), keep_prob=0.5, rng=0)
+    >>> sorted(set(A_drop.ravel().tolist()))  # dropped units are 0, kept ones are 1/0.5
+    [0.0, 2.0]
+    """
+    A = as_float_array(A, "A")
+    keep_prob = float(check_keep_prob(keep_prob, "keep_prob"))
+    rng = check_rng(rng)
+    D = rng.random(A.shape, dtype=A.dtype) < keep_prob
+    return A * D / keep_prob, D
+# --8<-- [end:dropout_forward]
+
+
+# --8<-- [start:dropout_backward]
+def dropout_backward(dA, D, keep_prob):
+    r"""Backward pass of inverted dropout: the same mask, the same scaling.
+
+    Parameters
+    ----------
+    dA : array_like, shape (n[l], m)
+        Gradient with respect to the *dropped* activations ``A_drop``.
+    D : array_like of bool, shape (n[l], m)
+        The mask returned by :func:`dropout_forward`.
+    keep_prob : float in (0, 1]
+
+    Returns
+    -------
+    numpy.ndarray, shape (n[l], m), dtype of ``dA``
+        Gradient with respect to ``A`` before dropout.
+
+    Notes
+    -----
+    $A_{\text{drop}} = A \odot D / p$ is linear in $A$, so
+    $\partial\mathcal{L}/\partial A = (\partial\mathcal{L}/\partial A_{\text{drop}}) \odot D / p$:
+    dropped units get no gradient. See [dropout](course2/week1.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dropout_backward(np.ones((1, 3)), np.array([[True, False, True]]), keep_prob=0.5)
+    array([[2., 0., 2.]])
+    """
+    dA = as_float_array(dA, "dA")
+    keep_prob = float(check_keep_prob(keep_prob, "keep_prob"))
+    D = np.asarray(D)
+    if D.shape != dA.shape:
+        raise ValueError(f"D: expected shape {dA.shape} (the shape of dA), got {D.shape}")
+    return dA * D / keep_prob
+# --8<-- [end:dropout_backward]
+
+
+# --8<-- [start:ridge_polyfit]
+def ridge_polyfit(x, y, degree, lambd):
+    r"""Polynomial least squares with an L2 penalty, solved in closed form.
+
+    Parameters
+    ----------
+    x : array_like, shape (m,)
+        Inputs.
+    y : array_like, shape (m,)
+        Targets.
+    degree : int
+        Polynomial degree $d \ge 0$.
+    lambd : float
+        Penalty $\lambda \ge 0$ on the coefficients of $x, \dots, x^d$ (the
+        constant term is not penalized, like a bias).
+
+    Returns
+    -------
+    numpy.ndarray, shape (degree + 1,)
+        Coefficients $w_0, \dots, w_d$ in increasing powers, for
+        ``numpy.polynomial.polynomial.polyval(x, w)``.
+
+    Notes
+    -----
+    With $\Phi_{ik} = x_i^k$, minimizing
+    $J(w) = \frac{1}{2m}\lVert\Phi w - y\rVert^2 + \frac{\lambda}{2m}\sum_{k\ge1} w_k^2$
+    (the course's cost and penalty) gives $\nabla J = \frac1m\big(\Phi^\top(\Phi w - y) + \lambda I' w\big) = 0$:
+
+    $$w = (\Phi^\top\Phi + \lambda I')^{-1}\Phi^\top y,\qquad I' = \mathrm{diag}(0, 1, \dots, 1).$$
+
+    $\lambda = 0$ is ordinary least squares; growing $\lambda$ flattens the curve.
+    See [regularization reduces overfitting](course2/week1.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([0.0, 1.0, 2.0, 3.0])
+    >>> ridge_polyfit(x, 1 + 2 * x, degree=1, lambd=0.0)
+    array([1., 2.])
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape != x.shape:
+        raise ValueError(f"y: expected shape {x.shape} (the shape of x), got {y.shape}")
+    check_scalar(degree, "degree", low=0, integer=True)
+    lambd = float(check_scalar(lambd, "lambd", low=0.0))
+    Phi = np.vander(x, degree + 1, increasing=True)
+    penalty = lambd * np.eye(degree + 1, dtype=Phi.dtype)
+    penalty[0, 0] = 0
+    return np.linalg.solve(Phi.T @ Phi + penalty, Phi.T @ y)
+# --8<-- [end:ridge_polyfit]
