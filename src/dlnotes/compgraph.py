@@ -1,0 +1,164 @@
+"""Computation graphs: a forward pass left to right, derivatives right to left.
+
+The course's toy graph $J = 3(a + bc)$ and logistic regression on a single
+example, with every intermediate derivative. See
+[the computation-graph page](course1/week2.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import as_float_array, check_binary_labels, check_scalar
+from dlnotes.activations import sigmoid
+
+__all__ = ["toy_forward", "toy_backward", "logistic_single"]
+
+
+# --8<-- [start:toy_forward]
+def toy_forward(a, b, c):
+    """Forward pass of the toy graph $u = bc,\\ v = a + u,\\ J = 3v$.
+
+    Parameters
+    ----------
+    a, b, c : float
+        The three inputs.
+
+    Returns
+    -------
+    u, v, J : float
+        Every node, left to right.
+
+    Notes
+    -----
+    $$u = bc, \\qquad v = a + u, \\qquad J = 3v = 3(a + bc).$$
+    See [the computation-graph page](course1/week2.md).
+
+    Examples
+    --------
+    >>> toy_forward(5.0, 3.0, 2.0)          # the lecture's numbers
+    (6.0, 11.0, 33.0)
+    """
+    a = float(check_scalar(a, "a"))
+    b = float(check_scalar(b, "b"))
+    c = float(check_scalar(c, "c"))
+    u = b * c
+    v = a + u
+    J = 3.0 * v
+    return u, v, J
+# --8<-- [end:toy_forward]
+
+
+# --8<-- [start:toy_backward]
+def toy_backward(a, b, c):
+    """Backward pass of $J = 3(a + bc)$: every $dJ/d(\\text{node})$ by the chain rule.
+
+    Parameters
+    ----------
+    a, b, c : float
+        The three inputs.
+
+    Returns
+    -------
+    dict
+        ``{"dv", "du", "da", "db", "dc"}``, where ``"dx"`` means
+        $\\partial J / \\partial x$ (the course's code names).
+
+    Notes
+    -----
+    Going right to left, each step multiplies the derivative already
+    known by one local derivative:
+    $$\\frac{\\partial J}{\\partial v} = 3, \\quad
+      \\frac{\\partial J}{\\partial a} = \\frac{\\partial J}{\\partial v}\\frac{\\partial v}{\\partial a} = 3, \\quad
+      \\frac{\\partial J}{\\partial u} = \\frac{\\partial J}{\\partial v}\\frac{\\partial v}{\\partial u} = 3,$$
+    $$\\frac{\\partial J}{\\partial b} = \\frac{\\partial J}{\\partial u}\\frac{\\partial u}{\\partial b} = 3c, \\qquad
+      \\frac{\\partial J}{\\partial c} = \\frac{\\partial J}{\\partial u}\\frac{\\partial u}{\\partial c} = 3b.$$
+    See [the computation-graph page](course1/week2.md).
+
+    Examples
+    --------
+    >>> toy_backward(5.0, 3.0, 2.0)
+    {'dv': 3.0, 'du': 3.0, 'da': 3.0, 'db': 6.0, 'dc': 9.0}
+    """
+    a = float(check_scalar(a, "a"))
+    b = float(check_scalar(b, "b"))
+    c = float(check_scalar(c, "c"))
+    # --8<-- [start:toy-chain-rule]
+    dv = 3.0            # J = 3v
+    du = dv * 1.0       # v = a + u
+    da = dv * 1.0
+    db = du * c         # u = b c
+    dc = du * b
+    # --8<-- [end:toy-chain-rule]
+    return {"dv": dv, "du": du, "da": da, "db": db, "dc": dc}
+# --8<-- [end:toy_backward]
+
+
+# --8<-- [start:logistic_single]
+def logistic_single(x, w, b, y):
+    """Logistic regression on one example: the loss and every derivative on the graph.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_x, 1)
+        One example (a column).
+    w : array_like, shape (n_x, 1)
+        Weights.
+    b : float
+        Bias.
+    y : {0, 1}
+        Label.
+
+    Returns
+    -------
+    dict
+        ``"z"``, ``"a"``, ``"loss"`` (floats) and ``"da"``, ``"dz"``, ``"db"``
+        (floats), ``"dw"`` (shape (n_x, 1), the dtype of ``x``); ``"dx"`` means
+        $\\partial \\mathcal{L}/\\partial x$.
+
+    Notes
+    -----
+    Forward: $z = w^\\top x + b$, $a = \\sigma(z)$,
+    $\\mathcal{L}(a, y) = -\\big(y\\log a + (1-y)\\log(1-a)\\big)$. Backward:
+    $$\\frac{\\partial\\mathcal L}{\\partial a} = -\\frac{y}{a} + \\frac{1-y}{1-a}, \\qquad
+      \\frac{\\partial\\mathcal L}{\\partial z} = \\frac{\\partial\\mathcal L}{\\partial a}\\,\\sigma'(z)
+      = \\Big(-\\frac{y}{a} + \\frac{1-y}{1-a}\\Big)a(1-a) = a - y,$$
+    $$\\frac{\\partial\\mathcal L}{\\partial w} = x\\,(a-y), \\qquad \\frac{\\partial\\mathcal L}{\\partial b} = a - y.$$
+    ``dz`` is computed as $a - y$ (finite even when $a$ rounds to 0 or 1);
+    ``da`` is then $\\pm\\infty$, which is why code never goes through it.
+    The loss is evaluated as $\\log(1+e^{z}) - yz$, the same number without
+    $\\log 0$. See [the computation-graph page](course1/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = logistic_single(np.array([[1.0], [2.0]]), np.array([[0.5], [-0.25]]), 0.0, 1)
+    >>> r["z"], r["a"], r["dz"]
+    (0.0, 0.5, -0.5)
+    >>> r["dw"].ravel()
+    array([-0.5, -1. ])
+    """
+    x = as_float_array(x, "x", ndim=2)
+    if x.shape[1] != 1:
+        raise ValueError(f"x: expected shape (n_x, 1) (one example as a column), got {x.shape}")
+    w = as_float_array(w, "w", ndim=2)
+    if w.shape != x.shape:
+        raise ValueError(f"w: expected shape {x.shape} to match x, got {w.shape}")
+    b = float(check_scalar(b, "b"))
+    check_scalar(y, "y")
+    check_binary_labels(np.asarray(y), "y")
+    y = float(y)
+    # --8<-- [start:logistic-single-forward]
+    z = float((w.T @ x)[0, 0]) + b
+    a = float(sigmoid(np.float64(z)))
+    loss = float(np.logaddexp(0.0, z)) - y * z      # = -(y log a + (1-y) log(1-a))
+    # --8<-- [end:logistic-single-forward]
+    # --8<-- [start:logistic-single-backward]
+    with np.errstate(divide="ignore"):     # -y/a + (1-y)/(1-a), one term per label
+        da = float(-1.0 / np.float64(a)) if y == 1.0 else float(1.0 / np.float64(1.0 - a))
+    dz = a - y                  # = da * a (1 - a)
+    dw = x * dz                 # (n_x, 1)
+    db = dz
+    # --8<-- [end:logistic-single-backward]
+    return {"z": z, "a": a, "loss": loss, "da": da, "dz": dz, "dw": dw, "db": db}
+# --8<-- [end:logistic_single]

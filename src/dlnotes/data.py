@@ -1,0 +1,890 @@
+"""Data sets and data handling, in the course's layout: examples are columns.
+
+``X`` has shape ``(n_x, m)`` and ``Y`` shape ``(1, m)`` (or ``(C, m)`` one-hot).
+Every generator takes an explicit ``rng`` (a ``numpy.random.Generator`` or an
+int seed), so the same seed gives the same data. Splitting, mini-batches and
+normalization are derived on [the practical-aspects page](course2/week1.md);
+the planar "flower" is used on [the shallow-network page](course1/week3.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import as_float_array, check_rng, check_scalar
+
+__all__ = [
+    "make_flower",
+    "make_moons",
+    "make_circles",
+    "make_noisy_regions",
+    "load_digits",
+    "train_dev_test_split",
+    "random_mini_batches",
+    "one_hot",
+    "standardize_fit",
+    "standardize_apply",
+    "augment_2d",
+    "flatten_images",
+    "unflatten_images",
+    "flip_images",
+    "shift_images",
+    "augment_images",
+    "synthetic_temperature",
+]
+
+
+def _check_m(m, minimum=2):
+    check_scalar(m, "m", low=minimum, integer=True)
+    return int(m)
+
+
+def _check_dtype(dtype):
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype: expected float32 or float64, got {dt}")
+    return dt
+
+
+def _two_class(parts, rng, dtype, shuffle):
+    """Stack (X_class, label) parts into X (2, m), Y (1, m); optionally shuffle columns."""
+    X = np.concatenate([p for p, _ in parts], axis=1)
+    Y = np.concatenate([np.full((1, p.shape[1]), lab) for p, lab in parts], axis=1)
+    if shuffle:
+        perm = rng.permutation(X.shape[1])
+        X, Y = X[:, perm], Y[:, perm]
+    return X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+
+
+# --8<-- [start:make_flower]
+def make_flower(m=400, rng=0, *, dtype=np.float64):
+    """The planar "flower": two classes of petals that no straight line separates.
+
+    Parameters
+    ----------
+    m : int, default 400
+        Number of points ($\\ge 2$); class 0 gets ``m // 2``, class 1 the rest.
+    rng : numpy.random.Generator or int, default 0
+        Source of randomness.
+    dtype : {float64, float32}
+        Dtype of ``X`` and ``Y``.
+
+    Returns
+    -------
+    X : ndarray, shape (2, m)
+        Points, one per column.
+    Y : ndarray, shape (1, m)
+        Labels 0 (first half of the columns) and 1 (second half).
+
+    Notes
+    -----
+    For class $j \\in \\{0, 1\\}$ with $N$ points, angles and radii are
+    $$t = \\mathrm{linspace}(3.12j,\\ 3.12(j+1),\\ N) + 0.2\\,\\epsilon_1, \\qquad
+      r = 4\\sin(4t) + 0.2\\,\\epsilon_2, \\qquad \\epsilon_i \\sim \\mathcal N(0, 1),$$
+    and the point is $(r\\sin t,\\ r\\cos t)$. Because $r$ changes sign with
+    $\\sin 4t$, each class forms petals on opposite sides of the origin:
+    logistic regression gets about half of the points right (47-51 % on
+    the training set, depending on the seed), a tanh network with 4 hidden
+    units more than 90 %. See [the shallow-network page](course1/week3.md).
+
+    Examples
+    --------
+    >>> X, Y = make_flower(400, rng=1)
+    >>> X.shape, Y.shape, float(Y.mean())
+    ((2, 400), (1, 400), 0.5)
+    """
+    m = _check_m(m)
+    rng = check_rng(rng)
+    dtype = _check_dtype(dtype)
+    parts = []
+    # --8<-- [start:flower-petals]
+    for j, N in enumerate((m // 2, m - m // 2)):
+        t = np.linspace(3.12 * j, 3.12 * (j + 1), N) + 0.2 * rng.standard_normal(N)
+        r = 4.0 * np.sin(4.0 * t) + 0.2 * rng.standard_normal(N)
+        parts.append((np.stack([r * np.sin(t), r * np.cos(t)]), j))
+    # --8<-- [end:flower-petals]
+    return _two_class(parts, rng, dtype, shuffle=False)
+# --8<-- [end:make_flower]
+
+
+def _check_noise(noise):
+    return float(check_scalar(noise, "noise", low=0.0))
+
+
+# --8<-- [start:make_moons]
+def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
+    """Two interleaving half circles (the same recipe as scikit-learn's ``make_moons``).
+
+    Parameters
+    ----------
+    m : int, default 200
+        Number of points ($\\ge 2$); ``m // 2`` on the outer moon (label 0).
+    noise : float, default 0.1
+        Standard deviation of the Gaussian noise added to each coordinate.
+    rng : numpy.random.Generator or int, default 0
+        Source of randomness.
+    dtype : {float64, float32}
+
+    Returns
+    -------
+    X : ndarray, shape (2, m)
+    Y : ndarray, shape (1, m)
+        Labels 0 (outer moon) and 1 (inner moon), columns shuffled.
+
+    Notes
+    -----
+    Outer moon: $(\\cos\\theta, \\sin\\theta)$, inner moon:
+    $(1 - \\cos\\theta,\\ 1 - \\sin\\theta - 0.5)$, with $\\theta$ evenly spaced
+    in $[0, \\pi]$, plus $\\mathcal N(0, \\text{noise}^2)$ on each coordinate.
+    See [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, Y = make_moons(100, noise=0.0, rng=0)
+    >>> X.shape, int(Y.sum())
+    ((2, 100), 50)
+    """
+    m = _check_m(m)
+    noise = _check_noise(noise)
+    rng = check_rng(rng)
+    dtype = _check_dtype(dtype)
+    n_out, n_in = m // 2, m - m // 2
+    th_out = np.linspace(0.0, np.pi, n_out)
+    th_in = np.linspace(0.0, np.pi, n_in)
+    outer = np.stack([np.cos(th_out), np.sin(th_out)])
+    inner = np.stack([1.0 - np.cos(th_in), 1.0 - np.sin(th_in) - 0.5])
+    X, Y = _two_class([(outer, 0), (inner, 1)], rng, np.float64, shuffle=True)
+    X = X + noise * rng.standard_normal(X.shape)
+    return X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+# --8<-- [end:make_moons]
+
+
+# --8<-- [start:make_circles]
+def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
+    """A circle inside a larger circle (the same recipe as scikit-learn's ``make_circles``).
+
+    Parameters
+    ----------
+    m : int, default 200
+        Number of points ($\\ge 2$); ``m // 2`` on the outer circle (label 0).
+    noise : float, default 0.1
+        Standard deviation of the Gaussian noise on each coordinate.
+    factor : float, default 0.8
+        Radius of the inner circle (label 1), in $(0, 1)$.
+    rng : numpy.random.Generator or int, default 0
+        Source of randomness.
+    dtype : {float64, float32}
+
+    Returns
+    -------
+    X : ndarray, shape (2, m)
+    Y : ndarray, shape (1, m)
+        Labels 0 (outer, radius 1) and 1 (inner, radius ``factor``), shuffled.
+
+    Notes
+    -----
+    Angles evenly spaced on $[0, 2\\pi)$; outer points $(\\cos\\theta, \\sin\\theta)$,
+    inner points $\\text{factor}\\cdot(\\cos\\theta, \\sin\\theta)$, plus Gaussian noise.
+    Separable by the radius, not by a line. See
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, Y = make_circles(8, noise=0.0, factor=0.5, rng=0)
+    >>> np.round(np.hypot(X[0], X[1]), 3)[Y[0] == 1]
+    array([0.5, 0.5, 0.5, 0.5])
+    """
+    m = _check_m(m)
+    noise = _check_noise(noise)
+    check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    rng = check_rng(rng)
+    dtype = _check_dtype(dtype)
+    n_out, n_in = m // 2, m - m // 2
+    th_out = np.linspace(0.0, 2 * np.pi, n_out, endpoint=False)
+    th_in = np.linspace(0.0, 2 * np.pi, n_in, endpoint=False)
+    outer = np.stack([np.cos(th_out), np.sin(th_out)])
+    inner = factor * np.stack([np.cos(th_in), np.sin(th_in)])
+    X, Y = _two_class([(outer, 0), (inner, 1)], rng, np.float64, shuffle=True)
+    X = X + noise * rng.standard_normal(X.shape)
+    return X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+# --8<-- [end:make_circles]
+
+
+# --8<-- [start:make_noisy_regions]
+def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
+    """Two classes split by a wavy boundary, with noisy labels near it and a few outliers.
+
+    Built for the regularization experiment: split it in half (about 200
+    training and 200 test points) and an unregularized 2-20-3-1 network
+    trained long enough carves small islands around the noisy training
+    labels (train accuracy well above test accuracy), while L2 or dropout
+    gives a smooth boundary close to the true one.
+
+    Parameters
+    ----------
+    m : int, default 400
+        Number of points ($\\ge 2$).
+    rng : numpy.random.Generator or int, default 0
+        Source of randomness.
+    label_noise : float, default 0.08
+        Width $\\tau > 0$ of the band around the boundary where labels are
+        uncertain (larger: noisier).
+    dtype : {float64, float32}
+
+    Returns
+    -------
+    X : ndarray, shape (2, m)
+        Points in $[-1, 1]^2$.
+    Y : ndarray, shape (1, m)
+        Labels 0 and 1.
+
+    Notes
+    -----
+    Points are uniform in the square. With the signed distance-like score
+    $d(x) = x_2 - 0.4\\sin(2.5\\,x_1) + 0.15$ the label is drawn as
+    $$y \\sim \\mathrm{Bernoulli}\\big(\\sigma(d(x)/\\tau)\\big),$$
+    so labels are certain far from the curve $d = 0$ and coin flips on it;
+    then 4 % of the labels, chosen at random, are flipped (outliers). The
+    best possible classifier is $\\hat y = [d(x) > 0]$; every training label
+    that disagrees with it is noise a network can only memorize. Measured
+    (``rng=0``, a 50/50 split with ``rng=0``, a 2-20-3-1 ReLU network, Adam
+    with learning rate 0.01 for 3000 full-batch epochs): 96.5 % train and
+    79.5 % test accuracy without regularization, 91.5 % and 84 % with L2
+    ($\\lambda = 1$). See
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, Y = make_noisy_regions(400, rng=0)
+    >>> X.shape, Y.shape
+    ((2, 400), (1, 400))
+    """
+    m = _check_m(m)
+    rng = check_rng(rng)
+    check_scalar(label_noise, "label_noise", low=0.0, low_inclusive=False)
+    dtype = _check_dtype(dtype)
+    X = rng.uniform(-1.0, 1.0, size=(2, m))
+    d = X[1] - 0.4 * np.sin(2.5 * X[0]) + 0.15
+    p = 0.5 * (1.0 + np.tanh(d / (2.0 * label_noise)))    # sigmoid(d / tau), overflow-free
+    Y = (rng.random(m) < p).astype(np.float64)
+    flip = rng.random(m) < 0.04
+    Y[flip] = 1.0 - Y[flip]
+    return X.astype(dtype, copy=False), Y.reshape(1, m).astype(dtype, copy=False)
+# --8<-- [end:make_noisy_regions]
+
+
+# --8<-- [start:load_digits]
+def load_digits(*, scale=True, dtype=np.float64):
+    """scikit-learn's 8x8 handwritten digits (1797 images, 10 classes), as columns.
+
+    The data ships inside scikit-learn (no download). Install it with
+    ``pip install scikit-learn`` (or ``pip install dlnotes[data]``).
+
+    Parameters
+    ----------
+    scale : bool, default True
+        Divide the pixel intensities (integers 0..16) by 16, so ``X`` is in $[0, 1]$.
+    dtype : {float64, float32}
+        Dtype of ``X``.
+
+    Returns
+    -------
+    X : ndarray, shape (64, 1797)
+        One flattened 8x8 image per column (row-major: pixel ``(i, j)`` is row ``8 i + j``).
+    labels : ndarray of int64, shape (1, 1797)
+        Digits 0..9; use :func:`one_hot` for a softmax output.
+
+    Notes
+    -----
+    Small enough to train a softmax network in seconds; used for the
+    mini-batch and optimizer experiments on
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, labels = load_digits()
+    >>> X.shape, labels.shape, float(X.max()), int(labels.max())
+    ((64, 1797), (1, 1797), 1.0, 9)
+    """
+    dtype = _check_dtype(dtype)
+    try:
+        from sklearn.datasets import load_digits as _sk_load_digits
+    except ImportError as exc:
+        raise ImportError("load_digits needs scikit-learn, which ships the digits data: "
+                          "pip install scikit-learn (or pip install 'dlnotes[data]')") from exc
+    bunch = _sk_load_digits()
+    X = bunch.data.T.astype(dtype)
+    if scale:
+        X /= 16.0
+    labels = bunch.target.astype(np.int64).reshape(1, -1)
+    return X, labels
+# --8<-- [end:load_digits]
+
+
+def _as_columns(A, name, m=None):
+    A = np.asarray(A)
+    if A.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D array with examples as columns, got shape {A.shape}")
+    if m is not None and A.shape[1] != m:
+        raise ValueError(f"{name}: expected shape (n, {m}) to match X's {m} examples "
+                         f"(examples are columns), got {A.shape}")
+    return A
+
+
+# --8<-- [start:train_dev_test_split]
+def train_dev_test_split(X, Y, fractions=(0.8, 0.1, 0.1), rng=0):
+    """Shuffle the columns and cut them into train / dev / test sets.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (n_y, m)
+        Labels (any dtype), same columns as ``X``.
+    fractions : sequence of 2 or 3 floats, default (0.8, 0.1, 0.1)
+        Positive shares summing to 1: ``(train, dev, test)`` or ``(train, test)``.
+    rng : numpy.random.Generator or int, default 0
+        Source of the shuffle.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(X_train, Y_train, X_dev, Y_dev, X_test, Y_test)``, or
+        ``(X_train, Y_train, X_test, Y_test)`` for two fractions. Each part is
+        non-empty; the sizes are the rounded cumulative fractions of ``m``.
+
+    Notes
+    -----
+    Shuffle before cutting so that every set comes from the same
+    distribution (data are often stored sorted by class or by source). With
+    a lot of data the dev and test sets need only be large enough to measure
+    the difference you care about: 98/1/1 for a million examples. See
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, Y = np.arange(20.0).reshape(2, 10), np.arange(10).reshape(1, 10)
+    >>> parts = train_dev_test_split(X, Y, (0.6, 0.2, 0.2), rng=0)
+    >>> [p.shape for p in parts]
+    [(2, 6), (1, 6), (2, 2), (1, 2), (2, 2), (1, 2)]
+    >>> sorted(np.concatenate([parts[1], parts[3], parts[5]], axis=1)[0].tolist()) == list(range(10))
+    True
+    """
+    X = _as_columns(X, "X")
+    m = X.shape[1]
+    Y = _as_columns(Y, "Y", m)
+    try:
+        fr = [float(f) for f in fractions]
+    except TypeError:
+        raise TypeError(f"fractions: expected a sequence of 2 or 3 numbers, got {fractions!r}") from None
+    if len(fr) not in (2, 3) or any(not np.isfinite(f) or f <= 0 for f in fr) or abs(sum(fr) - 1.0) > 1e-9:
+        raise ValueError(f"fractions: expected 2 or 3 positive numbers summing to 1, got {tuple(fractions)!r}")
+    rng = check_rng(rng)
+    bounds = np.round(np.cumsum(fr) * m).astype(int)
+    bounds[-1] = m
+    starts = np.concatenate([[0], bounds[:-1]])
+    if np.any(bounds - starts < 1):
+        raise ValueError(f"fractions: {tuple(fractions)!r} of m={m} examples leaves an empty set "
+                         f"(sizes {(bounds - starts).tolist()})")
+    perm = rng.permutation(m)
+    out = []
+    for a, b in zip(starts, bounds):
+        idx = perm[a:b]
+        out += [X[:, idx], Y[:, idx]]
+    return tuple(out)
+# --8<-- [end:train_dev_test_split]
+
+
+def _mini_batches(X, Y, batch_size, rng):
+    """:func:`random_mini_batches` without validation (for the training loop)."""
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    Xs, Ys = X[:, perm], Y[:, perm]
+    return [(Xs[:, k:k + batch_size], Ys[:, k:k + batch_size]) for k in range(0, m, batch_size)]
+
+
+# --8<-- [start:random_mini_batches]
+def random_mini_batches(X, Y, batch_size=64, rng=0):
+    """Shuffle the columns and partition them into mini-batches.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (n_y, m)
+    batch_size : int, default 64
+        Columns per mini-batch, $\\ge 1$ (``batch_size >= m``: one batch, i.e.
+        batch gradient descent; 1: stochastic gradient descent).
+    rng : numpy.random.Generator or int, default 0
+        Source of the shuffle (pass the same Generator every epoch to get a
+        new order each time).
+
+    Returns
+    -------
+    list of (X_batch, Y_batch)
+        $\\lceil m / \\text{batch\\_size}\\rceil$ pairs; every batch has
+        ``batch_size`` columns except possibly the last, which has
+        $m - \\text{batch\\_size}\\lfloor m/\\text{batch\\_size}\\rfloor$.
+
+    Notes
+    -----
+    Each epoch visits every example exactly once (a partition, not sampling
+    with replacement). Step 1, shuffle: ``X[:, perm]``, ``Y[:, perm]`` with the
+    same permutation so examples keep their labels. Step 2, partition. See
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, Y = np.zeros((3, 148)), np.zeros((1, 148))
+    >>> [xb.shape[1] for xb, yb in random_mini_batches(X, Y, 64, rng=0)]
+    [64, 64, 20]
+    """
+    X = _as_columns(X, "X")
+    Y = _as_columns(Y, "Y", X.shape[1])
+    check_scalar(batch_size, "batch_size", low=1, integer=True)
+    rng = check_rng(rng)
+    return _mini_batches(X, Y, int(batch_size), rng)
+# --8<-- [end:random_mini_batches]
+
+
+# --8<-- [start:one_hot]
+def one_hot(labels, C, *, dtype=np.float64):
+    """Turn integer labels into one-hot columns.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (1, m) or (m,)
+        Class indices in $\\{0, \\dots, C-1\\}$.
+    C : int
+        Number of classes, $\\ge 2$.
+    dtype : {float64, float32}
+
+    Returns
+    -------
+    Y : ndarray, shape (C, m)
+        ``Y[c, i] = 1`` if ``labels[i] == c`` else 0.
+
+    Notes
+    -----
+    The target of a softmax output layer; see
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> one_hot([[2, 0, 1]], 3)
+    array([[0., 1., 0.],
+           [0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    check_scalar(C, "C", low=2, integer=True)
+    dtype = _check_dtype(dtype)
+    lab = np.asarray(labels)
+    if lab.ndim == 2 and lab.shape[0] == 1:
+        lab = lab[0]
+    if lab.ndim != 1:
+        raise ValueError(f"labels: expected shape (1, m) or (m,), got {lab.shape}")
+    if lab.dtype.kind == "f" and np.all(lab == np.round(lab)):
+        lab = lab.astype(np.int64)
+    if lab.dtype.kind not in "iu":
+        raise TypeError(f"labels: expected integer class indices, got dtype {lab.dtype}")
+    if lab.size and (lab.min() < 0 or lab.max() >= C):
+        raise ValueError(f"labels: expected values in [0, {C - 1}], got min {lab.min()} and max {lab.max()}")
+    Y = np.zeros((int(C), lab.size), dtype=dtype)
+    Y[lab, np.arange(lab.size)] = 1.0
+    return Y
+# --8<-- [end:one_hot]
+
+
+# --8<-- [start:standardize_fit]
+def standardize_fit(X):
+    """Per-feature mean and standard deviation of the *training* set.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+        Training examples only.
+
+    Returns
+    -------
+    mu : ndarray, shape (n_x, 1)
+    sigma : ndarray, shape (n_x, 1)
+        Standard deviations; a constant feature gets $\\sigma = 1$ (it is
+        only centred) instead of a division by zero.
+
+    Notes
+    -----
+    $$\\mu = \\frac1m\\sum_i x^{(i)}, \\qquad \\sigma^2 = \\frac1m\\sum_i (x^{(i)}-\\mu)^2,$$
+    element-wise. Normalization divides by $\\sigma$, not $\\sigma^2$: the
+    result has unit variance because
+    $\\mathrm{Var}\\big((x-\\mu)/\\sigma\\big) = \\sigma^2/\\sigma^2 = 1$. Apply the
+    *same* $\\mu, \\sigma$ (from training data) to dev and test data: see
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> mu, sigma = standardize_fit(np.array([[1.0, 3.0], [5.0, 5.0]]))
+    >>> mu.ravel(), sigma.ravel()
+    (array([2., 5.]), array([1., 1.]))
+    """
+    X = as_float_array(X, "X", ndim=2)
+    mu = X.mean(axis=1, keepdims=True)
+    sigma = X.std(axis=1, keepdims=True)
+    sigma[sigma == 0] = 1.0
+    return mu, sigma
+# --8<-- [end:standardize_fit]
+
+
+# --8<-- [start:standardize_apply]
+def standardize_apply(X, mu, sigma):
+    """Normalize examples with statistics from :func:`standardize_fit`.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+        Any split (train, dev, test).
+    mu, sigma : ndarray, shape (n_x, 1)
+        From :func:`standardize_fit` on the training set.
+
+    Returns
+    -------
+    ndarray, shape (n_x, m), dtype of ``X``
+        $(X - \\mu)/\\sigma$.
+
+    Notes
+    -----
+    See [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 3.0], [5.0, 5.0]])
+    >>> standardize_apply(X, *standardize_fit(X))
+    array([[-1.,  1.],
+           [ 0.,  0.]])
+    """
+    X = as_float_array(X, "X", ndim=2)
+    mu = as_float_array(mu, "mu")
+    sigma = as_float_array(sigma, "sigma")
+    for name, s in (("mu", mu), ("sigma", sigma)):
+        if s.shape != (X.shape[0], 1):
+            raise ValueError(f"{name}: expected shape ({X.shape[0]}, 1) to match X's {X.shape[0]} features, "
+                             f"got {s.shape}")
+    if np.any(sigma <= 0):
+        raise ValueError("sigma: expected positive standard deviations")
+    return ((X - mu) / sigma).astype(X.dtype, copy=False)
+# --8<-- [end:standardize_apply]
+
+
+# --8<-- [start:augment_2d]
+def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
+    """Enlarge a 2-D (or n-D) point set with jittered, optionally reflected copies.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (n_y, m)
+    rng : numpy.random.Generator or int
+        Source of randomness.
+    copies : int, default 1
+        Number of augmented copies of the data, $\\ge 1$.
+    jitter : float, default 0.05
+        Standard deviation of the Gaussian noise added to each copy, $\\ge 0$.
+    flip_axes : sequence of int, default ()
+        Coordinates whose sign each copied point flips with probability 1/2.
+        Only valid when the labels are symmetric under that reflection.
+
+    Returns
+    -------
+    X_aug : ndarray, shape (n_x, m * (1 + copies))
+        The original columns first, then the copies.
+    Y_aug : ndarray, shape (n_y, m * (1 + copies))
+
+    Notes
+    -----
+    Augmentation encodes an invariance you know holds ("a point a little
+    to the side has the same label") as extra data, a regularizer that
+    costs no labelling. See [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, Y = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.0, 1.0]])
+    >>> Xa, Ya = augment_2d(X, Y, rng=0, copies=2)
+    >>> Xa.shape, Ya[0].tolist()
+    ((2, 6), [0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    """
+    X = as_float_array(X, "X", ndim=2)
+    Y = _as_columns(Y, "Y", X.shape[1])
+    rng = check_rng(rng)
+    check_scalar(copies, "copies", low=1, integer=True)
+    check_scalar(jitter, "jitter", low=0.0)
+    axes = list(flip_axes)
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or not 0 <= a < X.shape[0]:
+            raise ValueError(f"flip_axes: expected coordinates in [0, {X.shape[0] - 1}], got {flip_axes!r}")
+    Xs, Ys = [X], [Y]
+    for _ in range(copies):
+        Xc = X + jitter * rng.standard_normal(X.shape)
+        for a in axes:
+            Xc[a] *= np.where(rng.random(X.shape[1]) < 0.5, -1.0, 1.0)
+        Xs.append(Xc.astype(X.dtype, copy=False))
+        Ys.append(Y)
+    return np.concatenate(Xs, axis=1), np.concatenate(Ys, axis=1)
+# --8<-- [end:augment_2d]
+
+
+# --8<-- [start:flatten_images]
+def flatten_images(images):
+    """Images ``(m, h, w)`` or ``(m, h, w, c)`` to columns ``(h*w*c, m)``.
+
+    Parameters
+    ----------
+    images : array_like, shape (m, h, w) or (m, h, w, c)
+
+    Returns
+    -------
+    ndarray, shape (h*w*c, m)
+        Column $i$ is image $i$ read row by row (channels fastest).
+
+    Notes
+    -----
+    ``images.reshape(m, -1).T``: reshape *before* transposing, so each
+    column holds one image. ``images.reshape(-1, m)`` has the right shape
+    but mixes pixels of different images into one column. See
+    [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> imgs = np.arange(8).reshape(2, 2, 2)          # two 2x2 images
+    >>> flatten_images(imgs)
+    array([[0, 4],
+           [1, 5],
+           [2, 6],
+           [3, 7]])
+    """
+    imgs = np.asarray(images)
+    if imgs.ndim not in (3, 4):
+        raise ValueError(f"images: expected shape (m, h, w) or (m, h, w, c), got {imgs.shape}")
+    return imgs.reshape(imgs.shape[0], -1).T
+# --8<-- [end:flatten_images]
+
+
+def _image_shape(X, shape):
+    try:
+        shape = tuple(int(s) for s in shape)
+    except TypeError:
+        raise TypeError(f"shape: expected a tuple (h, w) or (h, w, c), got {shape!r}") from None
+    if len(shape) not in (2, 3) or min(shape) < 1 or int(np.prod(shape)) != X.shape[0]:
+        raise ValueError(f"shape: expected (h, w) or (h, w, c) with h*w*c == n_x == {X.shape[0]}, got {shape}")
+    return shape
+
+
+# --8<-- [start:unflatten_images]
+def unflatten_images(X, shape):
+    """Columns ``(h*w*c, m)`` back to images ``(m, h, w[, c])`` (inverse of :func:`flatten_images`).
+
+    Parameters
+    ----------
+    X : array_like, shape (h*w*c, m)
+    shape : tuple
+        ``(h, w)`` or ``(h, w, c)``.
+
+    Returns
+    -------
+    ndarray, shape (m, *shape)
+
+    Notes
+    -----
+    See [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> imgs = np.arange(8).reshape(2, 2, 2)
+    >>> bool(np.array_equal(unflatten_images(flatten_images(imgs), (2, 2)), imgs))
+    True
+    """
+    X = _as_columns(X, "X")
+    shape = _image_shape(X, shape)
+    return X.T.reshape((X.shape[1],) + shape)
+# --8<-- [end:unflatten_images]
+
+
+# --8<-- [start:flip_images]
+def flip_images(X, shape):
+    """Mirror every image left-right.
+
+    Parameters
+    ----------
+    X : array_like, shape (h*w*c, m)
+        Flattened images, one per column.
+    shape : tuple
+        ``(h, w)`` or ``(h, w, c)``.
+
+    Returns
+    -------
+    ndarray, shape (h*w*c, m)
+
+    Notes
+    -----
+    A valid augmentation for cats, not for digits (a mirrored 2 is not a 2).
+    See [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> flip_images(np.array([[1], [2], [3], [4]]), (2, 2)).ravel()
+    array([2, 1, 4, 3])
+    """
+    X = _as_columns(X, "X")
+    imgs = unflatten_images(X, shape)
+    return flatten_images(imgs[:, :, ::-1]).copy()
+# --8<-- [end:flip_images]
+
+
+# --8<-- [start:shift_images]
+def shift_images(X, shape, dy, dx):
+    """Translate every image by ``(dy, dx)`` pixels, filling with zeros.
+
+    Parameters
+    ----------
+    X : array_like, shape (h*w*c, m)
+        Flattened images, one per column.
+    shape : tuple
+        ``(h, w)`` or ``(h, w, c)``.
+    dy, dx : int
+        Shift down and right (negative: up and left), $|dy| < h$, $|dx| < w$.
+
+    Returns
+    -------
+    ndarray, shape (h*w*c, m), dtype of ``X``
+
+    Notes
+    -----
+    See [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> shift_images(np.array([[1], [2], [3], [4]]), (2, 2), 0, 1).ravel()
+    array([0, 1, 0, 3])
+    """
+    X = _as_columns(X, "X")
+    shape = _image_shape(X, shape)
+    h, w = shape[:2]
+    check_scalar(dy, "dy", low=-(h - 1), high=h - 1, integer=True)
+    check_scalar(dx, "dx", low=-(w - 1), high=w - 1, integer=True)
+    imgs = unflatten_images(X, shape)
+    out = np.zeros_like(imgs)
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[:, yd, xd] = imgs[:, ys, xs]
+    return flatten_images(out).copy()
+# --8<-- [end:shift_images]
+
+
+# --8<-- [start:augment_images]
+def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
+    """Enlarge an image set with randomly shifted (and optionally mirrored) copies.
+
+    Parameters
+    ----------
+    X : array_like, shape (h*w*c, m)
+        Flattened images, one per column.
+    Y : array_like, shape (n_y, m)
+    shape : tuple
+        ``(h, w)`` or ``(h, w, c)``.
+    rng : numpy.random.Generator or int
+        Source of randomness.
+    copies : int, default 1
+        Number of augmented copies, $\\ge 1$.
+    max_shift : int, default 1
+        Each copy of an image is shifted by integers drawn uniformly from
+        $[-\\text{max\\_shift}, \\text{max\\_shift}]$ in each direction.
+    flip : bool, default False
+        Also mirror each copy with probability 1/2.
+
+    Returns
+    -------
+    X_aug : ndarray, shape (h*w*c, m * (1 + copies))
+        Originals first, then the copies.
+    Y_aug : ndarray, shape (n_y, m * (1 + copies))
+
+    Notes
+    -----
+    See [the practical-aspects page](course2/week1.md).
+
+    Examples
+    --------
+    >>> X, labels = np.eye(4), np.array([[0, 1, 2, 3]])
+    >>> Xa, Ya = augment_images(X, labels, (2, 2), rng=0, copies=2)
+    >>> Xa.shape, Ya.shape
+    ((4, 12), (1, 12))
+    """
+    X = _as_columns(X, "X")
+    Y = _as_columns(Y, "Y", X.shape[1])
+    shape = _image_shape(X, shape)
+    rng = check_rng(rng)
+    check_scalar(copies, "copies", low=1, integer=True)
+    h, w = shape[:2]
+    check_scalar(max_shift, "max_shift", low=0, high=min(h, w) - 1, integer=True)
+    m = X.shape[1]
+    Xs, Ys = [X], [Y]
+    for _ in range(copies):
+        dys = rng.integers(-max_shift, max_shift + 1, size=m)
+        dxs = rng.integers(-max_shift, max_shift + 1, size=m)
+        Xc = np.empty_like(X)
+        for dy in range(-max_shift, max_shift + 1):          # one vectorized shift per offset
+            for dx in range(-max_shift, max_shift + 1):
+                cols = np.flatnonzero((dys == dy) & (dxs == dx))
+                if cols.size:
+                    Xc[:, cols] = shift_images(X[:, cols], shape, dy, dx)
+        if flip:
+            cols = np.flatnonzero(rng.random(m) < 0.5)
+            if cols.size:
+                Xc[:, cols] = flip_images(Xc[:, cols], shape)
+        Xs.append(Xc)
+        Ys.append(Y)
+    return np.concatenate(Xs, axis=1), np.concatenate(Ys, axis=1)
+# --8<-- [end:augment_images]
+
+
+# --8<-- [start:synthetic_temperature]
+def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
+    """A year of daily temperatures: a seasonal curve plus persistent weather noise.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or int, default 0
+        Source of randomness.
+    days : int, default 365
+        Number of days, $\\ge 1$.
+    dtype : {float64, float32}
+
+    Returns
+    -------
+    day : ndarray of int64, shape (days,)
+        ``1, 2, ..., days``.
+    theta : ndarray, shape (days,)
+        Temperature in °C of each day.
+
+    Notes
+    -----
+    $$\\theta_t = 11 - 7\\cos\\big(2\\pi (t - 20)/365\\big) + e_t, \\qquad
+      e_t = 0.6\\, e_{t-1} + \\eta_t,\\ \\eta_t \\sim \\mathcal N(0, 2.5^2),$$
+    a temperate climate (coldest around 20 January, warmest in July) with
+    weather that persists for a few days. The series the
+    [exponentially weighted averages](course2/week2.md) smooth.
+
+    Examples
+    --------
+    >>> day, theta = synthetic_temperature(rng=0)
+    >>> day.shape, theta.shape, bool(theta[180:200].mean() > theta[:20].mean() + 8)
+    ((365,), (365,), True)
+    """
+    rng = check_rng(rng)
+    check_scalar(days, "days", low=1, integer=True)
+    dtype = _check_dtype(dtype)
+    day = np.arange(1, days + 1, dtype=np.int64)
+    season = 11.0 - 7.0 * np.cos(2.0 * np.pi * (day - 20) / 365.0)
+    eta = rng.normal(0.0, 2.5, size=days)
+    e = np.empty(days)
+    prev = 0.0
+    for t in range(days):
+        prev = 0.6 * prev + eta[t]
+        e[t] = prev
+    return day, (season + e).astype(dtype)
+# --8<-- [end:synthetic_temperature]

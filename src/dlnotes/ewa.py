@@ -1,0 +1,110 @@
+"""Exponentially weighted averages (the building block of momentum, RMSprop and Adam).
+
+See [the optimization page](course2/week2.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import as_float_array, check_beta
+
+__all__ = ["ewa", "ewa_weights"]
+
+
+# --8<-- [start:ewa]
+def ewa(series, beta, bias_correction=False):
+    """Exponentially weighted average of a series, optionally bias-corrected.
+
+    Parameters
+    ----------
+    series : array_like, shape (T,) or (T, ...)
+        $\\theta_1, \\dots, \\theta_T$; time runs along axis 0 (any further
+        axes are averaged independently).
+    beta : float
+        Averaging coefficient in $[0, 1)$. The average covers roughly the
+        last $1/(1-\\beta)$ values (``beta=0.9``: about 10).
+    bias_correction : bool, default False
+        Divide $v_t$ by $1-\\beta^t$.
+
+    Returns
+    -------
+    v : ndarray, same shape and float dtype as ``series``
+        ``v[t-1]`` is $v_t$ (or $\\hat v_t$ with bias correction).
+
+    Notes
+    -----
+    With $v_0 = 0$ and $v_t = \\beta v_{t-1} + (1-\\beta)\\theta_t$, unrolling the
+    recursion gives
+    $$v_t = (1-\\beta)\\sum_{k=1}^{t} \\beta^{t-k}\\,\\theta_k,$$
+    a weighted sum whose weights add up to
+    $$(1-\\beta)\\sum_{k=1}^{t}\\beta^{t-k} = (1-\\beta)\\,\\frac{1-\\beta^t}{1-\\beta} = 1-\\beta^t,$$
+    not to 1: the missing mass $\\beta^t$ is the weight of the initial
+    $v_0 = 0$, which pulls early averages towards zero. Dividing by the sum
+    of the weights,
+    $$\\hat v_t = \\frac{v_t}{1-\\beta^t},$$
+    makes it a proper weighted mean; for a constant series $\\theta_t = c$ it
+    gives exactly $c$ at every $t$. The correction fades as $\\beta^t \\to 0$.
+    The correction divides the *output*; the recursion itself always runs on
+    the uncorrected $v_{t-1}$. See [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> ewa([10.0, 10.0, 10.0], beta=0.9)
+    array([1.  , 1.9 , 2.71])
+    >>> ewa([10.0, 10.0, 10.0], beta=0.9, bias_correction=True)
+    array([10., 10., 10.])
+    """
+    theta = as_float_array(series, "series")
+    if theta.ndim == 0:
+        raise ValueError(f"series: expected a 1-D array (time along axis 0), got a scalar {theta!r}")
+    beta = float(check_beta(beta, "beta"))
+    out = np.empty_like(theta)
+    # --8<-- [start:ewa-loop]
+    v = np.zeros_like(theta[0])
+    for t in range(theta.shape[0]):
+        v = beta * v + (1.0 - beta) * theta[t]
+        out[t] = v
+    # --8<-- [end:ewa-loop]
+    if bias_correction:
+        # --8<-- [start:ewa-bias-correction]
+        t = np.arange(1, theta.shape[0] + 1, dtype=theta.dtype)
+        out /= (1.0 - beta ** t).reshape((-1,) + (1,) * (theta.ndim - 1))
+        # --8<-- [end:ewa-bias-correction]
+    return out
+# --8<-- [end:ewa]
+
+
+# --8<-- [start:ewa_weights]
+def ewa_weights(beta, t):
+    """The weight $(1-\\beta)\\beta^{t-k}$ each $\\theta_k$ gets in $v_t$.
+
+    Parameters
+    ----------
+    beta : float
+        Averaging coefficient in $[0, 1)$.
+    t : int
+        Time step $\\ge 1$.
+
+    Returns
+    -------
+    w : ndarray, shape (t,)
+        ``w[k-1]`` is the weight of $\\theta_k$; ``w.sum() == 1 - beta**t``.
+
+    Notes
+    -----
+    From $v_t = (1-\\beta)\\sum_{k\\le t}\\beta^{t-k}\\theta_k$. The weights fall
+    by a factor $1/e$ after about $1/(1-\\beta)$ steps since
+    $\\beta^{1/(1-\\beta)} \\approx 1/e$. See
+    [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> ewa_weights(0.5, 3)
+    array([0.125, 0.25 , 0.5  ])
+    """
+    beta = float(check_beta(beta, "beta"))
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 1:
+        raise ValueError(f"t: expected an integer >= 1, got {t!r}")
+    return (1.0 - beta) * beta ** np.arange(t - 1, -1, -1, dtype=np.float64)
+# --8<-- [end:ewa_weights]

@@ -1,0 +1,541 @@
+"""A fused, in-place training loop: the fast path behind ``train.fit``.
+
+The pages show the readable code: :func:`dlnotes.nn.model_forward`,
+:func:`dlnotes.nn.model_backward` and :class:`dlnotes.optim.Adam` allocate new
+arrays at every step, which keeps every line close to its equation. This module
+computes **the same numbers** (same parameters after the same steps, up to
+rounding) with the work rearranged for speed; nothing here is needed to
+understand the method. What changes:
+
+* **No allocation per mini-batch.** Every array (the batch, $Z^{[l]}$,
+  $A^{[l]}$, the dropout masks, $dZ^{[l]}$, the gradients) is allocated once per
+  batch size and reused; NumPy writes into it with ``out=``.
+* **One flat vector for all parameters**, one for the gradients and one per
+  optimizer state. ``W1``, ``b1``, ... are views into it, so the optimizer
+  updates every parameter with about ten NumPy calls per step, whatever the
+  number of layers.
+* **The batch is gathered** from the training set with ``np.take(..., out=)``
+  instead of shuffling a copy of ``X`` every epoch (no second copy of the data).
+* **The $1/m$ is applied once**, to $dZ^{[L]}$ (a few numbers), instead of to
+  every $dW^{[l]}$ and $db^{[l]}$: the backward pass is linear in $dZ^{[L]}$, so
+  the gradients are the same.
+* **Adam keeps unnormalised sums** $\\tilde v = v / (1-\\beta_1)$ and
+  $\\tilde s = s / (1-\\beta_2)$, so that each average is updated with two
+  in-place operations, and the bias corrections are folded into two scalars:
+  $$W := W - \\alpha_t \\frac{\\tilde v}{\\sqrt{\\tilde s} + \\hat\\varepsilon_t},
+  \\quad \\alpha_t = \\frac{\\alpha (1-\\beta_1)}{(1-\\beta_1^t)\\, k_t},\\quad
+  \\hat\\varepsilon_t = \\frac{\\varepsilon}{k_t},\\quad
+  k_t = \\sqrt{\\frac{1-\\beta_2}{1-\\beta_2^t}},$$
+  which is the update of :class:`dlnotes.optim.Adam` rewritten, not changed.
+
+The random numbers are drawn in the same order as the readable path (one
+``rng.permutation(m)`` per epoch, then per mini-batch one
+``rng.random((n[l], m_batch), dtype)`` per dropout layer, layer 1 first), so
+dropout masks are identical. ``tests/test_fast.py`` checks that both paths give
+the same parameters (float64 to about 1e-12, float32 closely) and
+``benchmarks/bench_train.py`` measures the speed. See
+[the benchmarks page](benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from dlnotes import losses as _losses
+from dlnotes import nn as _nn
+from dlnotes import optim as _optim
+
+__all__ = ["HIDDEN_ACTIVATIONS", "OUTPUTS", "unsupported_reason", "FusedTrainer"]
+
+#: Hidden-layer activations the fused loop implements.
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid")
+#: (output activation, loss) pairs the fused loop implements; for each,
+#: $dZ^{[L]} = A^{[L]} - Y$.
+OUTPUTS = (("softmax", "cce"), ("sigmoid", "bce"), ("identity", "mse"), ("linear", "mse"))
+_OPTIMIZERS = (_optim.GradientDescent, _optim.Momentum, _optim.RMSprop, _optim.Adam)
+
+
+# --8<-- [start:unsupported_reason]
+def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0):
+    """Why a configuration cannot use the fused loop, or ``None`` when it can.
+
+    Parameters
+    ----------
+    activations : sequence of str
+        One name per layer; hidden layers in :data:`HIDDEN_ACTIVATIONS`, the
+        output and ``loss`` one of :data:`OUTPUTS`.
+    loss : str
+        ``"cce"``, ``"bce"`` or ``"mse"``.
+    optimizer : dlnotes.optim.Optimizer
+        An instance of ``GradientDescent``, ``Momentum``, ``RMSprop`` or ``Adam``
+        (exactly these classes: a subclass may change the update).
+    batchnorm : bool, default False
+        Batch normalization is not fused.
+    l1 : float, default 0.0
+        An L1 penalty is not fused (L2 and dropout are).
+
+    Returns
+    -------
+    str or None
+
+    Notes
+    -----
+    ``train.fit`` uses the fused loop exactly when this returns ``None``; see
+    [the benchmarks page](benchmarks.md).
+
+    Examples
+    --------
+    >>> from dlnotes.optim import Adam
+    >>> unsupported_reason(("relu", "softmax"), "cce", Adam()) is None
+    True
+    >>> unsupported_reason(("relu", "softmax"), "cce", Adam(), batchnorm=True)
+    'batch normalization'
+    """
+    if batchnorm:
+        return "batch normalization"
+    if l1:
+        return "an L1 penalty"
+    if type(optimizer) not in _OPTIMIZERS:
+        return f"optimizer {type(optimizer).__name__}"
+    acts = list(activations)
+    if not acts:
+        return "no layers"
+    for name in acts[:-1]:
+        if name not in HIDDEN_ACTIVATIONS:
+            return f"hidden activation {name!r}"
+    if (acts[-1], loss) not in OUTPUTS:
+        return f"output {acts[-1]!r} with loss {loss!r}"
+    return None
+# --8<-- [end:unsupported_reason]
+
+
+class _Buffers:
+    """Every array one mini-batch of ``B`` examples needs, allocated once."""
+
+    def __init__(self, dims, B, dtype, keep_probs, transposed_input):
+        L = len(dims) - 1
+        # The batch: (B, n_x) rows gathered from X.T when X is F-ordered (its columns are
+        # contiguous), else (n_x, B) columns gathered from X.
+        self.x = np.empty((B, dims[0]) if transposed_input else (dims[0], B), dtype=dtype)
+        self.X = self.x.T if transposed_input else self.x
+        self.Y = np.empty((dims[-1], B), dtype=dtype)
+        # H[l]: Z[l] overwritten in place by A[l] = g(Z[l]) (before dropout).
+        self.H = [None] + [np.empty((dims[l], B), dtype=dtype) for l in range(1, L + 1)]
+        # A[l]: what layer l + 1 reads -- H[l] itself, or a separate array after dropout.
+        self.D = [None] * (L + 1)          # boolean masks
+        self.U = [None] * (L + 1)          # uniform draws for the masks
+        self.A = [self.X] + self.H[1:]
+        for l in range(1, L):
+            if keep_probs[l - 1] < 1:
+                self.A[l] = np.empty((dims[l], B), dtype=dtype)
+                self.D[l] = np.empty((dims[l], B), dtype=bool)
+                self.U[l] = np.empty((dims[l], B), dtype=dtype)
+        self.dZ = [None] + [np.empty((dims[l], B), dtype=dtype) for l in range(1, L + 1)]
+        self.tmp = [None] + [np.empty((dims[l], B), dtype=dtype) for l in range(1, L + 1)]
+        self.mask = [None] + [np.empty((dims[l], B), dtype=bool) for l in range(1, L + 1)]
+        self.col = np.empty((1, B), dtype=dtype)
+
+
+# --8<-- [start:FusedTrainer]
+class FusedTrainer:
+    """Mini-batch training of a fully connected network with preallocated, in-place arrays.
+
+    Parameters
+    ----------
+    parameters : dict of str to ndarray
+        ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}``, all of one dtype
+        (float32 or float64). They are **copied** into one flat vector;
+        :attr:`parameters` gives views into it.
+    activations : sequence of str, length L
+        Hidden activations from :data:`HIDDEN_ACTIVATIONS`, then the output.
+    loss : str
+        With the output activation, one of :data:`OUTPUTS`.
+    optimizer : dlnotes.optim.Optimizer
+        ``GradientDescent``, ``Momentum``, ``RMSprop`` or ``Adam``. Its
+        hyperparameters, ``learning_rate`` and step counter ``t`` are read at
+        every step (so schedules that call ``set_learning_rate`` work) and ``t``
+        is advanced; its ``state`` is written by :meth:`sync_optimizer`.
+    batch_size : int
+        Mini-batch size (the last batch of an epoch may be smaller).
+    lambd : float, default 0.0
+        L2 strength $\\lambda$: $dW^{[l]}$ gains $(\\lambda/m) W^{[l]}$ with $m$ the batch size.
+    keep_probs : None, float or sequence of L - 1 floats
+        Inverted-dropout keep probabilities of the hidden layers.
+
+    Notes
+    -----
+    One step computes, for $l = 1..L$, $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$,
+    $A^{[l]} = g^{[l]}(Z^{[l]})$ (times $D^{[l]}/p_l$ with dropout), then
+    $dZ^{[L]} = (A^{[L]} - Y)/m$ and for $l = L..1$
+    $dW^{[l]} = dZ^{[l]} A^{[l-1]T} + (\\lambda/m) W^{[l]}$,
+    $db^{[l]} = \\sum_i dZ^{[l]}_{:,i}$,
+    $dZ^{[l-1]} = (W^{[l]T} dZ^{[l]}) \\odot D^{[l-1]}/p_{l-1} \\odot g'(Z^{[l-1]})$,
+    then the optimizer's update. These are the equations of
+    [the deep-network page](course1/week4.md); the
+    [benchmarks page](benchmarks.md) measures the speed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlnotes.optim import Adam
+    >>> rng = np.random.default_rng(0)
+    >>> params = {"W1": rng.standard_normal((3, 2)), "b1": np.zeros((3, 1)),
+    ...           "W2": rng.standard_normal((1, 3)), "b2": np.zeros((1, 1))}
+    >>> X = rng.standard_normal((2, 100)); Y = (X[:1] * X[1:] > 0).astype(float)
+    >>> trainer = FusedTrainer(params, ("tanh", "sigmoid"), "bce", Adam(0.05), batch_size=32)
+    >>> costs = [trainer.train_epoch(X, Y, rng)[0] / 100 for _ in range(50)]
+    >>> bool(costs[-1] < 0.5 * costs[0])
+    True
+    >>> sorted(trainer.parameters) == sorted(params)
+    True
+    """
+
+    def __init__(self, parameters, activations, loss, optimizer, *, batch_size, lambd=0.0,
+                 keep_probs=None):
+        reason = unsupported_reason(activations, loss, optimizer)
+        if reason is not None:
+            raise ValueError(f"FusedTrainer: {reason} is not supported by the fused loop")
+        self.activations = tuple(activations)
+        self.loss = loss
+        self.optimizer = optimizer
+        self.batch_size = int(batch_size)
+        self.lambd = float(lambd)
+        L = self.L = len(self.activations)
+        Ws = [np.asarray(parameters[f"W{l}"]) for l in range(1, L + 1)]
+        self.dtype = Ws[0].dtype
+        for name, value in parameters.items():
+            if np.asarray(value).dtype != self.dtype or self.dtype not in (np.float32, np.float64):
+                raise TypeError(f"{name}: expected dtype {self.dtype} (the dtype of W1; float32 or "
+                                f"float64), got {np.asarray(value).dtype}")
+        self.dims = (Ws[0].shape[1],) + tuple(W.shape[0] for W in Ws)
+        if keep_probs is None:
+            kps = [1.0] * (L - 1)
+        elif isinstance(keep_probs, (int, float, np.floating)):
+            kps = [float(keep_probs)] * (L - 1)
+        else:
+            kps = [float(p) for p in keep_probs]
+        self.keep_probs = kps + [1.0]
+        # One flat vector for all parameters (W1, b1, W2, b2, ...), one for the gradients.
+        self._names = []
+        for l in range(1, L + 1):
+            self._names += [f"W{l}", f"b{l}"]
+        sizes = [int(np.prod(np.shape(parameters[k]))) for k in self._names]
+        self.theta = np.empty(sum(sizes), dtype=self.dtype)
+        self.grad = np.empty_like(self.theta)
+        self.parameters, self.grads, offset = {}, {}, 0
+        for name, size in zip(self._names, sizes):
+            shape = np.shape(parameters[name])
+            view = self.theta[offset:offset + size].reshape(shape)
+            view[...] = parameters[name]
+            self.parameters[name] = view
+            self.grads["d" + name] = self.grad[offset:offset + size].reshape(shape)
+            offset += size
+        self._W = [None] + [self.parameters[f"W{l}"] for l in range(1, L + 1)]
+        self._b = [None] + [self.parameters[f"b{l}"] for l in range(1, L + 1)]
+        self._dW = [None] + [self.grads[f"dW{l}"] for l in range(1, L + 1)]
+        self._db = [None] + [self.grads[f"db{l}"] for l in range(1, L + 1)]
+        self._l2tmp = [None] + [np.empty_like(W) for W in Ws] if self.lambd > 0 else None
+        self._buffers = {}
+        self._state = self._init_state(optimizer)
+
+    # ------------------------------------------------------------------ optimizer
+    def _init_state(self, opt):
+        """Flat optimizer state, taken over from ``opt.state`` when it has some."""
+        def flat(key, scale):
+            out = np.zeros_like(self.theta)
+            for name, view in self.parameters.items():
+                arr = opt.state.get(name, {}).get(key)
+                if arr is not None:
+                    out[self._slice(name)] = np.ravel(arr) / scale
+            return out
+        if isinstance(opt, _optim.Adam):
+            return {"v": flat("v", 1.0 - opt.beta1), "s": flat("s", 1.0 - opt.beta2)}
+        if isinstance(opt, _optim.Momentum):
+            return {"v": flat("v", 1.0)}
+        if isinstance(opt, _optim.RMSprop):
+            return {"s": flat("s", 1.0), "tmp": np.empty_like(self.theta)}
+        return {}
+
+    def _slice(self, name):
+        offset = 0
+        for n in self._names:
+            size = self.parameters[n].size
+            if n == name:
+                return slice(offset, offset + size)
+            offset += size
+        raise KeyError(name)
+
+    def sync_optimizer(self):
+        """Write the flat state back into ``optimizer.state`` in the readable form (``v``, ``s``)."""
+        opt, st = self.optimizer, self._state
+        for name, view in self.parameters.items():
+            sl = self._slice(name)
+            slots = opt.state.setdefault(name, {})
+            if isinstance(opt, _optim.Adam):
+                slots["v"] = (st["v"][sl] * (1.0 - opt.beta1)).reshape(view.shape)
+                slots["s"] = (st["s"][sl] * (1.0 - opt.beta2)).reshape(view.shape)
+            elif isinstance(opt, _optim.Momentum):
+                slots["v"] = st["v"][sl].reshape(view.shape).copy()
+            elif isinstance(opt, _optim.RMSprop):
+                slots["s"] = st["s"][sl].reshape(view.shape).copy()
+
+    def _update(self):
+        """One optimizer step on the flat vectors (the gradient is overwritten)."""
+        opt, p, g, st = self.optimizer, self.theta, self.grad, self._state
+        opt.t += 1
+        lr = opt.learning_rate
+        if type(opt) is _optim.Adam:
+            # --8<-- [start:fused-adam]
+            b1, b2 = opt.beta1, opt.beta2
+            v, s = st["v"], st["s"]
+            v *= b1                                   # v~ = b1 v~ + g      (v = (1 - b1) v~)
+            v += g
+            np.square(g, out=g)
+            s *= b2                                   # s~ = b2 s~ + g^2    (s = (1 - b2) s~)
+            s += g
+            k = math.sqrt((1.0 - b2) / (1.0 - b2 ** opt.t))
+            step = lr * (1.0 - b1) / ((1.0 - b1 ** opt.t) * k)
+            np.sqrt(s, out=g)
+            g += opt.epsilon / k
+            np.divide(v, g, out=g)
+            g *= step
+            p -= g
+            # --8<-- [end:fused-adam]
+        elif type(opt) is _optim.GradientDescent:
+            g *= lr
+            p -= g
+        elif type(opt) is _optim.Momentum:
+            v = st["v"]
+            v *= opt.beta
+            g *= 1.0 - opt.beta
+            v += g
+            np.multiply(v, lr, out=g)
+            p -= g
+        else:                                         # RMSprop
+            s, tmp = st["s"], st["tmp"]
+            s *= opt.beta
+            np.square(g, out=tmp)
+            tmp *= 1.0 - opt.beta
+            s += tmp
+            g *= lr
+            np.sqrt(s, out=tmp)
+            tmp += opt.epsilon
+            np.divide(g, tmp, out=g)
+            p -= g
+
+    # ------------------------------------------------------------------ one step
+    def _buffers_for(self, B, transposed):
+        key = (B, transposed)
+        buf = self._buffers.get(key)
+        if buf is None:
+            buf = self._buffers[key] = _Buffers(self.dims, B, self.dtype, self.keep_probs, transposed)
+        return buf
+
+    def _forward(self, buf, rng, training=True):
+        L, acts, kps = self.L, self.activations, self.keep_probs
+        prev = buf.X
+        for l in range(1, L + 1):
+            H = buf.H[l]
+            np.matmul(self._W[l], prev, out=H)
+            H += self._b[l]
+            name = acts[l - 1]
+            if name == "relu":
+                np.maximum(H, 0, out=H)
+            elif name == "softmax":
+                col = buf.col
+                np.max(H, axis=0, keepdims=True, out=col)
+                H -= col
+                np.exp(H, out=H)
+                np.sum(H, axis=0, keepdims=True, out=col)
+                H /= col
+            elif name == "tanh":
+                np.tanh(H, out=H)
+            elif name == "sigmoid":                    # exp(-|z|): no overflow (as activations.sigmoid)
+                t, pos = buf.tmp[l], buf.mask[l]
+                np.greater_equal(H, 0, out=pos)
+                np.abs(H, out=t)
+                np.negative(t, out=t)
+                np.exp(t, out=t)
+                np.add(t, 1, out=H)                   # H = 1 + t
+                np.copyto(t, 1, where=pos)            # numerator: 1 where z >= 0, t elsewhere
+                np.divide(t, H, out=H)
+            # identity / linear: nothing to do
+            prev = H
+            if training and kps[l - 1] < 1:
+                U, D, A = buf.U[l], buf.D[l], buf.A[l]
+                rng.random(out=U, dtype=self.dtype)
+                np.less(U, kps[l - 1], out=D)
+                np.multiply(H, D, out=A)
+                A /= kps[l - 1]
+                prev = A
+        return buf.H[L]
+
+    def _cost(self, buf, m):
+        """The batch cost, as ``nn.compute_cost`` computes it (with the L2 term)."""
+        AL, Y, t = buf.H[self.L], buf.Y, buf.tmp[self.L]
+        if self.loss == "cce":
+            np.maximum(AL, _losses.clip_eps(self.dtype), out=t)
+            np.log(t, out=t)
+            t *= Y
+            cost = float(-np.sum(t) / m)
+        else:
+            cost = _nn.LOSSES[self.loss](AL, Y)
+        if self.lambd > 0:
+            squares = sum(float(np.vdot(W, W)) for W in self._W[1:])
+            cost += self.lambd / (2 * m) * squares
+        return cost
+
+    def _backward(self, buf, m):
+        L, acts, kps = self.L, self.activations, self.keep_probs
+        dZ = buf.dZ[L]
+        np.subtract(buf.H[L], buf.Y, out=dZ)
+        dZ *= 1.0 / m                                  # the 1/m of every dW and db, applied once
+        for l in range(L, 0, -1):
+            dZ = buf.dZ[l]
+            np.matmul(dZ, buf.A[l - 1].T, out=self._dW[l])
+            np.sum(dZ, axis=1, keepdims=True, out=self._db[l])
+            if self.lambd > 0:
+                tmpW = self._l2tmp[l]
+                np.multiply(self._W[l], self.lambd / m, out=tmpW)
+                self._dW[l] += tmpW
+            if l == 1:
+                break
+            dA = buf.dZ[l - 1]                         # dA[l-1], turned into dZ[l-1] in place
+            np.matmul(self._W[l].T, dZ, out=dA)
+            if kps[l - 2] < 1:
+                np.multiply(dA, buf.D[l - 1], out=dA)
+                dA /= kps[l - 2]
+            H, name = buf.H[l - 1], acts[l - 2]
+            if name == "relu":
+                mask = buf.mask[l - 1]
+                np.greater(H, 0, out=mask)
+                np.multiply(dA, mask, out=dA)
+            else:
+                t = buf.tmp[l - 1]
+                if name == "tanh":                     # 1 - tanh(z)^2
+                    np.multiply(H, H, out=t)
+                    np.subtract(1, t, out=t)
+                else:                                  # sigmoid: s (1 - s)
+                    np.subtract(1, H, out=t)
+                    np.multiply(H, t, out=t)
+                np.multiply(dA, t, out=dA)
+
+    # ------------------------------------------------------------------ epochs
+    def train_epoch(self, X, Y, rng, *, shuffle=True, record=True, iteration=0, epoch=None):
+        """One pass over the data in mini-batches, as one epoch of ``train.fit``.
+
+        Parameters
+        ----------
+        X : ndarray, shape (n_x, m)
+            Examples as columns, the dtype of the parameters. An F-ordered ``X``
+            (``data.T`` of a row-major ``data``, as ``flatten_images`` and
+            ``load_digits`` return) is gathered fastest: each example is contiguous.
+        Y : ndarray, shape (n_y, m)
+            Targets in the same dtype.
+        rng : numpy.random.Generator
+            Draws the order ``rng.permutation(m)`` (when ``shuffle``), then the
+            dropout masks, in the order of the readable loop.
+        shuffle : bool, default True
+            ``False`` visits the examples in order (``fit`` does so for one full batch).
+        record : bool, default True
+            Compute each batch's cost (with the L2 term) and accuracy, and stop
+            with ``FloatingPointError`` when a cost is not finite.
+        iteration : int, default 0
+            Number of steps before this epoch (for the error message).
+        epoch : int, optional
+            For the error message.
+
+        Returns
+        -------
+        cost_sum : float
+            $\\sum_k m_k J_k$ over the batches (0 when not recording).
+        correct : float
+            $\\sum_k m_k\\,\\mathrm{accuracy}_k$ (0 when not recording).
+        iteration : int
+            ``iteration`` plus the number of steps taken.
+        """
+        m = X.shape[1]
+        order = rng.permutation(m) if shuffle else np.arange(m)
+        cost_sum = correct = 0.0
+        try:
+            for start in range(0, m, self.batch_size):
+                iteration += 1
+                idx = order[start:start + self.batch_size]
+                cost, acc = self.train_batch(X, Y, idx, rng, record=record)
+                if record:
+                    if not math.isfinite(cost):
+                        raise FloatingPointError(f"the cost is {cost}")
+                    cost_sum += cost * idx.size
+                    correct += acc * idx.size
+        except FloatingPointError as exc:
+            raise FloatingPointError(
+                f"training diverged at epoch {epoch}, iteration {iteration}: {exc}; "
+                f"try a smaller learning_rate (it was {self.optimizer.learning_rate:g})") from exc
+        finally:
+            self.sync_optimizer()
+        return cost_sum, correct, iteration
+
+    def predict_proba(self, X, *, chunk=None):
+        """The network's output $A^{[L]}$ for the columns of ``X`` (no dropout).
+
+        Computed ``chunk`` columns at a time (default: the batch size) in the
+        preallocated arrays, so the memory used does not grow with ``X``.
+
+        Parameters
+        ----------
+        X : ndarray, shape (n_x, m)
+        chunk : int, optional
+
+        Returns
+        -------
+        ndarray, shape (n_y, m)
+            Equal (up to rounding) to ``nn.predict_proba(X, parameters, activations)``.
+        """
+        m = X.shape[1]
+        chunk = int(chunk or self.batch_size)
+        out = np.empty((self.dims[-1], m), dtype=self.dtype)
+        transposed = X.flags.f_contiguous and not X.flags.c_contiguous
+        for start in range(0, m, chunk):
+            stop = min(start + chunk, m)
+            buf = self._buffers_for(stop - start, transposed)
+            if transposed:
+                buf.x[...] = X.T[start:stop]
+            else:
+                buf.x[...] = X[:, start:stop]
+            out[:, start:stop] = self._forward(buf, None, training=False)
+        return out
+
+    def train_batch(self, X, Y, idx, rng, *, record=True):
+        """Gather the columns ``idx`` of ``X`` and ``Y`` and take one optimizer step.
+
+        Returns
+        -------
+        cost, accuracy : float
+            Of the batch before the step, as ``nn.compute_cost`` (with the L2
+            term) and ``train.fit`` compute them; ``nan`` when ``record`` is false.
+        """
+        transposed = X.flags.f_contiguous and not X.flags.c_contiguous
+        B = idx.size
+        buf = self._buffers_for(B, transposed)
+        # --8<-- [start:gather]
+        if transposed:                 # X.T is C-ordered: one contiguous row per example
+            np.take(X.T, idx, axis=0, out=buf.x, mode="wrap")
+        else:
+            np.take(X, idx, axis=1, out=buf.x, mode="wrap")
+        np.take(Y, idx, axis=1, out=buf.Y, mode="wrap")
+        # --8<-- [end:gather]
+        AL = self._forward(buf, rng)
+        cost = acc = math.nan
+        if record:
+            cost = self._cost(buf, B)
+            output = self.activations[-1]
+            if output == "softmax":
+                acc = float(np.mean(np.argmax(AL, axis=0) == np.argmax(buf.Y, axis=0)))
+            elif output == "sigmoid":
+                acc = float(np.mean((AL > 0.5) == (buf.Y > 0.5)))
+        self._backward(buf, B)
+        self._update()
+        return cost, acc
+# --8<-- [end:FusedTrainer]

@@ -1,0 +1,424 @@
+"""Optimizers: gradient descent, momentum, RMSprop and Adam.
+
+Every optimizer updates a parameter dict (``"W1"``, ``"b1"``, ...) **in place**
+from a gradient dict with the same keys prefixed by ``d`` (``"dW1"``, ``"db1"``).
+The state (velocity ``v``, squared-gradient average ``s``) is kept per
+parameter name in ``optimizer.state[name]`` and has the parameter's dtype, so
+float32 training stays float32.
+
+The derivations (exponentially weighted averages of the gradient and of its
+square, bias correction) are on [the optimization page](course2/week2.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import as_float_array, check_beta, check_positive, check_scalar
+
+__all__ = [
+    "Optimizer",
+    "GradientDescent",
+    "Momentum",
+    "RMSprop",
+    "Adam",
+    "OPTIMIZERS",
+    "make_optimizer",
+    "trajectory",
+]
+
+
+# --8<-- [start:Optimizer]
+class Optimizer:
+    """Base class: learning rate, step counter ``t`` and per-parameter state.
+
+    Subclasses implement ``_update(name, p, g)``, which changes ``p`` in place.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size $\\alpha > 0$.
+
+    Attributes
+    ----------
+    learning_rate : float
+        The current step size (changed by [schedules](course2/week2.md)
+        through :meth:`set_learning_rate`).
+    t : int
+        Number of calls to :meth:`step` so far (Adam's bias correction uses it).
+    state : dict
+        ``state[name]`` is a dict of arrays with the shape and dtype of
+        ``parameters[name]`` (``"v"``, ``"s"``), created on first use.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = GradientDescent(learning_rate=0.1)
+    >>> params = {"W1": np.array([[1.0, 2.0]])}
+    >>> opt.step(params, {"dW1": np.array([[10.0, -10.0]])})
+    >>> params["W1"], opt.t
+    (array([[0., 3.]]), 1)
+    """
+
+    def __init__(self, learning_rate=0.01):
+        self.learning_rate = float(check_positive(learning_rate, "learning_rate"))
+        self.t = 0
+        self.state = {}
+
+    def set_learning_rate(self, learning_rate):
+        """Change the step size (used by learning-rate schedules between epochs)."""
+        self.learning_rate = float(check_positive(learning_rate, "learning_rate"))
+
+    def reset(self):
+        """Forget the state and set ``t`` back to 0."""
+        self.t = 0
+        self.state = {}
+
+    def step(self, parameters, grads):
+        """Apply one update to every array of ``parameters``, in place.
+
+        Parameters
+        ----------
+        parameters : dict of str to ndarray
+            ``{"W1": ..., "b1": ...}``; each array is modified in place.
+        grads : dict of str to ndarray
+            ``{"dW1": ..., "db1": ...}``, same shapes as the parameters.
+        """
+        self.t += 1
+        for name, p in parameters.items():
+            try:
+                g = grads["d" + name]
+            except KeyError:
+                raise KeyError(f"grads: expected key 'd{name}' for parameter '{name}', "
+                               f"got keys {sorted(grads)}") from None
+            if g.shape != p.shape:
+                raise ValueError(f"grads['d{name}']: expected shape {p.shape}, got {g.shape}")
+            self._update(name, p, g)
+
+    def _slot(self, name, p, key):
+        """The state array ``state[name][key]``, zero-initialized like ``p``."""
+        slots = self.state.setdefault(name, {})
+        arr = slots.get(key)
+        if arr is None:
+            arr = slots[key] = np.zeros_like(p)
+        return arr
+
+    def _update(self, name, p, g):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self):
+        hyper = ", ".join(f"{k}={v!r}" for k, v in self._hyper().items())
+        return f"{type(self).__name__}({hyper})"
+
+    def _hyper(self):
+        return {"learning_rate": self.learning_rate}
+# --8<-- [end:Optimizer]
+
+
+# --8<-- [start:GradientDescent]
+class GradientDescent(Optimizer):
+    """Plain (mini-batch) gradient descent: $W := W - \\alpha\\, dW$.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size $\\alpha > 0$.
+
+    Notes
+    -----
+    $$W := W - \\alpha\\, dW, \\qquad b := b - \\alpha\\, db.$$
+    See [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = {"b1": np.zeros((2, 1))}
+    >>> GradientDescent(0.5).step(params, {"db1": np.array([[1.0], [-2.0]])})
+    >>> params["b1"].ravel()
+    array([-0.5,  1. ])
+    """
+
+    def _update(self, name, p, g):
+        # --8<-- [start:gd-update]
+        p -= self.learning_rate * g
+        # --8<-- [end:gd-update]
+# --8<-- [end:GradientDescent]
+
+
+# --8<-- [start:Momentum]
+class Momentum(Optimizer):
+    """Gradient descent with momentum (an exponentially weighted average of the gradients).
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size $\\alpha > 0$.
+    beta : float, default 0.9
+        Averaging coefficient in $[0, 1)$; the average covers about
+        $1/(1-\\beta)$ recent gradients. ``beta=0`` is plain gradient descent.
+
+    Notes
+    -----
+    With $v_{dW}$ initialised to zeros,
+    $$v_{dW} := \\beta\\, v_{dW} + (1-\\beta)\\, dW, \\qquad W := W - \\alpha\\, v_{dW}.$$
+    Components of the gradient that flip sign between steps average out,
+    components that keep their sign add up. No bias correction (it only
+    matters for the first $\\approx 1/(1-\\beta)$ steps). See
+    [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = Momentum(learning_rate=1.0, beta=0.9)
+    >>> params = {"W1": np.zeros((1, 1))}
+    >>> for _ in range(2):
+    ...     opt.step(params, {"dW1": np.ones((1, 1))})
+    >>> opt.state["W1"]["v"]          # 0.1, then 0.9 * 0.1 + 0.1
+    array([[0.19]])
+    >>> params["W1"]                  # -(0.1 + 0.19)
+    array([[-0.29]])
+    """
+
+    def __init__(self, learning_rate=0.01, beta=0.9):
+        super().__init__(learning_rate)
+        self.beta = float(check_beta(beta, "beta"))
+
+    def _update(self, name, p, g):
+        v = self._slot(name, p, "v")
+        # --8<-- [start:momentum-update]
+        v *= self.beta
+        v += (1.0 - self.beta) * g
+        p -= self.learning_rate * v
+        # --8<-- [end:momentum-update]
+
+    def _hyper(self):
+        return {"learning_rate": self.learning_rate, "beta": self.beta}
+# --8<-- [end:Momentum]
+
+
+# --8<-- [start:RMSprop]
+class RMSprop(Optimizer):
+    """RMSprop: divide each gradient component by the root of its mean square.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size $\\alpha > 0$.
+    beta : float, default 0.9
+        Averaging coefficient of the squared gradients, in $[0, 1)$.
+    epsilon : float, default 1e-8
+        $\\varepsilon > 0$ added to the root so the division is safe when
+        $s_{dW} \\approx 0$.
+
+    Notes
+    -----
+    With $s_{dW}$ initialised to zeros (squares are element-wise),
+    $$s_{dW} := \\beta\\, s_{dW} + (1-\\beta)\\, dW^2, \\qquad
+      W := W - \\alpha\\, \\frac{dW}{\\sqrt{s_{dW}} + \\varepsilon}.$$
+    A direction with consistently large gradients gets a smaller step, one
+    with small gradients a larger step. Without $\\varepsilon$ the first
+    step on a component whose gradient is exactly 0 would be $0/0$. See
+    [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = RMSprop(learning_rate=0.01, beta=0.9)
+    >>> params = {"W1": np.zeros((1, 2))}
+    >>> opt.step(params, {"dW1": np.array([[4.0, 0.0]])})
+    >>> opt.state["W1"]["s"]                 # 0.1 * 4**2
+    array([[1.6, 0. ]])
+    >>> params["W1"]                         # -0.01 * 4 / sqrt(1.6); no 0/0
+    array([[-0.0316..., 0.   ]])
+    """
+
+    def __init__(self, learning_rate=0.01, beta=0.9, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.beta = float(check_beta(beta, "beta"))
+        self.epsilon = float(check_positive(epsilon, "epsilon"))
+
+    def _update(self, name, p, g):
+        s = self._slot(name, p, "s")
+        # --8<-- [start:rmsprop-update]
+        s *= self.beta
+        s += (1.0 - self.beta) * np.square(g)
+        p -= self.learning_rate * g / (np.sqrt(s) + self.epsilon)
+        # --8<-- [end:rmsprop-update]
+
+    def _hyper(self):
+        return {"learning_rate": self.learning_rate, "beta": self.beta, "epsilon": self.epsilon}
+# --8<-- [end:RMSprop]
+
+
+# --8<-- [start:Adam]
+class Adam(Optimizer):
+    """Adam: momentum and RMSprop together, with bias correction.
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.001
+        Step size $\\alpha > 0$.
+    beta1 : float, default 0.9
+        Averaging coefficient of the gradients (momentum), in $[0, 1)$.
+    beta2 : float, default 0.999
+        Averaging coefficient of the squared gradients (RMSprop), in $[0, 1)$.
+    epsilon : float, default 1e-8
+        $\\varepsilon > 0$ in the denominator.
+
+    Notes
+    -----
+    At step $t = 1, 2, \\dots$, with $v$ and $s$ initialised to zeros,
+    $$v := \\beta_1 v + (1-\\beta_1)\\, dW, \\qquad s := \\beta_2 s + (1-\\beta_2)\\, dW^2,$$
+    $$\\hat v = \\frac{v}{1-\\beta_1^t}, \\qquad \\hat s = \\frac{s}{1-\\beta_2^t}, \\qquad
+      W := W - \\alpha\\, \\frac{\\hat v}{\\sqrt{\\hat s} + \\varepsilon}.$$
+    The corrected $\\hat v, \\hat s$ are temporaries: writing them back into
+    $v$ and $s$ (as some notes do) would divide by $1-\\beta^t$ again at
+    every later step. At $t = 1$, $\\hat v = dW$ and $\\hat s = dW^2$, so the
+    first step is $\\alpha\\, dW / (|dW| + \\varepsilon) \\approx \\alpha\\,\\mathrm{sign}(dW)$.
+    See [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = Adam(learning_rate=0.1)
+    >>> params = {"W1": np.zeros((1, 2))}
+    >>> opt.step(params, {"dW1": np.array([[3.0, -0.5]])})
+    >>> params["W1"]                 # first step: about -0.1 * sign(dW)
+    array([[-0.1,  0.1]])
+    >>> opt.state["W1"]["v"]         # stored without the bias correction
+    array([[ 0.3 , -0.05]])
+    """
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.beta1 = float(check_beta(beta1, "beta1"))
+        self.beta2 = float(check_beta(beta2, "beta2"))
+        self.epsilon = float(check_positive(epsilon, "epsilon"))
+
+    def step(self, parameters, grads):
+        # The bias corrections depend only on t: compute them once per step.
+        t = self.t + 1
+        self._c1 = 1.0 - self.beta1 ** t
+        self._c2 = 1.0 - self.beta2 ** t
+        super().step(parameters, grads)
+
+    step.__doc__ = Optimizer.step.__doc__
+
+    def _update(self, name, p, g):
+        v = self._slot(name, p, "v")
+        s = self._slot(name, p, "s")
+        # --8<-- [start:adam-update]
+        v *= self.beta1
+        v += (1.0 - self.beta1) * g
+        s *= self.beta2
+        s += (1.0 - self.beta2) * np.square(g)
+        v_hat = v / self._c1                    # bias correction in temporaries:
+        s_hat = s / self._c2                    # v and s themselves stay uncorrected
+        p -= self.learning_rate * v_hat / (np.sqrt(s_hat) + self.epsilon)
+        # --8<-- [end:adam-update]
+
+    def _hyper(self):
+        return {"learning_rate": self.learning_rate, "beta1": self.beta1,
+                "beta2": self.beta2, "epsilon": self.epsilon}
+# --8<-- [end:Adam]
+
+
+OPTIMIZERS = {
+    "gd": GradientDescent,
+    "sgd": GradientDescent,
+    "momentum": Momentum,
+    "rmsprop": RMSprop,
+    "adam": Adam,
+}
+"""Optimizer names accepted by :func:`make_optimizer` and ``train.fit``."""
+
+
+# --8<-- [start:make_optimizer]
+def make_optimizer(optimizer, learning_rate, **hyperparameters):
+    """Build an optimizer from a name (or pass an instance through).
+
+    Parameters
+    ----------
+    optimizer : str or Optimizer
+        One of ``"gd"`` (alias ``"sgd"``), ``"momentum"``, ``"rmsprop"``,
+        ``"adam"``, or an :class:`Optimizer` instance (returned unchanged,
+        ``learning_rate`` and ``hyperparameters`` are then ignored).
+    learning_rate : float
+        Step size $\\alpha > 0$.
+    **hyperparameters
+        Passed to the class (``beta``, ``beta1``, ``beta2``, ``epsilon``).
+
+    Returns
+    -------
+    Optimizer
+
+    Notes
+    -----
+    The update rules are derived on [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> make_optimizer("momentum", 0.05, beta=0.8)
+    Momentum(learning_rate=0.05, beta=0.8)
+    """
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if not isinstance(optimizer, str) or optimizer.lower() not in OPTIMIZERS:
+        raise ValueError(f"optimizer: expected one of {sorted(OPTIMIZERS)} or an Optimizer instance, "
+                         f"got {optimizer!r}")
+    return OPTIMIZERS[optimizer.lower()](learning_rate, **hyperparameters)
+# --8<-- [end:make_optimizer]
+
+
+# --8<-- [start:trajectory]
+def trajectory(grad_fn, x0, optimizer, steps):
+    """The path of an optimizer on a function of a few variables (2-D demos).
+
+    Parameters
+    ----------
+    grad_fn : callable
+        ``grad_fn(x) -> g``, the gradient at ``x`` (same shape as ``x``).
+    x0 : array_like, shape (d,)
+        Starting point (``d = 2`` for contour plots).
+    optimizer : Optimizer
+        Its state is reset first, so the same instance can draw several paths.
+    steps : int
+        Number of updates, $\\ge 0$.
+
+    Returns
+    -------
+    path : ndarray, shape (steps + 1, d)
+        ``path[0] == x0`` and ``path[k]`` is the point after ``k`` updates.
+
+    Notes
+    -----
+    Each row is one application of the optimizer's update rule to
+    $x$ with gradient $\\nabla f(x)$; see
+    [the optimization page](course2/week2.md) for the pictures this draws.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grad = lambda x: np.array([2 * x[0], 20 * x[1]])     # f = x^2 + 10 y^2
+    >>> path = trajectory(grad, [1.0, 1.0], GradientDescent(0.04), steps=3)
+    >>> path.shape
+    (4, 2)
+    >>> path[1]                                             # (1 - 0.08, 1 - 0.8)
+    array([0.92, 0.2 ])
+    """
+    x = as_float_array(x0, "x0", ndim=1).copy()
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer: expected an Optimizer instance, got {type(optimizer).__name__}")
+    check_scalar(steps, "steps", low=0, integer=True)
+    optimizer.reset()
+    path = np.empty((steps + 1, x.size), dtype=x.dtype)
+    path[0] = x
+    params = {"x": x}
+    for k in range(1, steps + 1):
+        g = np.asarray(grad_fn(x), dtype=x.dtype)
+        if g.shape != x.shape:
+            raise ValueError(f"grad_fn: expected a gradient of shape {x.shape}, got {g.shape}")
+        optimizer.step(params, {"dx": g})
+        path[k] = x
+    return path
+# --8<-- [end:trajectory]

@@ -1,0 +1,511 @@
+"""The training loop: mini-batches, an optimizer, a schedule, regularization, early stopping.
+
+:func:`fit` composes the pieces built elsewhere in the package: the network
+(:mod:`dlnotes.nn`), its initialization (:mod:`dlnotes.initializers`),
+mini-batches (:mod:`dlnotes.data`), optimizers (:mod:`dlnotes.optim`) and
+learning-rate schedules (:mod:`dlnotes.schedules`). See
+[the optimization page](course2/week2.md).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dlnotes import fast as _fast
+from dlnotes import nn
+from dlnotes._checks import (as_float_array, check_binary_labels, check_keep_prob, check_rng,
+                             check_same_examples, check_scalar)
+from dlnotes.data import _mini_batches, one_hot
+from dlnotes.initializers import initialize_parameters
+from dlnotes.optim import Optimizer, make_optimizer
+from dlnotes.schedules import get_schedule
+
+__all__ = ["TrainResult", "fit", "ensemble_predict"]
+
+_DEFAULT_LOSS = {"sigmoid": "bce", "softmax": "cce", "identity": "mse", "linear": "mse"}
+
+
+# --8<-- [start:TrainResult]
+@dataclass
+class TrainResult:
+    """What :func:`fit` returns: the trained network and how training went.
+
+    Attributes
+    ----------
+    parameters : dict of ndarray
+        ``W{l}``, ``b{l}`` (``gamma{l}``, ``beta{l}`` with batch norm), in the
+        dtype of the training data. With early stopping, the parameters of the
+        best epoch.
+    history : dict of list
+        One entry per recorded epoch: ``epoch``, ``cost``, ``train_accuracy``,
+        ``learning_rate`` and, with a dev set, ``dev_cost`` and ``dev_accuracy``.
+    bn_state : dict of ndarray
+        Running means and variances ``mu{l}``, ``var{l}`` of batch-norm layers
+        (empty without batch norm).
+    best_epoch : int
+        The epoch whose parameters are returned: the one with the lowest dev
+        cost with early stopping, otherwise the last epoch run.
+    config : dict
+        Every setting of the run (layer sizes, activations, loss, optimizer,
+        ...) plus ``epochs_run`` and ``stopped_early``.
+
+    Notes
+    -----
+    See [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> from dlnotes.data import make_moons
+    >>> X, Y = make_moons(200, noise=0.1, rng=0)
+    >>> r = fit(X, Y, [2, 8, 1], learning_rate=0.01, epochs=50, batch_size=32, rng=0)
+    >>> r.predict(X).shape, r.predict_proba(X).shape, r.best_epoch
+    ((1, 200), (1, 200), 50)
+    """
+
+    parameters: dict
+    history: dict
+    bn_state: dict = field(default_factory=dict)
+    best_epoch: int = 0
+    config: dict = field(default_factory=dict)
+
+    def _X(self, X):
+        dtype = self.parameters["W1"].dtype
+        return as_float_array(X, "X", ndim=2).astype(dtype, copy=False)
+
+    def predict_proba(self, X):
+        """Network output $\\hat Y$ (inference mode: no dropout, running BN statistics).
+
+        ``X`` of shape ``(n_x, m)`` is converted to the parameters' dtype.
+        Returns an array of shape ``(n_y, m)``.
+        """
+        return nn.predict_proba(self._X(X), self.parameters, self.config["activations"],
+                                bn_state=self.bn_state or None)
+
+    def predict(self, X):
+        """Class labels of shape ``(1, m)``: 0/1 for a sigmoid output, argmax for softmax."""
+        return nn.predict(self._X(X), self.parameters, self.config["activations"],
+                          bn_state=self.bn_state or None)
+# --8<-- [end:TrainResult]
+
+
+class _Progress:
+    """A single status line rewritten in place with a carriage return.
+
+    ``\\r`` is honoured by terminals and by Jupyter's stream output alike, so
+    the same code gives one updating line in both. Writes are throttled.
+    """
+
+    def __init__(self, epochs, interval=0.1):
+        self.epochs, self.interval, self.last, self.width = epochs, interval, -math.inf, 0
+        self.pending = None
+
+    def update(self, epoch, cost, dev_accuracy, force=False):
+        self.pending = (epoch, cost, dev_accuracy)
+        now = time.monotonic()
+        if not force and now - self.last < self.interval:
+            return
+        self.last, self.pending = now, None
+        parts = [f"epoch {epoch}/{self.epochs}"]
+        if cost is not None:
+            parts.append(f"cost {cost:.4f}")
+        if dev_accuracy is not None:
+            parts.append(f"dev accuracy {dev_accuracy:.3f}")
+        line = "  ".join(parts)
+        stream = sys.stderr                    # looked up now: works with redirected streams
+        stream.write("\r" + line.ljust(self.width))
+        stream.flush()
+        self.width = len(line)
+
+    def close(self):
+        if self.pending is not None:                # show the final state
+            self.update(*self.pending, force=True)
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _accuracy(AL, Y, output):
+    """Fraction of correct predictions (nan for a regression output)."""
+    if output == "softmax":
+        return float(np.mean(np.argmax(AL, axis=0) == np.argmax(Y, axis=0)))
+    if output == "sigmoid":
+        return float(np.mean((AL > 0.5) == (Y > 0.5)))
+    return math.nan
+
+
+def _targets(Y, n_y, output, dtype, name):
+    """Y as float targets of shape (n_y, m); integer labels (1, m) are one-hot encoded for softmax."""
+    Y = np.asarray(Y)
+    if Y.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D array of shape ({n_y}, m) (examples are columns), "
+                         f"got shape {Y.shape}")
+    if output == "softmax" and n_y > 1 and Y.shape[0] == 1:
+        return one_hot(Y, n_y, dtype=dtype)
+    Y = as_float_array(Y, name).astype(dtype, copy=False)
+    if Y.shape[0] != n_y:
+        raise ValueError(f"{name}: expected shape ({n_y}, {Y.shape[1]}) to match the {n_y} output units "
+                         f"of layer_dims, got {Y.shape}")
+    return Y
+
+
+def _check_target_values(Y, loss, name):
+    """Labels fit the loss: 0/1 for "bce", probability columns for "cce" (checked once, up front)."""
+    if loss == "bce":
+        check_binary_labels(Y, name)
+    elif loss == "cce" and (np.any(Y < 0) or not np.allclose(Y.sum(axis=0), 1.0, atol=1e-4)):
+        raise ValueError(f"{name}: expected one-hot (or probability) columns summing to 1 for loss 'cce', "
+                         f"got column sums between {Y.sum(axis=0).min():g} and {Y.sum(axis=0).max():g}")
+
+
+def _check_keep_probs(keep_probs, L):
+    if keep_probs is None:
+        return None
+    if isinstance(keep_probs, (int, float, np.floating)) and not isinstance(keep_probs, bool):
+        check_keep_prob(keep_probs, "keep_probs")
+        return float(keep_probs)
+    kps = list(keep_probs)
+    if len(kps) != L - 1:
+        raise ValueError(f"keep_probs: expected a float or {L - 1} values (one per hidden layer), got {len(kps)}")
+    for k, p in enumerate(kps):
+        check_keep_prob(p, f"keep_probs[{k}]")
+    return tuple(float(p) for p in kps)
+
+
+def _copy(d):
+    return {k: v.copy() for k, v in d.items()}
+
+
+def _diverged(epoch, it, lr, what):
+    return FloatingPointError(
+        f"training diverged at epoch {epoch}, iteration {it}: {what}; "
+        f"try a smaller learning_rate (it was {lr:g})")
+
+
+# --8<-- [start:fit]
+def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", learning_rate=0.001,
+        schedule=None, batch_size=None, epochs=100, lambd=0.0, l1=0.0, keep_probs=None,
+        batchnorm=False, init="he", X_dev=None, Y_dev=None, patience=None, rng=0,
+        progress=False, record_every=1):
+    """Train an L-layer network with mini-batch optimization.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+        Training inputs, one example per column. float32 and float64 are
+        kept (integers become float64); parameters get the same dtype.
+    Y : array_like, shape (n_y, m)
+        Targets: 0/1 for a sigmoid output; one-hot columns **or** integer
+        labels of shape (1, m) for a softmax output.
+    layer_dims : sequence of int
+        $[n_x, n^{[1]}, \\dots, n_y]$.
+    activations : sequence of L str, optional
+        Default: ``"relu"`` for hidden layers, ``"sigmoid"`` output when
+        $n_y = 1$, else ``"softmax"``.
+    loss : {"bce", "cce", "mse"}, optional
+        Default: ``"bce"`` for sigmoid, ``"cce"`` for softmax, ``"mse"`` for identity.
+    optimizer : {"adam", "momentum", "rmsprop", "gd"} or Optimizer, default "adam"
+        An instance keeps its hyperparameters (betas, $\\varepsilon$); its state
+        is reset and its learning rate set to ``learning_rate``.
+    learning_rate : float, default 0.001
+        $\\alpha_0 > 0$.
+    schedule : None, str or callable, optional
+        ``f(lr0, epoch) -> lr`` called before each epoch with ``epoch = 1, 2, ...``
+        (see :mod:`dlnotes.schedules`; a name uses the default arguments,
+        ``get_schedule(name, **kw)`` others).
+    batch_size : int, optional
+        Mini-batch size; ``None`` (default) means the whole training set
+        (batch gradient descent).
+    epochs : int, default 100
+        Passes over the training set, $\\ge 1$.
+    lambd, l1 : float, default 0
+        L2 and L1 penalty strengths (weights only).
+    keep_probs : None, float or sequence of L-1 floats in (0, 1]
+        Dropout keep probabilities of the hidden layers (training only).
+    batchnorm : bool, default False
+        Batch norm on the hidden layers (``gamma{l}``, ``beta{l}`` replace ``b{l}``).
+    init : str, default "he"
+        Initialization method of :func:`dlnotes.initializers.initialize_parameters`.
+    X_dev, Y_dev : array_like, optional
+        A dev set (both or neither), shapes ``(n_x, m_dev)`` and ``(n_y, m_dev)``.
+    patience : int, optional
+        Early stopping: stop when the dev cost has not improved for
+        ``patience`` epochs and return the parameters of the best epoch.
+        Needs a dev set.
+    rng : numpy.random.Generator or int, default 0
+        The only source of randomness (initialization, shuffling, dropout):
+        the same seed gives identical parameters.
+    progress : bool, default False
+        Show one status line (epoch, cost, dev accuracy) on stderr,
+        updated in place; works in a terminal and in Jupyter.
+    record_every : int, default 1
+        Record the history at epoch 1, every ``record_every`` epochs and at
+        the last epoch.
+
+    Returns
+    -------
+    TrainResult
+        ``parameters``, ``history``, ``bn_state``, ``best_epoch``, ``config``,
+        with ``.predict(X)`` and ``.predict_proba(X)``.
+
+    Raises
+    ------
+    FloatingPointError
+        If the cost or the parameters stop being finite (an overflow or an
+        invalid operation during training); the message names the epoch and
+        iteration and suggests a smaller learning rate. NaN parameters are
+        never returned.
+
+    Notes
+    -----
+    Each epoch: set $\\alpha = \\text{schedule}(\\alpha_0, \\text{epoch})$, shuffle
+    the columns and cut them into mini-batches; for each mini-batch
+    $(X^{\\{t\\}}, Y^{\\{t\\}})$ run the forward pass, the backward pass
+    (gradient of $J^{\\{t\\}} = \\frac{1}{m_t}\\sum_i \\mathcal L^{(i)}
+    + \\frac{\\lambda}{2m_t}\\sum_l \\lVert W^{[l]}\\rVert_F^2 + \\dots$) and one
+    optimizer step. The recorded ``cost`` and ``train_accuracy`` of an
+    epoch are averages over its mini-batches, measured during training (in
+    training mode, so with dropout, and while the parameters move), as
+    most frameworks report them; ``dev_cost`` (mean loss, no penalty) and
+    ``dev_accuracy`` use the parameters at the end of the epoch in
+    inference mode.
+
+    The loop above is the readable reference. When the configuration allows
+    it (no batch norm, no L1, ReLU/tanh/sigmoid hidden layers, a matched
+    output and loss, one of the four optimizer classes; see
+    :func:`dlnotes.fast.unsupported_reason`), the same steps, with the same
+    random numbers, run in the fused in-place loop of :mod:`dlnotes.fast`
+    and give the same parameters up to rounding; ``config["engine"]`` says
+    which loop ran. See [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> from dlnotes.data import make_flower
+    >>> X, Y = make_flower(400, rng=1)
+    >>> r = fit(X, Y, [2, 8, 1], activations=("tanh", "sigmoid"), learning_rate=0.01,
+    ...         batch_size=64, epochs=300, rng=0)
+    >>> bool(np.mean(r.predict(X) == Y) > 0.85)
+    True
+    >>> sorted(r.history)
+    ['cost', 'epoch', 'learning_rate', 'train_accuracy']
+    """
+    # ---- validation -------------------------------------------------------------------------
+    X = as_float_array(X, "X", ndim=2)
+    dtype = X.dtype
+    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
+    if dims is None or len(dims) < 2:
+        raise ValueError(f"layer_dims: expected at least 2 sizes [n_x, ..., n_y], got {layer_dims!r}")
+    for k, n in enumerate(dims):
+        check_scalar(n, f"layer_dims[{k}]", low=1, integer=True)
+    if dims[0] != X.shape[0]:
+        raise ValueError(f"layer_dims: expected layer_dims[0] == {X.shape[0]} (X's {X.shape[0]} features), "
+                         f"got {dims[0]}")
+    L, n_y = len(dims) - 1, dims[-1]
+    if activations is None:
+        activations = ("relu",) * (L - 1) + ("sigmoid" if n_y == 1 else "softmax",)
+    if isinstance(activations, str) or len(activations) != L:
+        raise ValueError(f"activations: expected {L} names (one per layer), got {activations!r}")
+    activations = tuple(activations)
+    output = activations[-1]
+    if loss is None:
+        if output not in _DEFAULT_LOSS:
+            raise ValueError(f"loss: expected a loss name for output activation {output!r}, got None")
+        loss = _DEFAULT_LOSS[output]
+    if loss not in nn.LOSSES:
+        raise ValueError(f"loss: expected one of {sorted(nn.LOSSES)}, got {loss!r}")
+    Y = _targets(Y, n_y, output, dtype, "Y")
+    check_same_examples(X, Y)
+    _check_target_values(Y, loss, "Y")
+    m = X.shape[1]
+    has_dev = X_dev is not None or Y_dev is not None
+    if has_dev:
+        if X_dev is None or Y_dev is None:
+            raise ValueError("X_dev, Y_dev: expected both or neither, got only "
+                             + ("X_dev" if Y_dev is None else "Y_dev"))
+        X_dev = as_float_array(X_dev, "X_dev", ndim=2).astype(dtype, copy=False)
+        if X_dev.shape[0] != X.shape[0]:
+            raise ValueError(f"X_dev: expected shape ({X.shape[0]}, m_dev) to match X's {X.shape[0]} features, "
+                             f"got {X_dev.shape}")
+        Y_dev = _targets(Y_dev, n_y, output, dtype, "Y_dev")
+        check_same_examples(X_dev, Y_dev, "X_dev", "Y_dev")
+        _check_target_values(Y_dev, loss, "Y_dev")
+    lr0 = float(check_scalar(learning_rate, "learning_rate", low=0.0, low_inclusive=False))
+    check_scalar(epochs, "epochs", low=1, integer=True)
+    if batch_size is None:
+        batch_size = m
+    check_scalar(batch_size, "batch_size", low=1, integer=True)
+    check_scalar(lambd, "lambd", low=0.0)
+    check_scalar(l1, "l1", low=0.0)
+    keep = _check_keep_probs(keep_probs, L)
+    check_scalar(record_every, "record_every", low=1, integer=True)
+    if patience is not None:
+        check_scalar(patience, "patience", low=1, integer=True)
+        if not has_dev:
+            raise ValueError("patience: early stopping needs a dev set (X_dev and Y_dev), got none")
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress: expected True or False, got {progress!r}")
+    sched = None if schedule is None else get_schedule(schedule)
+    if sched is not None:
+        check_scalar(sched(lr0, 1), "schedule(learning_rate, 1)", low=0.0, low_inclusive=False)
+    rng_seed = rng if isinstance(rng, (int, np.integer)) else "Generator"
+    rng = check_rng(rng)
+    opt = make_optimizer(optimizer, lr0)
+    if isinstance(optimizer, Optimizer):
+        opt.reset()
+        opt.set_learning_rate(lr0)
+
+    # ---- setup ------------------------------------------------------------------------------
+    parameters = initialize_parameters(dims, init, rng, dtype, batchnorm=batchnorm)
+    fused = None                              # the same steps, fused and in place: dlnotes.fast
+    if _fast.unsupported_reason(activations, loss, opt, batchnorm=batchnorm, l1=l1) is None:
+        fused = _fast.FusedTrainer(parameters, activations, loss, opt, batch_size=batch_size,
+                                   lambd=lambd, keep_probs=keep)
+        parameters = fused.parameters
+    bn_state = {} if batchnorm else None
+    keys = ["epoch", "cost", "train_accuracy", "learning_rate"]
+    if has_dev:
+        keys += ["dev_cost", "dev_accuracy"]
+    history = {k: [] for k in keys}
+    config = {"layer_dims": tuple(dims), "activations": activations, "loss": loss,
+              "optimizer": repr(opt), "learning_rate": lr0, "schedule": schedule,
+              "batch_size": int(batch_size), "epochs": int(epochs), "lambd": lambd, "l1": l1,
+              "keep_probs": keep, "batchnorm": bool(batchnorm), "init": init,
+              "patience": patience, "rng": rng_seed, "record_every": int(record_every),
+              "dtype": str(dtype)}
+    best = (math.inf, 0, None, None)          # dev cost, epoch, parameters, bn_state
+    bar = _Progress(epochs) if progress else None
+    full_batch = batch_size >= m
+    lr, epoch, it, stopped = lr0, 0, 0, False
+
+    # ---- the loop ---------------------------------------------------------------------------
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            for epoch in range(1, epochs + 1):
+                if sched is not None:
+                    lr = sched(lr0, epoch)
+                    opt.set_learning_rate(lr)
+                record = epoch == 1 or epoch % record_every == 0 or epoch == epochs
+                cost_sum = correct = 0.0
+                if fused is not None:
+                    cost_sum, correct, it = fused.train_epoch(X, Y, rng, shuffle=not full_batch,
+                                                              record=record, iteration=it, epoch=epoch)
+                    batches = ()
+                else:
+                    batches = [(X, Y)] if full_batch else _mini_batches(X, Y, batch_size, rng)
+                # --8<-- [start:fit-minibatch-step]
+                for Xb, Yb in batches:
+                    it += 1
+                    AL, caches = nn.model_forward(Xb, parameters, activations, keep_probs=keep,
+                                                  rng=rng, bn_state=bn_state, training=True)
+                    if record:
+                        mb = Xb.shape[1]
+                        cost = nn.compute_cost(AL, Yb, loss, parameters=parameters, lambd=lambd, l1=l1)
+                        if not math.isfinite(cost):
+                            raise _diverged(epoch, it, lr, f"the cost is {cost}")
+                        cost_sum += cost * mb
+                        correct += _accuracy(AL, Yb, output) * mb
+                    grads = nn.model_backward(AL, Yb, caches, loss=loss, lambd=lambd, l1=l1)
+                    opt.step(parameters, grads)
+                # --8<-- [end:fit-minibatch-step]
+                for k, p in parameters.items():
+                    if not np.isfinite(p).all():
+                        raise _diverged(epoch, it, lr, f"{k} has non-finite values")
+                dev_cost = dev_acc = None
+                if has_dev and (record or patience is not None):
+                    AL_dev = nn.predict_proba(X_dev, parameters, activations, bn_state=bn_state)
+                    dev_cost = nn.compute_cost(AL_dev, Y_dev, loss)
+                    dev_acc = _accuracy(AL_dev, Y_dev, output)
+                if record:
+                    history["epoch"].append(epoch)
+                    history["cost"].append(cost_sum / m)
+                    history["train_accuracy"].append(correct / m)
+                    history["learning_rate"].append(lr)
+                    if has_dev:
+                        history["dev_cost"].append(dev_cost)
+                        history["dev_accuracy"].append(dev_acc)
+                if bar is not None:
+                    bar.update(epoch, cost_sum / m if record else None, dev_acc)
+                # --8<-- [start:fit-early-stopping]
+                if patience is not None:
+                    if dev_cost < best[0]:
+                        best = (dev_cost, epoch, _copy(parameters), _copy(bn_state or {}))
+                    elif epoch - best[1] >= patience:
+                        stopped = True
+                        break
+                # --8<-- [end:fit-early-stopping]
+    except FloatingPointError as exc:
+        if str(exc).startswith("training diverged"):
+            raise
+        raise _diverged(epoch, it, lr, str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+
+    best_epoch = epoch
+    if patience is not None:
+        _, best_epoch, parameters, best_bn = best
+        if batchnorm:
+            bn_state = best_bn
+    config["engine"] = "readable" if fused is None else "fused"
+    config["epochs_run"] = epoch
+    config["stopped_early"] = stopped
+    return TrainResult(parameters=parameters, history=history, bn_state=bn_state or {},
+                       best_epoch=best_epoch, config=config)
+# --8<-- [end:fit]
+
+
+# --8<-- [start:ensemble_predict]
+def ensemble_predict(results, X, *, proba=False):
+    """Average the predicted probabilities of several trained networks.
+
+    Parameters
+    ----------
+    results : sequence of TrainResult
+        Networks with the same output layer (e.g. trained with different seeds).
+    X : array_like, shape (n_x, m)
+    proba : bool, default False
+        Return the averaged probabilities instead of labels.
+
+    Returns
+    -------
+    ndarray
+        Labels of shape (1, m) (threshold 0.5 for one sigmoid unit, argmax
+        for softmax), or the mean probabilities of shape (n_y, m).
+
+    Notes
+    -----
+    $$\\hat p(x) = \\frac1K\\sum_{k=1}^K \\hat p_k(x).$$
+    Independent errors of the members partly cancel, so the average is
+    usually at least as accurate as a typical member: a cheap way to trade
+    compute for variance. See [the optimization page](course2/week2.md).
+
+    Examples
+    --------
+    >>> from dlnotes.data import make_moons
+    >>> X, Y = make_moons(200, noise=0.2, rng=0)
+    >>> rs = [fit(X, Y, [2, 8, 1], learning_rate=0.01, batch_size=32, epochs=30, rng=s) for s in range(3)]
+    >>> ensemble_predict(rs, X).shape, ensemble_predict(rs, X, proba=True).shape
+    ((1, 200), (1, 200))
+    """
+    results = list(results)
+    if not results or not all(isinstance(r, TrainResult) for r in results):
+        raise TypeError("results: expected a non-empty sequence of TrainResult")
+    outputs = {r.config["activations"][-1] for r in results}
+    sizes = {r.config["layer_dims"][-1] for r in results}
+    if len(outputs) != 1 or len(sizes) != 1:
+        raise ValueError(f"results: expected networks with the same output layer, got activations "
+                         f"{sorted(outputs)} and sizes {sorted(sizes)}")
+    P = sum(r.predict_proba(X) for r in results) / len(results)
+    if proba:
+        return P
+    output = outputs.pop()
+    if output == "softmax":
+        return np.argmax(P, axis=0).astype(np.int64).reshape(1, -1)
+    if output == "sigmoid":
+        return (P > 0.5).astype(np.int64)
+    raise ValueError(f"results: expected sigmoid or softmax outputs to predict labels, got {output!r} "
+                     f"(use proba=True)")
+# --8<-- [end:ensemble_predict]

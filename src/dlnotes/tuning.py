@@ -1,0 +1,267 @@
+"""Hyperparameter search: sampling on the right scale, grid versus random points.
+
+See [the tuning page](course2/week3.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import check_positive, check_rng, check_scalar
+
+__all__ = ["sample_uniform", "sample_log_uniform", "sample_beta", "grid_points", "random_points",
+           "distinct_per_axis"]
+
+
+def _size(size):
+    check_scalar(size, "size", low=1, integer=True)
+    return int(size)
+
+
+def _interval(low, high, *, low_name="low", high_name="high", positive=False, below_one=False):
+    check_scalar(low, low_name)
+    check_scalar(high, high_name)
+    if positive:
+        check_positive(low, low_name)
+    if below_one:
+        check_scalar(low, low_name, low=0.0, high=1.0, high_inclusive=False)
+        check_scalar(high, high_name, low=0.0, high=1.0, high_inclusive=False)
+    if not low < high:
+        raise ValueError(f"{high_name}: expected a value greater than {low_name}={low!r}, got {high!r}")
+    return float(low), float(high)
+
+
+# --8<-- [start:sample_uniform]
+def sample_uniform(low, high, size, rng):
+    """Draw values uniformly on $[\\text{low}, \\text{high})$ (a linear scale).
+
+    Parameters
+    ----------
+    low, high : float
+        Interval, ``low < high``.
+    size : int
+        Number of samples, $\\ge 1$.
+    rng : numpy.random.Generator or int
+        Source of randomness.
+
+    Returns
+    -------
+    ndarray, shape (size,)
+
+    Notes
+    -----
+    Right for hyperparameters whose effect is roughly linear over the range,
+    such as the number of hidden units between 50 and 100. For a range
+    spanning orders of magnitude it wastes most samples on the top decade.
+    See [the tuning page](course2/week3.md).
+
+    Examples
+    --------
+    >>> x = sample_uniform(50, 100, size=1000, rng=0)
+    >>> bool(x.min() >= 50 and x.max() < 100)
+    True
+    """
+    low, high = _interval(low, high)
+    rng = check_rng(rng)
+    return rng.uniform(low, high, size=_size(size))
+# --8<-- [end:sample_uniform]
+
+
+# --8<-- [start:sample_log_uniform]
+def sample_log_uniform(low, high, size, rng):
+    """Draw values uniformly on a log scale between ``low`` and ``high``.
+
+    Parameters
+    ----------
+    low, high : float
+        Interval, ``0 < low < high`` (e.g. learning rates 1e-4 to 1).
+    size : int
+        Number of samples, $\\ge 1$.
+    rng : numpy.random.Generator or int
+        Source of randomness.
+
+    Returns
+    -------
+    ndarray, shape (size,)
+
+    Notes
+    -----
+    Draw the exponent uniformly and exponentiate:
+    $$r \\sim U[\\log_{10}\\text{low},\\ \\log_{10}\\text{high}], \\qquad \\alpha = 10^{r}.$$
+    Each decade $[10^k, 10^{k+1}]$ then gets the same share of samples
+    (for $10^{-4}$ to $1$, a quarter each), whereas a uniform draw would put
+    90 % of them in $[0.1, 1]$. See [the tuning page](course2/week3.md).
+
+    Examples
+    --------
+    >>> lr = sample_log_uniform(1e-4, 1.0, size=10_000, rng=0)
+    >>> round(float(np.mean(lr < 1e-3)), 2)      # a quarter in the lowest decade
+    0.25
+    """
+    low, high = _interval(low, high, positive=True)
+    rng = check_rng(rng)
+    # --8<-- [start:log-uniform-draw]
+    r = rng.uniform(np.log10(low), np.log10(high), size=_size(size))
+    return 10.0 ** r
+    # --8<-- [end:log-uniform-draw]
+# --8<-- [end:sample_log_uniform]
+
+
+# --8<-- [start:sample_beta]
+def sample_beta(low, high, size, rng):
+    """Draw averaging coefficients $\\beta$ log-uniformly on $1-\\beta$.
+
+    Parameters
+    ----------
+    low, high : float
+        Range of $\\beta$, ``0 <= low < high < 1`` (e.g. 0.9 to 0.999).
+    size : int
+        Number of samples, $\\ge 1$.
+    rng : numpy.random.Generator or int
+        Source of randomness.
+
+    Returns
+    -------
+    ndarray, shape (size,)
+        Values in $(\\text{low}, \\text{high}]$.
+
+    Notes
+    -----
+    What matters is the averaging window $1/(1-\\beta)$: 0.9 → 10 values,
+    0.99 → 100, 0.999 → 1000. Going from 0.9 to 0.9005 changes almost
+    nothing, going from 0.999 to 0.9995 doubles the window, so sample
+    $1-\\beta$ on a log scale:
+    $$r \\sim U[\\log_{10}(1-\\text{high}),\\ \\log_{10}(1-\\text{low})], \\qquad \\beta = 1 - 10^{r}.$$
+    See [the tuning page](course2/week3.md).
+
+    Examples
+    --------
+    >>> b = sample_beta(0.9, 0.999, size=10_000, rng=0)
+    >>> round(float(np.mean(b > 0.99)), 1)        # half of the samples in [0.99, 0.999]
+    0.5
+    """
+    low, high = _interval(low, high, below_one=True)
+    rng = check_rng(rng)
+    # --8<-- [start:beta-draw]
+    r = rng.uniform(np.log10(1.0 - high), np.log10(1.0 - low), size=_size(size))
+    return 1.0 - 10.0 ** r
+    # --8<-- [end:beta-draw]
+# --8<-- [end:sample_beta]
+
+
+def _bounds(low, high, name_low="low", name_high="high"):
+    lo = np.atleast_1d(np.asarray(low, dtype=np.float64))
+    hi = np.atleast_1d(np.asarray(high, dtype=np.float64))
+    if lo.ndim != 1 or lo.shape != hi.shape:
+        raise ValueError(f"{name_high}: expected the shape of {name_low} {lo.shape}, got {hi.shape}")
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)) and np.all(lo < hi)):
+        raise ValueError(f"{name_high}: expected finite values greater than {name_low}={lo.tolist()}, "
+                         f"got {hi.tolist()}")
+    return lo, hi
+
+
+# --8<-- [start:grid_points]
+def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
+    """The points of a regular grid search over a box.
+
+    Parameters
+    ----------
+    n_per_axis : int
+        Values tried per hyperparameter, $\\ge 1$ (centred cells when 1).
+    low, high : sequence of float, length d
+        Corners of the box (default: the unit square, d = 2).
+
+    Returns
+    -------
+    ndarray, shape (n_per_axis ** d, d)
+        One point per row; the first coordinate varies slowest.
+
+    Notes
+    -----
+    A $5\\times 5$ grid costs 25 trainings but tries only 5 distinct values of
+    each hyperparameter; if one of them barely matters, 20 trainings are
+    wasted. Random points try 25 values of each. See
+    [the tuning page](course2/week3.md).
+
+    Examples
+    --------
+    >>> grid_points(2)
+    array([[0., 0.],
+           [0., 1.],
+           [1., 0.],
+           [1., 1.]])
+    """
+    check_scalar(n_per_axis, "n_per_axis", low=1, integer=True)
+    lo, hi = _bounds(low, high)
+    if n_per_axis == 1:
+        axes = [np.array([(a + b) / 2]) for a, b in zip(lo, hi)]
+    else:
+        axes = [np.linspace(a, b, n_per_axis) for a, b in zip(lo, hi)]
+    mesh = np.meshgrid(*axes, indexing="ij")
+    return np.stack([m.ravel() for m in mesh], axis=1)
+# --8<-- [end:grid_points]
+
+
+# --8<-- [start:random_points]
+def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
+    """Points drawn uniformly at random in a box (random search).
+
+    Parameters
+    ----------
+    n : int
+        Number of points, $\\ge 1$.
+    rng : numpy.random.Generator or int
+        Source of randomness.
+    low, high : sequence of float, length d
+        Corners of the box (default: the unit square).
+
+    Returns
+    -------
+    ndarray, shape (n, d)
+
+    Notes
+    -----
+    Each coordinate of each point is a fresh draw, so $n$ points try $n$
+    distinct values of every hyperparameter (with probability 1). Apply
+    :func:`sample_log_uniform` style transforms per axis for log scales. See
+    [the tuning page](course2/week3.md).
+
+    Examples
+    --------
+    >>> random_points(25, rng=0).shape
+    (25, 2)
+    """
+    check_scalar(n, "n", low=1, integer=True)
+    lo, hi = _bounds(low, high)
+    rng = check_rng(rng)
+    return lo + (hi - lo) * rng.random((int(n), lo.size))
+# --8<-- [end:random_points]
+
+
+# --8<-- [start:distinct_per_axis]
+def distinct_per_axis(points):
+    """How many distinct values each hyperparameter takes in a set of points.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, d)
+
+    Returns
+    -------
+    list of int, length d
+
+    Notes
+    -----
+    The number that makes random search better than a grid when only some
+    hyperparameters matter; see [the tuning page](course2/week3.md).
+
+    Examples
+    --------
+    >>> distinct_per_axis(grid_points(5)), distinct_per_axis(random_points(25, rng=0))
+    ([5, 5], [25, 25])
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    if pts.ndim != 2:
+        raise ValueError(f"points: expected a 2-D array of shape (n, d), got shape {pts.shape}")
+    return [int(np.unique(pts[:, j]).size) for j in range(pts.shape[1])]
+# --8<-- [end:distinct_per_axis]
