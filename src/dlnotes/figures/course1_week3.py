@@ -1,0 +1,286 @@
+"""Figures of [Course 1, week 3](course1/week3.md): shallow networks.
+
+Every function returns a :class:`matplotlib.figure.Figure` built from fixed seeds, except the
+two helpers :func:`flower_models` and :func:`symmetry_demo`, which return the numbers the page
+prints (and the figures draw).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from dlnotes.data import make_flower
+from dlnotes.nn import model_backward, model_forward, predict, update_parameters
+from dlnotes.plots import draw_graph, draw_network, new_figure, plot_activations, plot_decision_boundary
+
+__all__ = ["FIGURES", "neuron_diagram", "two_layer_network", "activations_and_derivatives",
+           "backprop_graph", "flower_boundaries", "flower_models", "symmetry_demo", "train_gd"]
+
+#: Names of the figure functions of this module (the tests render every one).
+FIGURES = ("neuron_diagram", "two_layer_network", "activations_and_derivatives", "backprop_graph",
+           "flower_boundaries")
+
+
+def neuron_diagram():
+    r"""One unit: inputs $x_1, x_2, x_3$, weights $w_k$ on the edges, $z = w^\top x + b$, $a = g(z)$.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    $z = \sum_k w_k x_k + b$, $a = g(z)$. See [one unit](course1/week3.md#one-unit).
+
+    Examples
+    --------
+    >>> fig = neuron_diagram()
+    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("$w"))
+    ['$w_1$', '$w_2$', '$w_3$']
+    """
+    def circle(y, label):
+        return {"pos": (0.0, y), "label": label, "shape": "circle"}
+
+    nodes = {
+        "x1": circle(2.2, "$x_1$"), "x2": circle(1.1, "$x_2$"), "x3": circle(0.0, "$x_3$"),
+        "unit": {"pos": (3.2, 1.1), "label": "$z = w^\\top x + b$\n$a = g(z)$", "color": "#E3F4EE"},
+        "out": {"pos": (5.6, 1.1), "label": r"$\hat{y} = a$", "shape": "circle", "color": "#FBE3D6"},
+    }
+    edges = [("x1", "unit", "$w_1$"), ("x2", "unit", "$w_2$"), ("x3", "unit", "$w_3$"), ("unit", "out")]
+    return draw_graph(nodes, edges, box_size=(1.9, 0.9), figsize=(6.0, 3.0))
+
+
+def two_layer_network():
+    r"""The 2-layer network $3 \to 4 \to 1$ with its layers named.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    $W^{[1]}$ has $4 \times 3$ entries (edges), $W^{[2]}$ has $1 \times 4$.
+    See [the network and its notation](course1/week3.md#the-network-and-its-notation).
+
+    Examples
+    --------
+    >>> fig = two_layer_network()
+    >>> len(fig.axes[0].lines)    # 3*4 + 4*1 edges
+    16
+    """
+    return draw_network([3, 4, 1], layer_names=["input\n(layer 0)", "hidden\n(layer 1)", "output\n(layer 2)"],
+                        figsize=(4.6, 3.6))
+
+
+def activations_and_derivatives():
+    r"""Sigmoid, tanh, ReLU and leaky ReLU (solid) with the derivatives backprop uses (dashed).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four panels on $z \in [-5, 5]$.
+
+    Notes
+    -----
+    $\sigma' = \sigma(1-\sigma) \le \frac14$, $\tanh' = 1 - \tanh^2 \le 1$, $\mathrm{relu}'(z) = [z > 0]$
+    (with $\mathrm{relu}'(0) = 0$). See [activation functions](course1/week3.md#activation-functions).
+
+    Examples
+    --------
+    >>> fig = activations_and_derivatives()
+    >>> [ax.get_title() for ax in fig.axes]
+    ['sigmoid', 'tanh', 'ReLU', 'leaky ReLU']
+    """
+    return plot_activations(("sigmoid", "tanh", "relu", "leaky_relu"),
+                            titles={"relu": "ReLU", "leaky_relu": "leaky ReLU"}, figsize=(10.0, 2.7))
+
+
+def backprop_graph():
+    r"""Computation graph of the 2-layer network for one example, with the backward derivatives.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    $dz^{[2]} = a^{[2]} - y$, $dW^{[2]} = dz^{[2]}a^{[1]\top}$, $da^{[1]} = W^{[2]\top}dz^{[2]}$,
+    $dz^{[1]} = da^{[1]} \odot g^{[1]\prime}(z^{[1]})$, $dW^{[1]} = dz^{[1]}x^\top$.
+    See [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
+
+    Examples
+    --------
+    >>> fig = backprop_graph()
+    >>> "$dz^{[2]} = a^{[2]} - y$" in [t.get_text() for t in fig.axes[0].texts]
+    True
+    """
+    def small(x, y, label):
+        return {"pos": (x, y), "label": label, "shape": "circle"}
+
+    nodes = {
+        "x": small(0.0, 1.9, "$x$"), "W1": small(0.0, 1.0, "$W^{[1]}$"), "b1": small(0.0, 0.1, "$b^{[1]}$"),
+        "z1": (2.7, 1.0, "$z^{[1]} = W^{[1]}x + b^{[1]}$"),
+        "a1": (5.8, 1.0, "$a^{[1]} = g^{[1]}(z^{[1]})$"),
+        "W2": small(5.8, 2.7, "$W^{[2]}$"), "b2": small(5.8, -0.7, "$b^{[2]}$"),
+        "z2": (9.0, 1.0, "$z^{[2]} = W^{[2]}a^{[1]} + b^{[2]}$"),
+        "a2": (12.0, 1.0, r"$a^{[2]} = \sigma(z^{[2]})$"),
+        "L": (14.6, 1.0, r"$\mathcal{L}(a^{[2]}, y)$"),
+    }
+    edges = [("x", "z1"), ("W1", "z1"), ("b1", "z1"), ("z1", "a1"), ("a1", "z2"), ("W2", "z2"),
+             ("b2", "z2"), ("z2", "a2"), ("a2", "L")]
+    backward = [
+        ("a2", "z2", "$dz^{[2]} = a^{[2]} - y$"),
+        ("z2", "W2", "$dW^{[2]} = dz^{[2]}a^{[1]\\top}$"),
+        ("z2", "a1", "$da^{[1]} = W^{[2]\\top}dz^{[2]}$"),
+        ("a1", "z1", "$dz^{[1]} = da^{[1]} \\odot g^{[1]\\prime}(z^{[1]})$"),
+        ("z1", "W1", "$dW^{[1]} = dz^{[1]}x^\\top$"),
+    ]
+    return draw_graph(nodes, edges, backward=backward, box_size=(2.3, 0.6), figsize=(10.0, 3.6),
+                      backward_bend=-0.35, fontsize=8)
+
+
+def train_gd(X, Y, parameters, activations, learning_rate, iterations):
+    r"""Plain batch gradient descent with :mod:`dlnotes.nn` (a small helper for the figures).
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_x, m)
+    Y : ndarray, shape (1, m)
+    parameters : dict
+        Initial ``W{l}``, ``b{l}``; copied, not modified.
+    activations : sequence of str, length L
+    learning_rate : float
+    iterations : int
+
+    Returns
+    -------
+    parameters : dict
+        After ``iterations`` steps $\theta \leftarrow \theta - \alpha\,d\theta$ on the mean
+        binary cross-entropy. See [gradient descent for a network](course1/week3.md#gradient-descent-for-a-network).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[-1.0, 1.0]]); Y = np.array([[0, 1]])
+    >>> p = train_gd(X, Y, {"W1": np.zeros((1, 1)), "b1": np.zeros((1, 1))}, ("sigmoid",), 1.0, 50)
+    >>> bool(p["W1"][0, 0] > 0)
+    True
+    """
+    params = {k: np.array(v, copy=True) for k, v in parameters.items()}
+    for _ in range(int(iterations)):
+        AL, caches = model_forward(X, params, activations)
+        grads = model_backward(AL, Y, caches, loss="bce")
+        params = update_parameters(params, grads, learning_rate)
+    return params
+
+
+@lru_cache(maxsize=1)
+def flower_models():
+    r"""Logistic regression and a 4-unit tanh network trained on the flower data (fixed seeds).
+
+    Returns
+    -------
+    dict
+        ``"X"`` (2, 400), ``"Y"`` (1, 400), ``"models"``: name -> (parameters, activations),
+        ``"accuracy"``: name -> training accuracy (float in [0, 1]), ``"settings"``: name ->
+        ``{"learning_rate", "iterations"}``.
+
+    Notes
+    -----
+    Both are trained by batch gradient descent on the mean binary cross-entropy
+    (logistic regression: $\alpha = 0.1$, 2000 steps, from zeros; the network: $\alpha = 1.2$,
+    4000 steps, weights $0.01\,\mathcal N(0, 1)$ from seed 2). The result is cached.
+    See [a hidden layer on the flower data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
+
+    Examples
+    --------
+    >>> res = flower_models()
+    >>> res["accuracy"]["1 hidden layer (4 tanh units)"] > res["accuracy"]["logistic regression"]
+    True
+    """
+    X, Y = make_flower(m=400, rng=1)
+    rng = np.random.default_rng(2)
+    logistic0 = {"W1": np.zeros((1, 2)), "b1": np.zeros((1, 1))}
+    net0 = {"W1": rng.standard_normal((4, 2)) * 0.01, "b1": np.zeros((4, 1)),
+            "W2": rng.standard_normal((1, 4)) * 0.01, "b2": np.zeros((1, 1))}
+    settings = {  # name -> (initial parameters, activations, learning rate, iterations)
+        "logistic regression": (logistic0, ("sigmoid",), 0.1, 2000),
+        "1 hidden layer (4 tanh units)": (net0, ("tanh", "sigmoid"), 1.2, 4000),
+    }
+    models = {name: (train_gd(X, Y, p0, acts, lr, its), acts) for name, (p0, acts, lr, its) in settings.items()}
+    accuracy = {name: float(np.mean(predict(X, p, acts) == Y)) for name, (p, acts) in models.items()}
+    summary = {name: {"learning_rate": lr, "iterations": its} for name, (_, _, lr, its) in settings.items()}
+    return {"X": X, "Y": Y, "models": models, "accuracy": accuracy, "settings": summary}
+
+
+def flower_boundaries():
+    r"""Decision boundaries on the flower data: logistic regression vs one hidden layer.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels, titled with the training accuracy computed by :func:`flower_models`.
+
+    Notes
+    -----
+    The boundary is $\{x : \hat y(x) = \frac12\}$: a line for logistic regression
+    ($w^\top x + b = 0$), a curve for the network.
+    See [a hidden layer on the flower data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
+
+    Examples
+    --------
+    >>> fig = flower_boundaries()
+    >>> len(fig.axes)
+    2
+    """
+    res = flower_models()
+    fig, axes = new_figure(1, 2, figsize=(9.0, 3.9))
+    for ax, (name, (params, acts)) in zip(axes, res["models"].items()):
+        plot_decision_boundary(lambda P, p=params, a=acts: predict(P, p, a), res["X"], res["Y"], ax=ax,
+                               resolution=150, title=f"{name}: {res['accuracy'][name]:.1%} correct", s=9)
+    return fig
+
+
+def symmetry_demo(iterations=1000):
+    r"""Train the same 2-4-1 network from a constant, a zero and a random start; measure symmetry.
+
+    Parameters
+    ----------
+    iterations : int
+        Gradient-descent steps ($\alpha = 1.2$) on the flower data.
+
+    Returns
+    -------
+    dict
+        Initialization name -> $\max_{j} \max_k |W^{[1]}_{jk} - W^{[1]}_{1k}|$ after training:
+        how different the hidden units' incoming weights are (0 means all units identical).
+
+    Notes
+    -----
+    A 2-4-1 network with a tanh hidden layer and a sigmoid output. With a constant start every
+    row of $W^{[1]}$ receives the same gradient at every step (proof by induction on
+    [the page](course1/week3.md#random-initialization)), so the rows stay equal.
+
+    Examples
+    --------
+    >>> spread = symmetry_demo(iterations=20)
+    >>> spread["all weights 0.5"] == 0.0, spread["random, 0.01 * N(0, 1)"] > 0
+    (True, True)
+    """
+    X, Y = make_flower(m=400, rng=1)
+    rng = np.random.default_rng(2)
+    starts = {
+        "all weights 0": {"W1": np.zeros((4, 2)), "b1": np.zeros((4, 1)),
+                          "W2": np.zeros((1, 4)), "b2": np.zeros((1, 1))},
+        "all weights 0.5": {"W1": np.full((4, 2), 0.5), "b1": np.zeros((4, 1)),
+                            "W2": np.full((1, 4), 0.5), "b2": np.zeros((1, 1))},
+        "random, 0.01 * N(0, 1)": {"W1": rng.standard_normal((4, 2)) * 0.01, "b1": np.zeros((4, 1)),
+                                   "W2": rng.standard_normal((1, 4)) * 0.01, "b2": np.zeros((1, 1))},
+    }
+    out = {}
+    for name, p0 in starts.items():
+        W1 = train_gd(X, Y, p0, ("tanh", "sigmoid"), 1.2, iterations)["W1"]
+        out[name] = float(np.max(np.abs(W1 - W1[:1])))
+    return out
