@@ -105,3 +105,10 @@ def test_minimize_divergence_raises():
 def test_validation(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_fractional_power_of_a_negative_value_is_a_clear_error():
+    """Regression: Value(-2.0) ** 0.5 raised a TypeError about a complex ``data`` argument."""
+    with pytest.raises(ValueError, match=r"non-negative base"):
+        Value(-2.0) ** 0.5
+    assert (Value(-2.0) ** 2).data == 4.0                         # integer exponents are fine

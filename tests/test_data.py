@@ -290,3 +290,25 @@ def test_all_is_complete():
     public = {n for n in dir(data) if not n.startswith("_") and callable(getattr(data, n))
               and getattr(getattr(data, n), "__module__", "") == "dlnotes.data"}
     assert public == set(data.__all__)
+
+
+@pytest.mark.parametrize("call,pattern", [
+    (lambda: data.train_dev_test_split(np.zeros((2, 0)), np.zeros((1, 0))), r"^X: expected a non-empty"),
+    (lambda: data.train_dev_test_split(np.full((2, 10), np.nan), np.ones((1, 10)), (0.5, 0.5)),
+     r"^X: expected finite"),
+    (lambda: data.random_mini_batches(np.zeros((2, 0)), np.zeros((1, 0)), 4), r"^X: expected a non-empty"),
+    (lambda: data.random_mini_batches(np.ones((2, 4)), np.array([[0, 1, np.inf, 0]]), 2), r"^Y: expected finite"),
+    (lambda: data.one_hot([], 3), r"^labels: expected at least one label"),
+    (lambda: data.standardize_apply(np.ones((1, 3)), np.zeros((1, 1)), np.zeros((1, 1))),
+     r"^sigma: expected positive .*got"),
+])
+def test_empty_and_non_finite_data_are_refused(call, pattern):
+    """Regression: empty data gave an empty batch list / an error naming ``fractions``, and NaN went through."""
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_integer_labels_still_split():
+    X, labels = np.arange(20.0).reshape(2, 10), np.arange(10).reshape(1, 10)
+    Xtr, Ltr, Xte, Lte = data.train_dev_test_split(X, labels, (0.5, 0.5), rng=0)
+    assert Ltr.dtype == labels.dtype and Xtr.shape == (2, 5)

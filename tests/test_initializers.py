@@ -128,3 +128,10 @@ def test_bad_input():
         init.he((2, 2), rng=0, dtype=np.int64)
     with pytest.raises(ValueError, match=r"activation: expected one of"):
         init.activation_stats_by_depth("he", 3, 4, "softmax", rng=0)
+
+
+def test_activation_stats_keep_the_network_dtype():
+    """Regression: the per-layer standard deviations of a float32 network were stored in float64."""
+    s = init.activation_stats_by_depth("he", depth=3, width=10, activation="relu", rng=0, m=20, dtype=np.float32)
+    assert all(s[k].dtype == np.float32 for k in ("activation_std", "gradient_std", "dA_std"))
+    assert s["layer"].tolist() == [1, 2, 3]

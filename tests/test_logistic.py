@@ -95,3 +95,19 @@ def test_bad_input(rng):
         lr.optimize(w, b, X, Y, learning_rate=-0.1)
     with pytest.raises(ValueError, match=r"X_test, Y_test: expected both or neither"):
         lr.fit(X, Y, X, num_iterations=1)
+
+
+def test_fit_validates_the_test_set_before_training_and_keeps_the_model_dtype(rng):
+    """Regression: Y_test labels were not checked (2*Y gave a silent, meaningless accuracy), a float32
+    model rejected a float64 X_test with an error naming ``w``, and a wrong X_test size named ``w``."""
+    X, Y = rng.standard_normal((2, 10)), (np.arange(10) % 2).reshape(1, 10)
+    with pytest.raises(ValueError, match=r"^Y_test: expected labels"):
+        lr.fit(X, Y, X, 2 * Y, num_iterations=1)
+    with pytest.raises(ValueError, match=r"^X_test: expected shape \(2, m_test\)"):
+        lr.fit(X, Y, X[:1], Y, num_iterations=1)
+    with pytest.raises(ValueError, match=r"^Y_train: expected labels"):
+        lr.fit(X, 2 * Y, num_iterations=1)
+    res = lr.fit(X.astype(np.float32), Y, X, Y, num_iterations=5)
+    assert res["w"].dtype == np.float32 and 0 <= res["test_accuracy"] <= 1
+    assert res["test_accuracy"] == lr.fit(X.astype(np.float32), Y, X.astype(np.float32), Y,
+                                          num_iterations=5)["test_accuracy"]

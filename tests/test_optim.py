@@ -244,7 +244,7 @@ def test_validation(cls, kwargs, match):
 
 def test_step_errors_name_the_key():
     opt = Adam(0.01)
-    with pytest.raises(KeyError, match="dW1"):
+    with pytest.raises(ValueError, match="dW1"):
         opt.step({"W1": np.zeros((2, 2))}, {"dW2": np.zeros((2, 2))})
     with pytest.raises(ValueError, match=r"dW1.*\(2, 2\)"):
         opt.step({"W1": np.zeros((2, 2))}, {"dW1": np.zeros((2, 1))})
@@ -259,3 +259,23 @@ def test_make_optimizer():
         make_optimizer("adagrad", 0.01)
     with pytest.raises(TypeError, match="beta"):
         make_optimizer("gd", 0.1, beta=0.9)
+
+
+@pytest.mark.parametrize("make", [GradientDescent, Momentum, RMSprop, Adam])
+def test_bad_step_changes_nothing(make):
+    """Regression: a NaN gradient was applied silently, a missing key raised KeyError (not ValueError)
+    after t was already incremented and earlier parameters already updated."""
+    opt = make(0.1)
+    p = {"W1": np.ones((2, 2)), "W2": np.ones((1, 2))}
+    before = {k: v.copy() for k, v in p.items()}
+    bad_grads = [{"dW1": np.ones((2, 2))},                                          # dW2 missing
+                 {"dW1": np.ones((2, 2)), "dW2": np.array([[1.0, np.nan]])},        # NaN
+                 {"dW1": np.ones((2, 2)), "dW2": np.ones((2, 1))}]                  # shape
+    for grads in bad_grads:
+        with pytest.raises(ValueError, match="dW2"):
+            opt.step(p, grads)
+        assert opt.t == 0 and opt.state == {}
+        for k in p:
+            np.testing.assert_array_equal(p[k], before[k])
+    with pytest.raises(TypeError, match=r"parameters\['W'\]"):
+        opt.step({"W": [1.0]}, {"dW": np.ones(1)})

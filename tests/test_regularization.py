@@ -131,3 +131,11 @@ def test_bad_input(rng):
         R.ridge_polyfit(np.zeros(3), np.zeros(4), 1, 0.0)
     with pytest.raises(TypeError, match=r"parameters: expected a dict"):
         R.l2_penalty([A], 0.1, 3)
+
+
+def test_ridge_polyfit_keeps_float32():
+    """Regression: np.vander promoted float32 data to float64 and the coefficients came back float64."""
+    x = np.linspace(0, 1, 10, dtype=np.float32)
+    w = R.ridge_polyfit(x, 1 + 2 * x, degree=1, lambd=0.0)
+    assert w.dtype == np.float32
+    np.testing.assert_allclose(w, [1.0, 2.0], rtol=1e-5)

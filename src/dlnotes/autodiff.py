@@ -100,6 +100,9 @@ class Value:
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             return NotImplemented
         n = float(exponent)
+        if self.data < 0.0 and not n.is_integer():
+            raise ValueError(f"Value ** {n}: expected a non-negative base for a non-integer exponent, "
+                             f"got {self.data!r} (the result would be complex)")
         if self.data == 0.0 and n < 1.0:
             raise ZeroDivisionError(f"Value ** {n}: the derivative n x^(n-1) is undefined at x = 0")
         return Value(self.data ** n, _parents=(self,), _local=(n * self.data ** (n - 1.0),))
@@ -185,7 +188,25 @@ class Value:
 
 # --8<-- [start:MinimizeResult]
 class MinimizeResult(NamedTuple):
-    """Result of :func:`minimize`: final ``w`` and the paths ``ws``, ``costs`` (length steps + 1)."""
+    r"""Result of :func:`minimize`: final ``w`` and the paths ``ws``, ``costs`` (length steps + 1).
+
+    See [the frameworks page](course2/frameworks.md).
+
+    Attributes
+    ----------
+    w : float
+        The last iterate $w_{\text{steps}}$.
+    ws : numpy.ndarray, shape (steps + 1,)
+        $w_0, w_1, \dots$ (starting point first).
+    costs : numpy.ndarray, shape (steps + 1,)
+        $f(w_k)$ at each iterate.
+
+    Examples
+    --------
+    >>> r = minimize(lambda w: w * w, 1.0, learning_rate=0.25, steps=2)
+    >>> r.w, r.ws.tolist(), r.costs.tolist()
+    (0.25, [1.0, 0.5, 0.25], [1.0, 0.25, 0.0625])
+    """
 
     w: float
     ws: np.ndarray

@@ -328,6 +328,11 @@ def _as_columns(A, name, m=None):
     if m is not None and A.shape[1] != m:
         raise ValueError(f"{name}: expected shape (n, {m}) to match X's {m} examples "
                          f"(examples are columns), got {A.shape}")
+    if A.size == 0:
+        raise ValueError(f"{name}: expected a non-empty array, got shape {A.shape}")
+    if A.dtype.kind in "fc" and not np.all(np.isfinite(A)):
+        bad = int(A.size - np.count_nonzero(np.isfinite(A)))
+        raise ValueError(f"{name}: expected finite values, got {bad} NaN or inf entries")
     return A
 
 
@@ -481,6 +486,8 @@ def one_hot(labels, C, *, dtype=np.float64):
         lab = lab[0]
     if lab.ndim != 1:
         raise ValueError(f"labels: expected shape (1, m) or (m,), got {lab.shape}")
+    if lab.size == 0:
+        raise ValueError(f"labels: expected at least one label, got shape {lab.shape}")
     if lab.dtype.kind == "f" and np.all(lab == np.round(lab)):
         lab = lab.astype(np.int64)
     if lab.dtype.kind not in "iu":
@@ -567,7 +574,7 @@ def standardize_apply(X, mu, sigma):
             raise ValueError(f"{name}: expected shape ({X.shape[0]}, 1) to match X's {X.shape[0]} features, "
                              f"got {s.shape}")
     if np.any(sigma <= 0):
-        raise ValueError("sigma: expected positive standard deviations")
+        raise ValueError(f"sigma: expected positive standard deviations, got minimum {float(sigma.min())!r}")
     return ((X - mu) / sigma).astype(X.dtype, copy=False)
 # --8<-- [end:standardize_apply]
 

@@ -392,9 +392,10 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     Returns
     -------
     dict of numpy.ndarray, each of shape (depth,)
-        ``"layer"`` ($1..L$), ``"activation_std"`` (std of $A^{[l]}$),
+        ``"layer"`` ($1..L$, ints), ``"activation_std"`` (std of $A^{[l]}$),
         ``"gradient_std"`` (std of $dW^{[l]}$) and ``"dA_std"`` (std of the
-        backpropagated $dA^{[l-1]}$ leaving layer $l$). A signal that overflows
+        backpropagated $dA^{[l-1]}$ leaving layer $l$); the standard deviations
+        have the dtype ``dtype`` of the network. A signal that overflows
         float64 (hundreds of layers with a bad initializer) raises ``ValueError``.
 
     Notes
@@ -427,7 +428,7 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     dtype = _dtype(dtype)
     Ws = [init((width, width), rng, dtype=dtype) for _ in range(depth)]
     A = rng.standard_normal((width, m), dtype=dtype)
-    act_std, grad_std, dA_std = (np.empty(depth) for _ in range(3))
+    act_std, grad_std, dA_std = (np.empty(depth, dtype=dtype) for _ in range(3))
     As, Zs = [A], []
     for l, W in enumerate(Ws):
         Zs.append(W @ As[l])

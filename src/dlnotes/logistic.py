@@ -289,7 +289,8 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     X_train : array_like, shape (n_x, m_train)
     Y_train : array_like, shape (1, m_train)
     X_test, Y_test : array_like, optional
-        A held-out set, shapes (n_x, m_test) and (1, m_test).
+        A held-out set, shapes (n_x, m_test) and (1, m_test), labels in {0, 1};
+        ``X_test`` is converted to the dtype of ``X_train`` (the model's dtype).
     num_iterations : int, default 2000
     learning_rate : float, default 0.5
     record_every : int, default 100
@@ -314,17 +315,28 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     1.0
     """
     X_train = as_float_array(X_train, "X_train", ndim=2)
+    Y_train = as_float_array(Y_train, "Y_train")
+    check_same_examples(X_train, Y_train, "X_train", "Y_train")
+    check_shape(Y_train, "Y_train", (1, X_train.shape[1]))
+    check_binary_labels(Y_train, "Y_train")
+    if (X_test is None) != (Y_test is None):
+        raise ValueError("X_test, Y_test: expected both or neither, got only one")
+    if X_test is not None:                   # validated before training, not after
+        X_test = as_float_array(X_test, "X_test", ndim=2)
+        if X_test.shape[0] != X_train.shape[0]:
+            raise ValueError(f"X_test: expected shape ({X_train.shape[0]}, m_test) to match X_train's "
+                             f"{X_train.shape[0]} features, got {X_test.shape}")
+        X_test = X_test.astype(X_train.dtype, copy=False)    # the model's dtype
+        Y_test = as_float_array(Y_test, "Y_test")
+        check_same_examples(X_test, Y_test, "X_test", "Y_test")
+        check_shape(Y_test, "Y_test", (1, X_test.shape[1]))
+        check_binary_labels(Y_test, "Y_test")
     w, b = initialize_zeros(X_train.shape[0], dtype=X_train.dtype)
     params, _, costs = optimize(w, b, X_train, Y_train, num_iterations, learning_rate, record_every)
     w, b = params["w"], params["b"]
     result = {"w": w, "b": b, "costs": costs,
               "train_accuracy": float(np.mean(predict(w, b, X_train) == np.asarray(Y_train)))}
-    if (X_test is None) != (Y_test is None):
-        raise ValueError("X_test, Y_test: expected both or neither, got only one")
     if X_test is not None:
-        X_test = as_float_array(X_test, "X_test", ndim=2)
-        Y_test = as_float_array(Y_test, "Y_test")
-        check_same_examples(X_test, Y_test, "X_test", "Y_test")
         result["test_accuracy"] = float(np.mean(predict(w, b, X_test) == Y_test))
     return result
 # --8<-- [end:fit]

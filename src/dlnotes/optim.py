@@ -83,16 +83,27 @@ class Optimizer:
             ``{"W1": ..., "b1": ...}``; each array is modified in place.
         grads : dict of str to ndarray
             ``{"dW1": ..., "db1": ...}``, same shapes as the parameters.
+
+        Raises
+        ------
+        ValueError
+            A missing gradient, a gradient of the wrong shape or with NaN/inf
+            entries; nothing is updated (and ``t`` is unchanged) when this is raised.
         """
-        self.t += 1
+        pairs = []                         # validate everything before changing anything
         for name, p in parameters.items():
-            try:
-                g = grads["d" + name]
-            except KeyError:
-                raise KeyError(f"grads: expected key 'd{name}' for parameter '{name}', "
-                               f"got keys {sorted(grads)}") from None
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+                raise TypeError(f"parameters['{name}']: expected a float numpy array (updated in place), "
+                                f"got {type(p).__name__}")
+            if "d" + name not in grads:
+                raise ValueError(f"grads: expected key 'd{name}' for parameter '{name}', "
+                                 f"got keys {sorted(grads)}")
+            g = as_float_array(grads["d" + name], f"grads['d{name}']")
             if g.shape != p.shape:
                 raise ValueError(f"grads['d{name}']: expected shape {p.shape}, got {g.shape}")
+            pairs.append((name, p, g))
+        self.t += 1
+        for name, p, g in pairs:
             self._update(name, p, g)
 
     def _slot(self, name, p, key):

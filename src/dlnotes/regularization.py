@@ -305,9 +305,11 @@ def ridge_polyfit(x, y, degree, lambd):
 
     Returns
     -------
-    numpy.ndarray, shape (degree + 1,)
+    numpy.ndarray, shape (degree + 1,), dtype of ``x`` and ``y``
         Coefficients $w_0, \dots, w_d$ in increasing powers, for
-        ``numpy.polynomial.polynomial.polyval(x, w)``.
+        ``numpy.polynomial.polynomial.polyval(x, w)``. The normal equations
+        are solved in float64 (their condition number grows fast with the
+        degree) and the result is returned in the data's dtype.
 
     Notes
     -----
@@ -333,8 +335,9 @@ def ridge_polyfit(x, y, degree, lambd):
         raise ValueError(f"y: expected shape {x.shape} (the shape of x), got {y.shape}")
     check_scalar(degree, "degree", low=0, integer=True)
     lambd = float(check_scalar(lambd, "lambd", low=0.0))
-    Phi = np.vander(x, degree + 1, increasing=True)
+    Phi = np.vander(x.astype(np.float64), degree + 1, increasing=True)
     penalty = lambd * np.eye(degree + 1, dtype=Phi.dtype)
     penalty[0, 0] = 0
-    return np.linalg.solve(Phi.T @ Phi + penalty, Phi.T @ y)
+    w = np.linalg.solve(Phi.T @ Phi + penalty, Phi.T @ y.astype(np.float64))
+    return w.astype(np.result_type(x, y), copy=False)
 # --8<-- [end:ridge_polyfit]
