@@ -40,7 +40,7 @@ def test_no_global_random_state_in_package():
     import re
 
     src = pathlib.Path(dlnotes.__file__).parent
-    legacy = re.compile(r"np\.random\.(seed|rand|randn|randint|random|choice|shuffle|permutation|normal|uniform)\(")
+    legacy = re.compile(r"np\.random\.(seed|rand|randn|randint|random|random_sample|standard_normal|binomial|choice|shuffle|permutation|normal|uniform|RandomState)\(|default_rng\(\)")
     offenders = [f"{p.relative_to(src)}:{i}" for p in src.rglob("*.py")
                  for i, line in enumerate(p.read_text().splitlines(), 1)
                  if legacy.search(line) and ">>>" not in line and "#" not in line.split("np.random")[0]]
