@@ -51,6 +51,27 @@ def test_figure_is_deterministic(mod, name, tmp_path, monkeypatch):
     assert svgs[0] == svgs[1]
 
 
+#: Width in CSS pixels of the page's content column at a 1280-px window (Material's default layout);
+#: an SVG wider than this is scaled down to fit, and its text with it.
+COLUMN_PX = 690
+MIN_TEXT_PX = 9.0
+
+
+@pytest.mark.parametrize(("mod", "name"), FIGURE_FUNCTIONS, ids=[f"{m}.{n}" for m, n in FIGURE_FUNCTIONS])
+def test_figure_text_is_legible_in_the_content_column(mod, name):
+    from matplotlib.text import Text
+
+    fig = getattr(importlib.import_module(f"dlnotes.figures.{mod}"), name)()
+    width_px = fig.get_size_inches()[0] * 96          # render() writes width = inches * 96 px
+    scale = min(1.0, COLUMN_PX / width_px)
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert sizes, "the figure has no text"
+    smallest_px = min(sizes) * 96 / 72 * scale
+    assert smallest_px >= MIN_TEXT_PX, (
+        f"{mod}.{name}: smallest text is {min(sizes):g} pt in a {width_px:.0f}-px-wide figure, "
+        f"{smallest_px:.1f} px on the page (want >= {MIN_TEXT_PX} px): shrink the figure or enlarge the text")
+
+
 def _page_text():
     return {p.name: p.read_text(encoding="utf-8") for p in PAGES}
 

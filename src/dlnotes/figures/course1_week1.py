@@ -44,8 +44,8 @@ def performance_vs_data():
               ("large neural network", 0.90, 3.2)]
     for k, (label, plateau, scale) in enumerate(curves):
         ax.plot(d, plateau * (1.0 - np.exp(-d / scale)), color=PALETTE[k], lw=2, label=label)
-    ax.axvspan(0.0, 1.2, color="0.85", alpha=0.6, zorder=0)
-    ax.text(0.6, 0.95, "small data:\norder not\ndetermined", ha="center", va="top", fontsize=8)
+    ax.axvspan(0.0, 2.2, color="0.85", alpha=0.6, zorder=0)
+    ax.text(1.1, 0.95, "small data:\norder not\ndetermined", ha="center", va="top", fontsize=9)
     ax.set_xlim(0.0, 10.0)
     ax.set_ylim(0.0, 1.0)
     ax.set_xticks([])

@@ -12,7 +12,7 @@ from dlnotes.activations import sigmoid, sigmoid_grad
 from dlnotes.compgraph import toy_backward, toy_forward
 from dlnotes.data import load_digits, train_dev_test_split
 from dlnotes.logistic import optimize
-from dlnotes.plots import draw_graph, plot_cost_history, plot_function
+from dlnotes.plots import BACKWARD_COLOR, draw_graph, plot_cost_history, plot_function
 
 __all__ = ["FIGURES", "sigmoid_curve", "bce_loss_curves", "toy_graph", "logistic_graph", "learning_rate_costs",
            "digit_detector_data"]
@@ -103,23 +103,29 @@ def toy_graph(a=5.0, b=3.0, c=2.0):
     d = toy_backward(a, b, c)
     fmt = "{:g}".format
     nodes = {
-        "a": (0.0, 2.6, f"$a = {fmt(a)}$"),
-        "b": (0.0, 1.2, f"$b = {fmt(b)}$"),
-        "c": (0.0, -0.2, f"$c = {fmt(c)}$"),
-        "u": (3.4, 0.5, f"$u = bc = {fmt(u)}$"),
-        "v": (6.6, 1.55, f"$v = a+u = {fmt(v)}$"),
-        "J": (9.4, 1.55, f"$J = 3v = {fmt(J)}$"),
+        "a": (0.0, 2.9, f"$a = {fmt(a)}$"),
+        "b": (0.0, 1.45, f"$b = {fmt(b)}$"),
+        "c": (0.0, 0.0, f"$c = {fmt(c)}$"),
+        "u": (3.3, 0.75, f"$u = bc = {fmt(u)}$"),
+        "v": (6.5, 1.8, f"$v = a+u = {fmt(v)}$"),
+        "J": (9.4, 1.8, f"$J = 3v = {fmt(J)}$"),
     }
     edges = [("a", "v"), ("b", "u"), ("c", "u"), ("u", "v"), ("v", "J")]
-    backward = [
-        ("J", "v", f"$\\partial J/\\partial v = {fmt(d['dv'])}$"),
-        ("v", "u", f"$\\partial J/\\partial u = {fmt(d['du'])}$"),
-        ("v", "a", f"$\\partial J/\\partial a = {fmt(d['da'])}$"),
-        ("u", "b", f"$\\partial J/\\partial b = 3c = {fmt(d['db'])}$"),
-        ("u", "c", f"$\\partial J/\\partial c = 3b = {fmt(d['dc'])}$"),
-    ]
-    return draw_graph(nodes, edges, backward=backward, box_size=(1.9, 0.5), figsize=(9.0, 3.6),
-                      backward_bend=-0.25, fontsize=9)
+    backward = [("J", "v", None), ("v", "u", None), ("v", "a", None), ("u", "b", None), ("u", "c", None)]
+    fig = draw_graph(nodes, edges, backward=backward, box_size=(2.1, 0.6), figsize=(7.2, 2.8),
+                     backward_bend=-0.25, fontsize=11)
+    ax = fig.axes[0]
+    # the derivative of J with respect to each node, written above the node (backward values)
+    under = {"a": f"$\\partial J/\\partial a = {fmt(d['da'])}$",
+             "b": f"$\\partial J/\\partial b = 3c = {fmt(d['db'])}$",
+             "c": f"$\\partial J/\\partial c = 3b = {fmt(d['dc'])}$",
+             "u": f"$\\partial J/\\partial u = {fmt(d['du'])}$",
+             "v": f"$\\partial J/\\partial v = {fmt(d['dv'])}$",
+             "J": "$\\partial J/\\partial J = 1$"}
+    for name, text in under.items():
+        x, y = nodes[name][:2]
+        ax.text(x, y + 0.36, text, ha="center", va="bottom", fontsize=10, color=BACKWARD_COLOR)
+    return fig
 
 
 def logistic_graph():
@@ -146,24 +152,37 @@ def logistic_graph():
         return {"pos": (0.0, y), "label": label, "shape": "circle"}
 
     nodes = {
-        "x1": circle(3.2, "$x_1$"), "w1": circle(2.4, "$w_1$"),
-        "x2": circle(1.6, "$x_2$"), "w2": circle(0.8, "$w_2$"),
-        "b": circle(0.0, "$b$"),
-        "z": (3.4, 1.6, "$z = w_1x_1 + w_2x_2 + b$"),
-        "a": (6.6, 1.6, r"$a = \sigma(z)$"),
-        "L": (9.4, 1.6, r"$\mathcal{L}(a, y)$"),
+        "x1": circle(3.4, "$x_1$"), "w1": circle(2.3, "$w_1$"),
+        "x2": circle(1.2, "$x_2$"), "w2": circle(0.1, "$w_2$"),
+        "b": circle(-1.0, "$b$"),
+        "z": (2.6, 1.2, "$z$"),
+        "a": (4.9, 1.2, "$a$"),
+        "L": (7.2, 1.2, r"$\mathcal{L}$"),
     }
     edges = [("x1", "z"), ("w1", "z"), ("x2", "z"), ("w2", "z"), ("b", "z"), ("z", "a"), ("a", "L")]
     backward = [
-        ("L", "a", r"$da = -\frac{y}{a} + \frac{1-y}{1-a}$"),
-        ("a", "z", "$dz = a - y$"),
-        ("z", "w1", "$dw_1 = x_1\\,dz$"),
-        ("z", "w2", "$dw_2 = x_2\\,dz$"),
-        ("z", "b", "$db = dz$"),
+        ("L", "a", "$da$"),
+        ("a", "z", "$dz$"),
+        ("z", "w1", "$dw_1$"),
+        ("z", "w2", "$dw_2$"),
+        ("z", "b", "$db$"),
     ]
-    return draw_graph(nodes, edges, backward=backward, box_size=(2.2, 0.6), figsize=(9.5, 4.2),
-                      backward_bend=-0.2, fontsize=9)
-
+    fig = draw_graph(nodes, edges, backward=backward, box_size=(1.0, 0.75), figsize=(7.2, 3.6),
+                     backward_bend=-0.4, fontsize=11)
+    ax = fig.axes[0]
+    forward = ["$z = w_1x_1 + w_2x_2 + b$", r"$a = \sigma(z)$",
+               r"$\mathcal{L} = -(y\log a + (1-y)\log(1-a))$"]
+    derivatives = [r"$da = -\dfrac{y}{a} + \dfrac{1-y}{1-a}$", "$dz = a - y$",
+                   "$dw_1 = x_1\\,dz$", "$dw_2 = x_2\\,dz$", "$db = dz$"]
+    ax.text(8.3, 3.4, "forward", fontsize=10, fontweight="bold", va="top")
+    for k, text in enumerate(forward):
+        ax.text(8.3, 3.4 - 0.5 * (k + 1), text, fontsize=10, va="top")
+    ax.text(8.3, 1.3, "backward", fontsize=10, fontweight="bold", va="top", color=BACKWARD_COLOR)
+    for k, text in enumerate(derivatives):
+        ax.text(8.3, 1.3 - 0.5 * (k + 1) - (0.3 if k else 0.0), text, fontsize=10, va="top",
+                color=BACKWARD_COLOR)
+    ax.set_xlim(-0.7, 13.2)
+    return fig
 
 
 def digit_detector_data(digit=3, rng=0):
@@ -205,7 +224,7 @@ def learning_rate_costs(rates=(0.01, 0.1, 1.0), iterations=500):
     rates : sequence of float
         Learning rates $\alpha$, one curve each.
     iterations : int
-        Gradient-descent steps from $w = 0$, $b = 0$ (cost recorded every 10 steps).
+        Gradient-descent steps from $w = 0$, $b = 0$ (cost recorded at every step).
 
     Returns
     -------
@@ -227,7 +246,7 @@ def learning_rate_costs(rates=(0.01, 0.1, 1.0), iterations=500):
     histories = {}
     for alpha in rates:
         _, _, costs = optimize(np.zeros((X_train.shape[0], 1)), 0.0, X_train, Y_train,
-                               num_iterations=iterations, learning_rate=alpha, record_every=10)
-        histories[rf"$\alpha = {alpha:g}$"] = {"iteration": list(range(0, 10 * len(costs), 10)), "cost": costs}
+                               num_iterations=iterations, learning_rate=alpha, record_every=1)
+        histories[rf"$\alpha = {alpha:g}$"] = {"iteration": list(range(len(costs))), "cost": costs}
     fig = plot_cost_history(histories, x="iteration", xlabel="iteration", ylabel=r"cost $J$", figsize=(6.0, 3.2))
     return fig

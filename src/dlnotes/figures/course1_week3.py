@@ -13,7 +13,7 @@ import numpy as np
 
 from dlnotes.data import make_flower
 from dlnotes.nn import model_backward, model_forward, predict, update_parameters
-from dlnotes.plots import draw_graph, draw_network, new_figure, plot_activations, plot_decision_boundary
+from dlnotes.plots import BACKWARD_COLOR, draw_graph, draw_network, new_figure, plot_activations, plot_decision_boundary
 
 __all__ = ["FIGURES", "neuron_diagram", "two_layer_network", "activations_and_derivatives",
            "backprop_graph", "flower_boundaries", "flower_models", "symmetry_demo", "train_gd"]
@@ -80,7 +80,7 @@ def activations_and_derivatives():
     Returns
     -------
     matplotlib.figure.Figure
-        Four panels on $z \in [-5, 5]$.
+        Four panels (two by two) on $z \in [-5, 5]$.
 
     Notes
     -----
@@ -94,7 +94,8 @@ def activations_and_derivatives():
     ['sigmoid', 'tanh', 'ReLU', 'leaky ReLU']
     """
     return plot_activations(("sigmoid", "tanh", "relu", "leaky_relu"),
-                            titles={"relu": "ReLU", "leaky_relu": "leaky ReLU"}, figsize=(10.0, 2.7))
+                            titles={"relu": "ReLU", "leaky_relu": "leaky ReLU"}, ncols=2,
+                            figsize=(7.2, 5.0))
 
 
 def backprop_graph():
@@ -103,11 +104,14 @@ def backprop_graph():
     Returns
     -------
     matplotlib.figure.Figure
+        The forward graph (solid arrows), the backward arrows (dashed, labelled with the derivative
+        they carry) and, below, the formula of each derivative.
 
     Notes
     -----
-    $dz^{[2]} = a^{[2]} - y$, $dW^{[2]} = dz^{[2]}a^{[1]\top}$, $da^{[1]} = W^{[2]\top}dz^{[2]}$,
-    $dz^{[1]} = da^{[1]} \odot g^{[1]\prime}(z^{[1]})$, $dW^{[1]} = dz^{[1]}x^\top$.
+    $dz^{[2]} = a^{[2]} - y$, $dW^{[2]} = dz^{[2]}a^{[1]\top}$, $db^{[2]} = dz^{[2]}$,
+    $da^{[1]} = W^{[2]\top}dz^{[2]}$, $dz^{[1]} = da^{[1]} \odot g^{[1]\prime}(z^{[1]})$,
+    $dW^{[1]} = dz^{[1]}x^\top$, $db^{[1]} = dz^{[1]}$.
     See [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
 
     Examples
@@ -120,25 +124,44 @@ def backprop_graph():
         return {"pos": (x, y), "label": label, "shape": "circle"}
 
     nodes = {
-        "x": small(0.0, 1.9, "$x$"), "W1": small(0.0, 1.0, "$W^{[1]}$"), "b1": small(0.0, 0.1, "$b^{[1]}$"),
-        "z1": (2.7, 1.0, "$z^{[1]} = W^{[1]}x + b^{[1]}$"),
-        "a1": (5.8, 1.0, "$a^{[1]} = g^{[1]}(z^{[1]})$"),
-        "W2": small(5.8, 2.7, "$W^{[2]}$"), "b2": small(5.8, -0.7, "$b^{[2]}$"),
-        "z2": (9.0, 1.0, "$z^{[2]} = W^{[2]}a^{[1]} + b^{[2]}$"),
-        "a2": (12.0, 1.0, r"$a^{[2]} = \sigma(z^{[2]})$"),
-        "L": (14.6, 1.0, r"$\mathcal{L}(a^{[2]}, y)$"),
+        "x": small(0.0, 1.5, "$x$"), "W1": small(0.0, 0.0, "$W^{[1]}$"), "b1": small(0.0, -1.5, "$b^{[1]}$"),
+        "z1": (2.4, 0.0, "$z^{[1]}$"),
+        "a1": (4.6, 0.0, "$a^{[1]}$"),
+        "W2": small(6.0, 1.7, "$W^{[2]}$"), "b2": small(6.0, -1.7, "$b^{[2]}$"),
+        "z2": (7.2, 0.0, "$z^{[2]}$"),
+        "a2": (9.5, 0.0, "$a^{[2]}$"),
+        "L": (11.8, 0.0, r"$\mathcal{L}$"),
     }
     edges = [("x", "z1"), ("W1", "z1"), ("b1", "z1"), ("z1", "a1"), ("a1", "z2"), ("W2", "z2"),
              ("b2", "z2"), ("z2", "a2"), ("a2", "L")]
     backward = [
-        ("a2", "z2", "$dz^{[2]} = a^{[2]} - y$"),
-        ("z2", "W2", "$dW^{[2]} = dz^{[2]}a^{[1]\\top}$"),
-        ("z2", "a1", "$da^{[1]} = W^{[2]\\top}dz^{[2]}$"),
-        ("a1", "z1", "$dz^{[1]} = da^{[1]} \\odot g^{[1]\\prime}(z^{[1]})$"),
-        ("z1", "W1", "$dW^{[1]} = dz^{[1]}x^\\top$"),
+        ("a2", "z2", "$dz^{[2]}$"),
+        ("z2", "W2", "$dW^{[2]}$"),
+        ("z2", "b2", "$db^{[2]}$"),
+        ("z2", "a1", "$da^{[1]}$"),
+        ("a1", "z1", "$dz^{[1]}$"),
+        ("z1", "W1", "$dW^{[1]}$"),
+        ("z1", "b1", "$db^{[1]}$"),
     ]
-    return draw_graph(nodes, edges, backward=backward, box_size=(2.3, 0.6), figsize=(10.0, 3.6),
-                      backward_bend=-0.35, fontsize=8)
+    fig = draw_graph(nodes, edges, backward=backward, box_size=(1.1, 0.8), figsize=(7.2, 4.6),
+                     backward_bend=-0.4, fontsize=11)
+    ax = fig.axes[0]
+    forward = [r"$z^{[1]} = W^{[1]}x + b^{[1]}$", r"$a^{[1]} = g^{[1]}(z^{[1]})$",
+               r"$z^{[2]} = W^{[2]}a^{[1]} + b^{[2]}$", r"$a^{[2]} = \sigma(z^{[2]})$",
+               r"$\mathcal{L} = \mathcal{L}(a^{[2]}, y)$"]
+    derivatives = [r"$dz^{[2]} = a^{[2]} - y$", r"$dW^{[2]} = dz^{[2]}a^{[1]\top}$", r"$db^{[2]} = dz^{[2]}$",
+                   r"$da^{[1]} = W^{[2]\top}dz^{[2]}$", r"$dz^{[1]} = da^{[1]} \odot g^{[1]\prime}(z^{[1]})$",
+                   r"$dW^{[1]} = dz^{[1]}x^\top$", r"$db^{[1]} = dz^{[1]}$"]
+    top = -2.5
+    ax.text(-0.5, top, "forward", fontsize=10, fontweight="bold", va="top")
+    ax.text(6.0, top, "backward (one example)", fontsize=10, fontweight="bold", va="top",
+            color=BACKWARD_COLOR)
+    for k, text in enumerate(forward):
+        ax.text(-0.5, top - 0.5 * (k + 1), text, fontsize=10, va="top")
+    for k, text in enumerate(derivatives):
+        ax.text(6.0, top - 0.5 * (k + 1), text, fontsize=10, va="top", color=BACKWARD_COLOR)
+    ax.set_ylim(top - 0.5 * (len(derivatives) + 1) - 0.1, 2.2)
+    return fig
 
 
 def train_gd(X, Y, parameters, activations, learning_rate, iterations):
@@ -236,10 +259,10 @@ def flower_boundaries():
     2
     """
     res = flower_models()
-    fig, axes = new_figure(1, 2, figsize=(9.0, 3.9))
+    fig, axes = new_figure(1, 2, figsize=(7.2, 3.8))
     for ax, (name, (params, acts)) in zip(axes, res["models"].items()):
         plot_decision_boundary(lambda P, p=params, a=acts: predict(P, p, a), res["X"], res["Y"], ax=ax,
-                               resolution=150, title=f"{name}: {res['accuracy'][name]:.1%} correct", s=9)
+                               resolution=150, title=f"{name}\n{res['accuracy'][name]:.1%} of training points correct", s=9)
     return fig
 
 

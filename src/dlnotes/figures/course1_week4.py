@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlnotes.nn import model_forward
-from dlnotes.plots import draw_graph, draw_network, new_figure
+from dlnotes.plots import BACKWARD_COLOR, draw_graph, draw_network, new_figure
 
 __all__ = ["FIGURES", "deep_network", "feature_hierarchy", "building_blocks", "sawtooth_depth",
            "sawtooth_parameters", "count_linear_pieces"]
@@ -68,10 +68,10 @@ def feature_hierarchy():
             nodes[name] = {"pos": (k * step, y), "label": label, "color": color}
             if k:
                 edges.append((f"r{row}n{k - 1}", name))
-    fig = draw_graph(nodes, edges, box_size=(1.45, 0.8), figsize=(9.0, 3.0), fontsize=9)
+    fig = draw_graph(nodes, edges, box_size=(1.55, 0.8), figsize=(7.2, 2.6), fontsize=10)
     ax = fig.axes[0]
     ax.text(4.0, 2.05, "early layers: simple features  $\\longrightarrow$  later layers: compositions",
-            ha="center", va="bottom", fontsize=9)
+            ha="center", va="bottom", fontsize=10)
     return fig
 
 
@@ -96,24 +96,28 @@ def building_blocks():
     """
     labels = ["layer 1\n$W^{[1]}, b^{[1]}$", "layer 2\n$W^{[2]}, b^{[2]}$", "$\\cdots$",
               "layer $L$\n$W^{[L]}, b^{[L]}$"]
-    nodes = {"X": {"pos": (0.0, 0.0), "label": "$X = A^{[0]}$", "color": "#DCEBF7"}}
+    step = 2.4
+    nodes = {"X": {"pos": (0.0, 0.0), "label": "$X$", "color": "#DCEBF7"}}
     for k, lab in enumerate(labels):
-        nodes[f"l{k}"] = {"pos": (2.4 * (k + 1), 0.0), "label": lab, "color": "#E3F4EE"}
-    nodes["L"] = {"pos": (2.4 * 5 + 0.3, 0.0), "label": "$\\mathcal{L}(\\hat{Y}, Y)$", "color": "#FBE3D6"}
-    fwd_labels = ["$A^{[0]}$", "$A^{[1]}$", "$A^{[2]}$", "$A^{[L-1]}$", "$\\hat{Y} = A^{[L]}$"]
+        nodes[f"l{k}"] = {"pos": (step * (k + 1), 0.0), "label": lab, "color": "#E3F4EE"}
+    nodes["L"] = {"pos": (step * 5 + 0.1, 0.0), "label": "$\\mathcal{L}(\\hat{Y}, Y)$", "color": "#FBE3D6"}
+    fwd_labels = ["$A^{[0]}$", "$A^{[1]}$", "$A^{[2]}$", "$A^{[L-1]}$", "$A^{[L]}$"]
     order = ["X", "l0", "l1", "l2", "l3", "L"]
     edges = [(order[k], order[k + 1], fwd_labels[k]) for k in range(5)]
     bwd_labels = ["$dA^{[1]}$", "$dA^{[2]}$", "$dA^{[L-1]}$", "$dA^{[L]}$"]
     backward = [(order[k + 2], order[k + 1], bwd_labels[k]) for k in range(4)]
-    fig = draw_graph(nodes, edges, backward=backward, box_size=(1.7, 0.8), figsize=(10.0, 2.9),
-                     backward_bend=-0.45, fontsize=9)
+    fig = draw_graph(nodes, edges, backward=backward, box_size=(1.5, 0.85), figsize=(7.2, 1.9),
+                     backward_bend=-0.5, fontsize=10)
     ax = fig.axes[0]
     for k in (0, 1, 3):
-        x = 2.4 * (k + 1)
+        x = step * (k + 1)
         sub = "L" if k == 3 else str(k + 1)
-        ax.text(x, 0.52, f"cache$^{{[{sub}]}}$", ha="center", va="bottom", fontsize=8, color="0.35")
-        ax.text(x, -0.95, f"$dW^{{[{sub}]}}, db^{{[{sub}]}}$", ha="center", va="top", fontsize=8, color="#D55E00")
-    ax.set_ylim(-1.3, 0.9)
+        ax.text(x, 0.5, f"cache$^{{[{sub}]}}$", ha="center", va="bottom", fontsize=9, color="0.3")
+        ax.text(x, -1.0, f"$dW^{{[{sub}]}}, db^{{[{sub}]}}$", ha="center", va="top", fontsize=9,
+                color=BACKWARD_COLOR)
+    ax.text(-0.75, -1.0, "$X = A^{[0]}$", ha="left", va="top", fontsize=9, color="0.3")
+    ax.text(step * 5 + 0.1, -1.0, "$\\hat{Y} = A^{[L]}$", ha="center", va="top", fontsize=9, color="0.3")
+    ax.set_ylim(-1.45, 0.95)
     return fig
 
 
@@ -207,7 +211,8 @@ def sawtooth_depth(depths=(1, 2, 3, 4)):
     Returns
     -------
     matplotlib.figure.Figure
-        Each panel titled with the depth, the hidden units ($2k$) and the counted pieces.
+        Each panel titled with the depth, the hidden units ($2k$) and the counted pieces; two
+        columns for four depths, otherwise up to three.
 
     Notes
     -----
@@ -219,11 +224,17 @@ def sawtooth_depth(depths=(1, 2, 3, 4)):
     >>> fig = sawtooth_depth((1, 2))
     >>> [ax.get_title() for ax in fig.axes]
     ['k=1: 2 units, 2 pieces', 'k=2: 4 units, 4 pieces']
+    >>> fig.get_size_inches().tolist()
+    [7.2, 2.3]
     """
     depths = [int(k) for k in depths]
-    fig, axes = new_figure(1, len(depths), figsize=(2.5 * len(depths), 2.4), squeeze=False)
+    ncols = min(len(depths), 2 if len(depths) == 4 else 3)
+    nrows = -(-len(depths) // ncols)
+    fig, axes = new_figure(nrows, ncols, figsize=(3.6 * ncols, 2.3 * nrows), squeeze=False)
+    for ax in axes.ravel()[len(depths):]:
+        ax.set_axis_off()
     x = np.linspace(0.0, 1.0, 2 ** (max(depths) + 4) + 1).reshape(1, -1)
-    for ax, k in zip(axes[0], depths):
+    for ax, k in zip(axes.ravel(), depths):
         params, acts = sawtooth_parameters(k)
         y, _ = model_forward(x, params, acts)
         ax.plot(x[0], y[0], color="#0072B2", lw=1.6)
