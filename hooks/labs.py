@@ -1,0 +1,490 @@
+"""MkDocs hook: execute the labs (``docs/labs/*.py``) at build time, cached on content.
+
+Each lab is a Jupytext percent-format ``.py`` file. At every build this hook
+
+1. computes a key: SHA-256 of the lab's text, of every file of the ``dlnotes`` package that
+   the kernel will import, and of the versions of Python and the libraries that shape the
+   results (see :func:`lab_key`);
+2. if ``.cache/labs/<key>.ipynb`` exists, uses it (an unchanged lab does not rerun);
+   otherwise converts the lab with Jupytext, executes it with nbclient in a *fresh kernel*
+   in an empty temporary directory, with errors not allowed, and writes the executed
+   notebook there atomically (a failing cell fails the build, showing the cell and the
+   traceback);
+3. points the MkDocs ``File`` of the lab at the executed notebook, so that mkdocs-jupyter
+   (configured with ``execute: false``) only renders it;
+4. cleans the rendered HTML: drops the MathJax 2 / Mermaid loaders of the nbconvert template
+   (third-party CDN requests), converts notebook math (``$...$``, ``$$...$$``) into
+   ``arithmatex`` elements typeset by the site's own offline MathJax, and adds download links;
+5. copies the executed ``.ipynb`` and the ``.py`` source next to the page for download.
+
+Executions run in a small thread pool started in ``on_files``, so the kernels work while
+MkDocs renders the other pages; each lab page waits for its own result in ``on_pre_page``.
+
+Environment: ``DLNOTES_LAB_WORKERS`` (default 2) sets the number of kernels run at once,
+``DLNOTES_LAB_TIMEOUT`` (default 600) the per-cell timeout in seconds.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import logging
+import math
+import os
+import pathlib
+import posixpath
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.utils import get_relative_url
+
+log = logging.getLogger("mkdocs.hooks.labs")
+
+#: Bump when the way labs are executed changes (invalidates every cached result).
+HOOK_VERSION = "2"
+#: Source files of the labs, relative to ``docs_dir``.
+LAB_PATTERN = re.compile(r"^labs/\d\d-[^/]+\.py$")
+#: Files of docs/labs/ that are not part of the site (pytest's conftest keeps the labs out of
+#: the doctest collection: the tests execute them in a kernel instead).
+NOT_IN_SITE = {"labs/conftest.py"}
+#: Distributions whose versions enter the cache key.
+KEY_DISTRIBUTIONS = ("numpy", "matplotlib", "scikit-learn", "nbclient", "ipykernel", "jupytext")
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class LabError(Exception):
+    """A lab failed to execute; the message names the lab and cell and holds the traceback."""
+
+
+# --------------------------------------------------------------------------- keys and cache
+
+
+def package_dir() -> pathlib.Path:
+    """Directory of the ``dlnotes`` package the kernel will import (found without importing)."""
+    spec = importlib.util.find_spec("dlnotes")
+    if spec is None or not spec.submodule_search_locations:
+        raise PluginError("labs: the dlnotes package is not importable; run `pip install -e .`")
+    return pathlib.Path(list(spec.submodule_search_locations)[0])
+
+
+def package_fingerprint(root: os.PathLike | str) -> str:
+    """SHA-256 over the relative path and bytes of every file under ``root`` (no caches)."""
+    root = pathlib.Path(root)
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if "__pycache__" in path.parts or rel.endswith((".pyc", ".pyo")):
+            continue
+        h.update(rel.encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def environment_fingerprint() -> str:
+    """Python and library versions that can change a lab's output."""
+    parts = [f"hook={HOOK_VERSION}", f"python={sys.version_info[:3]}"]
+    for dist in KEY_DISTRIBUTIONS:
+        try:
+            parts.append(f"{dist}={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{dist}=missing")
+    return ";".join(parts)
+
+
+def lab_key(lab_text: str, package_hash: str, env: str | None = None) -> str:
+    """Cache key of one lab: a hash of its text, the package source and the environment."""
+    env = environment_fingerprint() if env is None else env
+    h = hashlib.sha256()
+    for part in (env, package_hash, lab_text):
+        data = part.encode()
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- execution
+
+
+def read_lab(path: os.PathLike | str):
+    """Read a Jupytext percent-format lab into an ``nbformat`` notebook (version 4)."""
+    import jupytext
+
+    nb = jupytext.read(path, fmt="py:percent")
+    for i, cell in enumerate(nb.cells):  # stable ids (nbformat would draw random ones)
+        cell["id"] = f"cell-{i + 1}"
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata.get("jupytext", {}).pop("text_representation", None)
+    if not nb.metadata.get("jupytext"):
+        nb.metadata.pop("jupytext", None)
+    return nb
+
+
+def _error_message(name, nb, exc) -> str:
+    index, source = None, ""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                index, source = i, cell.source
+    text = _ANSI.sub("", str(exc))
+    where = f"cell {index + 1} of {len(nb.cells)}" if index is not None else "a cell"
+    return f"lab {name} failed in {where}:\n{source}\n{'-' * 60}\n{text}"
+
+
+def _kernel_cpu_seconds(km):
+    """CPU time (user + system) used so far by the kernel process (Linux ``/proc``), or None."""
+    try:
+        pid = km.provisioner.process.pid
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except Exception:  # not Linux, or the kernel is gone
+        return None
+
+
+def execute_notebook(nb, name: str = "lab", timeout: int | None = None):
+    """Execute ``nb`` top to bottom in a fresh kernel, in an empty temporary directory.
+
+    Raises :class:`LabError` (with the failing cell and its traceback) if any cell raises.
+    """
+    import nbclient
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient.exceptions import CellExecutionError
+
+    timeout = int(os.environ.get("DLNOTES_LAB_TIMEOUT", "600")) if timeout is None else timeout
+    env = dict(os.environ)
+    # Small matrices: one BLAS thread per kernel avoids oversubscribing the cores.
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    env.pop("MPLCONFIGDIR", None)
+    with tempfile.TemporaryDirectory(prefix="dlnotes-lab-") as base:
+        tmp = os.path.join(base, "work")  # the notebook's (empty) working directory
+        os.mkdir(tmp)
+        # IPC sockets in a private directory: nothing listens on TCP during the build.
+        km = AsyncKernelManager(kernel_name=KERNELSPEC["name"], transport="ipc",
+                                ip=os.path.join(base, "kernel"))
+        cpu = {}
+
+        def measure(**kwargs):  # after each cell: the kernel's CPU time (wall time lies on a busy machine)
+            cpu["seconds"] = _kernel_cpu_seconds(km)
+
+        client = nbclient.NotebookClient(
+            nb, km=km, timeout=timeout, kernel_name=KERNELSPEC["name"], allow_errors=False,
+            record_timing=False, resources={"metadata": {"path": tmp}}, on_cell_executed=measure,
+        )
+        try:
+            client.execute(cwd=tmp, env=env, cleanup_kc=True)  # shut the kernel down, close sockets
+        except CellExecutionError as exc:
+            raise LabError(_error_message(name, nb, exc)) from None
+        except Exception as exc:  # kernel died, timeout, ...
+            raise LabError(f"lab {name} failed: {type(exc).__name__}: {_ANSI.sub('', str(exc))}") from None
+    if cpu.get("seconds") is not None:
+        nb.metadata.setdefault("dlnotes_lab", {})["kernel_cpu_seconds"] = round(cpu["seconds"], 2)
+    return nb
+
+
+def build_lab(src: os.PathLike | str, cache_dir: os.PathLike | str, package_hash: str):
+    """Return ``(executed_path, seconds_or_None)`` for one lab, executing it on a cache miss."""
+    import nbformat
+
+    src = pathlib.Path(src)
+    cache_dir = pathlib.Path(cache_dir)
+    key = lab_key(src.read_text(encoding="utf-8"), package_hash)
+    target = cache_dir / f"{key}.ipynb"
+    if target.exists():
+        os.utime(target)
+        return target, None
+    start = time.perf_counter()
+    nb = execute_notebook(read_lab(src), name=src.name)
+    seconds = time.perf_counter() - start
+    nb.metadata.setdefault("dlnotes_lab", {}).update(source=src.name, execution_seconds=round(seconds, 2))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            nbformat.write(nb, fh)
+        # Publish atomically, and never replace a result another build published meanwhile:
+        # a result, once used by a page, stays the one the cache serves.
+        os.link(tmp, target)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+    return target, seconds
+
+
+# --------------------------------------------------------------------------- HTML clean-up
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+_MATH_IN_CELL = re.compile(
+    r"(<div class=\"jp-RenderedHTMLCommon jp-RenderedMarkdown[^\"]*\"[^>]*>)(.*?)(</div>\s*</div>\s*</div>)",
+    re.S,
+)
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\])+?)(?<!\\)\$")
+_PROTECTED = re.compile(r"(<(pre|code)\b.*?</\2>)", re.S | re.I)
+_EXTERNAL = re.compile(r"""(?:\bsrc\s*=\s*["']?|<link\b[^>]*\bhref\s*=\s*["']?|import\(\s*["']|url\(\s*["']?)(?:https?:)?//""", re.I)
+
+
+def _drop_loader_scripts(content: str) -> str:
+    def keep(m):
+        s = m.group(0)
+        low = s.lower()
+        if "mathjax" in low or "mermaid" in low or re.search(r"<script\b[^>]*\bsrc=", low):
+            return ""
+        return s
+
+    content = _SCRIPT.sub(keep, content)
+    return re.sub(r"<!--[^>]*?(?:mathjax|mermaid)[^>]*?-->\s*", "", content, flags=re.I)
+
+
+_DEFAULT_ALT = 'alt="No description has been provided for this image"'
+_FIGURE_COMMENT = re.compile(r'class="clipboard-copy-txt"[^>]*>(?:[^<]*\n)?\s*#\s*Figure:\s*([^<\n]+?)\s*(?:\n|<)')
+
+
+def add_alt_text(content: str) -> str:
+    """Describe each figure with the ``# Figure: ...`` comment of the cell that drew it."""
+    parts = re.split(r'(?=<div class="jp-Cell jp-CodeCell)', content)
+    for i, part in enumerate(parts):
+        if _DEFAULT_ALT not in part:
+            continue
+        m = _FIGURE_COMMENT.search(part)
+        alt = m.group(1) if m else "Figure drawn by the code above"
+        parts[i] = part.replace(_DEFAULT_ALT, f'alt="{alt}"')
+    return "".join(parts)
+
+
+def _math_to_arithmatex(fragment: str) -> str:
+    """Turn ``$$x$$`` / ``$x$`` into the markup pymdownx.arithmatex (generic) produces."""
+    pieces = _PROTECTED.split(fragment)
+    out = []
+    i = 0
+    while i < len(pieces):
+        text = pieces[i]
+        out.append(
+            _INLINE_MATH.sub(
+                lambda m: f'<span class="arithmatex">\\({m.group(1)}\\)</span>',
+                _DISPLAY_MATH.sub(lambda m: f'<div class="arithmatex">\\[{m.group(1)}\\]</div>', text),
+            )
+        )
+        if i + 1 < len(pieces):
+            out.append(pieces[i + 1])  # protected <pre>/<code> block, untouched
+        i += 3
+    return "".join(out)
+
+
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
+_P_AROUND_DIV = re.compile(r"<p>\s*(<div class=\"arithmatex\">.*?</div>)\s*</p>", re.S)
+#: Site path of the stylesheet shared by all lab pages (instead of ~600 kB inlined per page).
+CSS_PATH = "assets/labs/notebook.css"
+
+
+def extract_styles(content: str):
+    """Return ``(content without <style> blocks, [css blocks])``.
+
+    mkdocs-jupyter also dumps the repr of a Python list of CSS strings into a <style>
+    (for ``.ipynb`` input); that block is not CSS and is dropped.
+    """
+    blocks = []
+
+    def take(m):
+        css = m.group(1).strip()
+        if css and not css.startswith("["):
+            blocks.append(css)
+        return ""
+
+    return _STYLE.sub(take, content), blocks
+
+
+def clean_notebook_html(content: str) -> str:
+    """Remove CDN loaders and convert notebook math; raise if an external request remains."""
+    content = _drop_loader_scripts(content)
+    content = _MATH_IN_CELL.sub(lambda m: m.group(1) + _math_to_arithmatex(m.group(2)) + m.group(3), content)
+    content = _P_AROUND_DIV.sub(r"\1", content)
+    content = add_alt_text(content)
+    bad = _EXTERNAL.search(content)
+    if bad:
+        start = max(0, bad.start() - 80)
+        raise PluginError(f"labs: rendered notebook would request an external URL: ...{content[start:bad.end() + 80]}...")
+    return content
+
+
+_LOCAL_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.(?:md|py|ipynb))(#[^"]*)?"', re.I)
+
+
+def resolve_links(content: str, page, files) -> str:
+    """Rewrite the notebook's links to site pages (``../course1/week2.md#x``) into page URLs.
+
+    nbconvert leaves Markdown links as written, and MkDocs does not see them; a link to a
+    file that is not part of the site fails the build (as MkDocs' own link validation would).
+    """
+    base = posixpath.dirname(page.file.src_uri)
+
+    def fix(m):
+        target = posixpath.normpath(posixpath.join(base, m.group(1)))
+        file = files.get_file_from_path(target)
+        if file is None or not file.is_documentation_page():
+            raise PluginError(f"labs: {page.file.src_uri} links to '{m.group(1)}', which is not a page of the site")
+        return f'href="{get_relative_url(file.url, page.url)}{m.group(2) or ""}"'
+
+    return _LOCAL_LINK.sub(fix, content)
+
+
+def download_bar(stem: str) -> str:
+    """Download links, and what the page is (the same words whether or not the cache was hit,
+    so that two builds of the same sources give the same bytes)."""
+    return (
+        '<p class="lab-downloads">'
+        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>Download notebook (.ipynb)</a> '
+        f'<a class="md-button" href="{stem}.py" download>Jupytext source (.py)</a><br>'
+        "<small>Executed at build time, top to bottom, in a fresh Jupyter kernel, with the "
+        "<code>dlnotes</code> source this site was built from (a change to the lab or to the "
+        "package reruns it).</small></p>"
+    )
+
+
+# --------------------------------------------------------------------------- MkDocs events
+
+_state: dict = {}
+
+
+def on_pre_build(config, **kwargs):
+    _state.clear()
+
+
+@event_priority(50)  # before mkdocs-jupyter wraps the files
+def on_files(files, config, **kwargs):
+    for f in [f for f in files if f.src_uri in NOT_IN_SITE]:
+        files.remove(f)
+    labs = [f for f in files if LAB_PATTERN.match(f.src_uri)]
+    cache_dir = pathlib.Path(config["config_file_path"]).parent / ".cache" / "labs"
+    _state.update(cache_dir=cache_dir, labs={}, used=set())
+    if not labs:
+        return files
+    package_hash = package_fingerprint(package_dir())
+    workers = max(1, int(os.environ.get("DLNOTES_LAB_WORKERS", "2")))
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab")
+    _state["pool"] = pool
+    # Longest first (CPU times of earlier builds; unknown labs count as long): the kernels
+    # finish together instead of one long lab running alone at the end.
+    costs = _read_timings(cache_dir)
+    for f in sorted(labs, key=lambda f: -costs.get(pathlib.PurePosixPath(f.src_uri).name, math.inf)):
+        src = pathlib.Path(f.abs_src_path)
+        key = lab_key(src.read_text(encoding="utf-8"), package_hash)
+        target = cache_dir / f"{key}.ipynb"
+        _state["used"].add(target.name)
+        _state["labs"][f.src_uri] = {
+            "src": src,
+            "target": target,
+            "future": pool.submit(build_lab, src, cache_dir, package_hash),
+        }
+        # mkdocs-jupyter decides in on_files whether to wrap a file by this path ...
+        f.abs_src_path = str(target)
+    # Render the lab pages last, so that MkDocs builds every other page while the kernels run.
+    others = [f for f in files if f not in labs]
+    return Files(others + labs)
+
+
+TIMINGS = "timings.json"
+
+
+def _read_timings(cache_dir) -> dict:
+    try:
+        return json.loads((pathlib.Path(cache_dir) / TIMINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_timings(cache_dir, labs) -> None:
+    timings = _read_timings(cache_dir)
+    timings.update({lab["src"].name: lab["cpu"] for lab in labs.values() if lab.get("cpu") is not None})
+    try:
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(timings, fh, indent=1, sort_keys=True)
+        os.replace(tmp, pathlib.Path(cache_dir) / TIMINGS)
+    except OSError:  # only a scheduling hint
+        pass
+
+
+@event_priority(50)  # before mkdocs-jupyter reads the notebook
+def on_pre_page(page, config, files, **kwargs):
+    lab = _state.get("labs", {}).get(page.file.src_uri)
+    if lab is None:
+        return page
+    try:
+        path, seconds = lab["future"].result()
+    except LabError as exc:
+        _state["pool"].shutdown(wait=False, cancel_futures=True)
+        raise PluginError(str(exc)) from None
+    # ... and its wrapper (NotebookFile) recomputes the path, so set it again on the page's file.
+    page.file.abs_src_path = str(path)
+    lab["seconds"] = seconds
+    lab["dest_dir"] = pathlib.Path(page.file.abs_dest_path).parent
+    if seconds is None:
+        log.info("labs: %s unchanged, using %s", lab["src"].name, path.name)
+    else:
+        cpu = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("dlnotes_lab", {}).get("kernel_cpu_seconds")
+        lab["cpu"] = cpu
+        log.info("labs: executed %s in %.1f s (kernel CPU time %s s)", lab["src"].name, seconds,
+                 "?" if cpu is None else f"{cpu:.1f}")
+    return page
+
+
+def on_page_content(content, page, config, files, **kwargs):
+    lab = _state.get("labs", {}).get(page.file.src_uri)
+    if lab is None:
+        return content
+    content, styles = extract_styles(content)
+    content = resolve_links(clean_notebook_html(content), page, files)
+    for block in styles:
+        bad = _EXTERNAL.search(block)
+        if bad:
+            raise PluginError(f"labs: notebook CSS would request an external URL: {block[bad.start():bad.end() + 80]}")
+    css = _state.setdefault("css", {})
+    for block in styles:
+        css.setdefault(hashlib.sha256(block.encode()).hexdigest(), block)
+    link = f'<link rel="stylesheet" href="{get_relative_url(CSS_PATH, page.url)}">'
+    bar = download_bar(lab["src"].stem)
+    m = re.search(r"</h1>", content)
+    content = content[: m.end()] + bar + content[m.end():] if m else bar + content
+    return link + content
+
+
+def on_post_build(config, **kwargs):
+    labs = _state.get("labs", {})
+    for lab in labs.values():
+        page_dir = lab["dest_dir"]
+        page_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(lab["target"], page_dir / f"{lab['src'].stem}.ipynb")
+        shutil.copyfile(lab["src"], page_dir / lab["src"].name)
+    if _state.get("css"):
+        css_file = pathlib.Path(config["site_dir"]) / CSS_PATH
+        css_file.parent.mkdir(parents=True, exist_ok=True)
+        css_file.write_text("\n".join(_state["css"].values()), encoding="utf-8")
+    pool = _state.pop("pool", None)
+    if pool is not None:
+        pool.shutdown(wait=True)
+    cache_dir = _state.get("cache_dir")
+    if labs and cache_dir is not None and cache_dir.is_dir():
+        # Evict results no lab uses any more; keep recent ones (another build may be using them).
+        for old in cache_dir.glob("*.ipynb"):
+            if old.name not in _state["used"] and time.time() - old.stat().st_mtime > 3600:
+                old.unlink(missing_ok=True)
+    if labs and cache_dir is not None and cache_dir.is_dir():
+        _write_timings(cache_dir, labs)
+    if labs:
+        ran = {lab["src"].name: lab.get("seconds") for lab in labs.values()}
+        executed = {k: v for k, v in ran.items() if v is not None}
+        cpu = sum(lab.get("cpu") or 0.0 for lab in labs.values())
+        log.info("labs: %d executed (%.1f s wall time in kernels, %.1f s kernel CPU time), %d from cache",
+                 len(executed), sum(executed.values()), cpu, len(ran) - len(executed))
