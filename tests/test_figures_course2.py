@@ -1,7 +1,8 @@
 """Course 2 figures: every figure function runs, returns a Figure, and renders identically twice.
 
-Also checks that the pages render exactly these figures and that every figure placeholder of
-the notes' Course 2 (F17 to F31) is marked in a page of ``docs/course2``.
+Also asserts the statements the Course 2 pages make in prose about build-time results, and
+checks that the pages render exactly these figures and that every figure placeholder of the
+notes' Course 2 (F17 to F31) is marked in a page of ``docs/course2``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import importlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from dlnotes.figures import _cache
+from dlnotes.figures import course2_week1 as c2w1
+from dlnotes.figures import course2_week2 as c2w2
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "course2"
 
@@ -83,3 +87,189 @@ def test_snippet_sections_used_by_the_pages_exist():
             source = (root / path).read_text(encoding="utf-8")
             assert f"# --8<-- [start:{section}]" in source, f"{page.name}: {path}:{section} missing"
             assert f"# --8<-- [end:{section}]" in source, f"{page.name}: {path}:{section} not closed"
+
+
+# ---------------------------------------------------------------------------
+# The statements the pages make in prose about build-time results.
+# Each test pins one sentence (quoted in its docstring), so that a change in the package
+# that makes the sentence false fails here instead of silently publishing a wrong page.
+# ---------------------------------------------------------------------------
+
+
+def _errors(res):
+    Xtr, Ytr, Xdev, Ydev = c2w1.circles_split()
+    return c2w1.error_rate(res.predict(Xtr), Ytr), c2w1.error_rate(res.predict(Xdev), Ydev)
+
+
+def test_week1_bias_variance_statements():
+    """'training error about as bad as its dev error, both near chance (high bias)'; 'almost zero training
+    error ... pays for it on the dev set'; 'the regularized network ... the lowest dev error'."""
+    (hb_tr, hb_dv), (ok_tr, ok_dv), (hv_tr, hv_dv) = [_errors(c2w1.train_net(**kw))
+                                                      for _, kw in c2w1.BIAS_VARIANCE_MODELS]
+    assert hb_tr > 0.3 and abs(hb_dv - hb_tr) < 0.05
+    assert hv_tr <= 0.02 and hv_dv - hv_tr >= 0.08
+    assert ok_dv < min(hb_dv, hv_dv) and ok_tr > hv_tr
+
+
+def test_week1_regularizers_trade_train_error_for_dev_error():
+    """'Both regularizers give up some training accuracy for a lower dev error.'"""
+    (b_tr, b_dv), *regularized = [_errors(c2w1.train_net(**kw)) for _, kw in c2w1.REGULARIZED_MODELS]
+    for tr, dv in regularized:
+        assert tr > b_tr and dv < b_dv
+
+
+def test_week1_ridge_statements():
+    """'Degree 1 underfits and degree 9 without penalty passes through the noise. A tiny penalty (1e-4) is
+    enough to tame degree 9, and too large a penalty (1) flattens it into underfitting again.'"""
+    from numpy.polynomial import polynomial as P
+
+    from dlnotes.regularization import ridge_polyfit
+
+    x, y, x_dev, y_dev = c2w1.polynomial_data()
+
+    def dev(d, lam):
+        return float(np.mean((P.polyval(x_dev, ridge_polyfit(x, y, d, lam)) - y_dev) ** 2))
+
+    assert dev(3, 0.0) < min(dev(1, 0.0), dev(9, 0.0))
+    assert dev(9, 1e-4) < 0.5 * dev(9, 0.0)
+    assert dev(9, 1e-4) < dev(9, 1.0)
+    assert dev(9, 1.0) > 2 * dev(3, 0.0)
+
+
+def test_week1_sparsity_statements():
+    """'the run above has no weight exactly at zero; the L1 weights pile up around alpha lambda / m';
+    'with L1 the noise features get much smaller weights'."""
+    runs = list(c2w1.sparsity_runs().values())
+    none, l2, l1 = runs
+    for r in runs:
+        assert np.count_nonzero(r["W1"] == 0) == 0
+    band = l1["lr_lambda_m"]
+    assert 0.2 * band < np.median(np.abs(l1["W1"])) < 5 * band
+    noise = [np.median(np.linalg.norm(r["W1"], axis=0)[2:]) for r in runs]
+    assert noise[2] < 0.5 * min(noise[0], noise[1])
+    assert np.mean(np.abs(l1["W1"]) < 0.01) > max(np.mean(np.abs(r["W1"]) < 0.01) for r in (none, l2))
+
+
+def test_week1_augmentation_and_ensemble_statements():
+    """The augmentation figure: the augmented training set gives a lower dev error than the 40 points.
+    The ensemble: 'their errors are strongly correlated and the average gains little'."""
+    from dlnotes.train import ensemble_predict
+
+    _, _, plain, augmented = c2w1.augmentation_runs()
+    assert _errors(augmented)[1] < _errors(plain)[1]
+    # 'Gaussian jitter of standard deviation 0.15 on circles blurred by Gaussian noise of 0.2, so 40 points
+    # with jitter do about as well as five times as many real points'
+    assert c2w1.AUGMENT_JITTER == 0.15 and c2w1.CIRCLES["noise"] == 0.2 and c2w1.circles_split()[0].shape[1] == 200
+    assert abs(_errors(augmented)[1] - _errors(c2w1.augmentation_baseline())[1]) <= 0.02
+    _, _, Xdev, Ydev = c2w1.circles_split()
+    members = c2w1.ensemble_members()
+    single = np.mean([_errors(r)[1] for r in members])
+    averaged = c2w1.error_rate(ensemble_predict(members, Xdev), Ydev)
+    assert averaged <= single and single - averaged < 0.03
+
+
+def test_week1_early_stopping_statements():
+    """'the dev cost typically decreases, then increases once the network starts fitting noise'."""
+    h = c2w1.train_net(**c2w1.BIAS_VARIANCE_MODELS[2][1]).history
+    best = int(np.argmin(h["dev_cost"]))
+    assert h["epoch"][best] < 0.2 * h["epoch"][-1]
+    assert h["dev_cost"][-1] > 2 * h["dev_cost"][best]
+    assert h["cost"][-1] < 0.25 * h["cost"][best]
+
+
+def test_week1_normalization_statements():
+    """Standardizing makes the Hessian nearly the identity and gradient descent much faster."""
+    raw, std = c2w1.normalization_runs().values()
+    assert raw["kappa"] > 50 and std["kappa"] < 2
+    assert std["steps_to_tol"] is not None and raw["steps_to_tol"] is not None
+    assert std["steps_to_tol"] * 5 < raw["steps_to_tol"]
+
+
+def test_week1_depth_statements():
+    """'The measured per-layer ratio for ReLU with LeCun's variance matches sqrt(1/2); He's factor 2 restores a
+    ratio close to 1'; N(0,1) explodes, 0.01 N(0,1) vanishes; tanh + LeCun follows the variance recursion."""
+    from dlnotes.initializers import activation_stats_by_depth
+
+    def ratio(method, act):
+        s = activation_stats_by_depth(method, depth=30, width=100, activation=act, rng=0, m=200)
+        return (s["activation_std"][-1] / s["activation_std"][0]) ** (1 / 29)
+
+    assert abs(ratio("lecun", "relu") - np.sqrt(0.5)) < 0.03
+    assert 0.95 < ratio("he", "relu") < 1.05
+    relu_normal = activation_stats_by_depth("normal", 30, 100, "relu", rng=0, m=200)
+    tanh_normal = activation_stats_by_depth("normal", 30, 100, "tanh", rng=0, m=200)
+    tanh_small = activation_stats_by_depth("random_small", 30, 100, "tanh", rng=0, m=200)
+    assert relu_normal["activation_std"][-1] > 1e20 and tanh_normal["dA_std"][0] > 1e6
+    assert tanh_small["activation_std"][-1] < 1e-20 and tanh_small["dA_std"][0] < 1e-20
+    s = activation_stats_by_depth("lecun", 30, 100, "tanh", rng=0, m=200)
+    xi, wq = np.polynomial.hermite_e.hermegauss(80)
+    wq = wq / wq.sum()
+    q = 1.0
+    for l in range(20):
+        q = float(np.sum(wq * np.tanh(np.sqrt(q) * xi) ** 2))
+        assert abs(s["activation_std"][l] / np.sqrt(q) - 1) < 0.08, l
+    assert abs(np.sqrt(q) * np.sqrt(2 * 20 + 1) - 1) < 0.05       # the asymptote 1/sqrt(2l+1)
+
+
+def test_week2_minibatch_statements():
+    """'Batch gradient descent decreases smoothly but makes only 6 updates; mini-batch ... 8 updates per epoch
+    and its curve is noisy'; 'after the same number of passes over the data the mini-batch and stochastic
+    versions are far ahead'."""
+    runs = list(c2w2._minibatch_runs().values())
+    (batch_it, batch_ep), (mini_it, mini_ep), (sgd_it, sgd_ep) = runs
+    assert batch_it.size == 6 and mini_it.size == 6 * 8 and sgd_it.size == 6 * 512
+    assert np.all(np.diff(batch_it) < 0) and np.all(np.diff(batch_ep) < 0)     # 'decreases smoothly'
+    assert np.any(np.diff(mini_it) > 0)                                            # 'its curve is noisy'
+    assert mini_ep[-1] < batch_ep[-1] - 0.05 and sgd_ep[-1] < batch_ep[-1] - 0.05
+
+
+def test_week2_optimizer_statements():
+    """'Gradient descent ... must keep alpha < 2/lambda_max = 1'; 'Momentum's best alpha is about 2, beyond
+    gradient descent's stability limit'; RMSprop and Adam end lower than GD; RMSprop jitters at the end."""
+    best = c2w2.tuned_learning_rates()
+    f = {k: c2w2.elongated_cost(p[:, 0], p[:, 1]) for k, (lr, p) in best.items()}
+    assert best["GD"][0] < 2 / c2w2.ELONGATED_H.max()
+    assert 1.5 < best["momentum"][0] < 2.5
+    assert f["RMSprop"].min() < 1e-3 * f["GD"][-1] and f["Adam"][-1] < f["GD"][-1]
+    assert f["RMSprop"][-1] > 100 * f["RMSprop"].min()
+
+
+def test_week2_saddle_statements():
+    """Plateau lengths: GD close to ln(1/y0)/ln(1+alpha) (about 100 steps), momentum later (about 150),
+    RMSprop and Adam much earlier."""
+    from dlnotes.optim import Adam, GradientDescent, Momentum, RMSprop, trajectory
+
+    def exit_step(opt):
+        path = trajectory(c2w2.saddle_grad, [1.5, 1e-4], opt, 400)
+        return int(np.argmax(c2w2.saddle_cost(path[:, 0], path[:, 1]) < -0.2))
+
+    gd, mom = exit_step(GradientDescent(0.1)), exit_step(Momentum(0.1, 0.9))
+    assert abs(gd - np.log(1e4) / np.log(1.1)) < 15 and 80 <= gd <= 120
+    assert mom > gd + 25 and 130 <= mom <= 170
+    assert max(exit_step(RMSprop(0.1)), exit_step(Adam(0.1))) < gd / 3
+
+
+def test_frameworks_float32_statement():
+    """'The same loop in float32 stops about 1e-5 short of 5'; float64 reaches the closed form."""
+    from dlnotes.autodiff import minimize
+
+    w, lr = np.float32(0.0), np.float32(0.01)
+    for _ in range(1000):
+        w = w - lr * (np.float32(2.0) * w - np.float32(10.0))
+    assert 3e-6 < 5 - float(w) < 3e-5
+    w64 = minimize(lambda v: v ** 2 - 10 * v + 25, w0=0.0, learning_rate=0.01, steps=1000).w
+    assert abs(w64 - 5 * (1 - 0.98 ** 1000)) < 1e-14
+
+
+def test_week3_statements():
+    """Softmax regression draws straight boundaries and is beaten by the small network on the arcs;
+    the batch-norm figure's middle panel is standardized per unit."""
+    from dlnotes.figures import course2_week3 as c2w3
+
+    (_, reg_tr, reg_dev), (_, net_tr, net_dev) = c2w3.softmax_runs().values()
+    assert reg_dev < 0.95 and net_dev > reg_dev + 0.05 and net_tr > reg_tr
+    s = c2w3.bn_layer_statistics()
+    assert np.allclose(s["Z_norm"].mean(axis=1), 0, atol=1e-9) and np.allclose(s["Z_norm"].std(axis=1), 1, atol=1e-3)
+    grid, rand = c2w3.search_points()
+    assert [len(np.unique(grid[:, j])) for j in (0, 1)] == [5, 5]
+    assert [len(np.unique(rand[:, j])) for j in (0, 1)] == [25, 25]

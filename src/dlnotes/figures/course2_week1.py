@@ -30,6 +30,7 @@ __all__ = [
     "ensemble",
     "augmentation",
     "augmentation_runs",
+    "augmentation_baseline",
     "ensemble_members",
     "sparsity_runs",
     "input_normalization",
@@ -315,6 +316,12 @@ def augmentation_runs():
     return X40, Y40, _train_subset(X40, Y40, AUGMENT_NET, 0), _train_subset(X40, Y40, AUGMENT_NET, AUGMENT_COPIES)
 
 
+def augmentation_baseline():
+    """The network of the augmentation figure trained on all the real training points, without augmentation."""
+    Xtr, Ytr, _, _ = circles_split()
+    return _train_subset(Xtr, Ytr, AUGMENT_NET, 0)
+
+
 def augmentation():
     """Training on 40 points vs on the same 40 points plus jittered copies."""
     from dlnotes.data import augment_2d
@@ -476,12 +483,12 @@ def residual_block():
     """F22: a residual block (redrawn after He et al., 2015, Fig. 2)."""
     nodes = {
         "in": {"pos": (0.0, 1.2), "label": "$a^{[l]}$", "shape": "circle"},
-        "w1": (1.6, 0.0, "linear\n$W^{[l+1]}$"),
-        "r1": (3.2, 0.0, "ReLU"),
-        "w2": (4.8, 0.0, "linear\n$W^{[l+2]}$"),
-        "add": {"pos": (6.4, 1.2), "label": "$+$", "shape": "circle", "color": "#F8D9C8"},
-        "r2": (8.0, 1.2, "ReLU"),
-        "out": {"pos": (9.6, 1.2), "label": "$a^{[l+2]}$", "shape": "circle"},
+        "w1": (1.7, 0.0, "linear\n$W^{[l+1]}$"),
+        "r1": (3.7, 0.0, "ReLU"),
+        "w2": (5.7, 0.0, "linear\n$W^{[l+2]}$"),
+        "add": {"pos": (7.4, 1.2), "label": "$+$", "shape": "circle", "color": "#F8D9C8"},
+        "r2": (8.9, 1.2, "ReLU"),
+        "out": {"pos": (10.4, 1.2), "label": "$a^{[l+2]}$", "shape": "circle"},
     }
     edges = [("in", "w1"), ("w1", "r1", "$z^{[l+1]}$"), ("r1", "w2", "$a^{[l+1]}$"), ("w2", "add", "$z^{[l+2]}$"),
              ("in", "add", "identity shortcut: $a^{[l]}$"), ("add", "r2"), ("r2", "out")]

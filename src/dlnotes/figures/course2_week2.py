@@ -178,7 +178,7 @@ def optimizer_paths(steps=60):
     plot_contours_with_paths(elongated_cost, paths, xlim=(-10, 2), ylim=(-2.4, 2.4), levels=15, ax=ax1,
                              minimum=(0, 0), log_levels=True,
                              title=f"{steps} steps from $({ELONGATED_X0[0]:g}, {ELONGATED_X0[1]:g})$")
-    ax1.legend(frameon=True, fontsize="x-small", loc="lower right")
+    ax1.legend(frameon=True, fontsize="x-small", loc="upper right")
     costs = {name: elongated_cost(p[:, 0], p[:, 1]) for name, p in paths.items()}
     plot_cost_history(costs, ax=ax2, logy=True, xlabel="step", ylabel="$f(w)$",
                       title="Cost per step (each at its best $\\alpha$)")

@@ -251,8 +251,9 @@ def neg_log_likelihood():
     ax.plot(p, loss, color=PALETTE[0], lw=1.8, label="$\\mathcal{L} = -\\sum_j y_j\\log\\hat y_j = -\\log\\hat y_k$")
     for q in (0.9, 0.5, 0.1, 0.01):
         ax.plot([q], [-np.log(q)], "o", color=PALETTE[1], ms=4)
-        ax.annotate(f"$\\hat y_k$={q}: {-np.log(q):.2f}", (q, -np.log(q)), xytext=(6, 4), textcoords="offset points",
-                    fontsize="x-small")
+        right = q > 0.7                  # label the points near the right edge on their left, inside the axes
+        ax.annotate(f"$\\hat y_k$={q}: {-np.log(q):.2f}", (q, -np.log(q)), xytext=(-6 if right else 6, 6),
+                    textcoords="offset points", fontsize="x-small", ha="right" if right else "left")
     ax.set_xlabel("probability $\\hat y_k$ given to the correct class $k$")
     ax.set_ylabel("loss")
     ax.set_ylim(0, 6.5)
