@@ -6,7 +6,7 @@
 # learning rate that decays, per epoch or in steps. This puts
 # [Course 2, week 2](../course2/week2.md) into practice: exponentially weighted averages of
 # the gradients ($v$) and of their squares ($s$), bias correction, and schedules
-# $\alpha = \alpha_0 / (1 + \text{decay\_rate}\cdot t)$.
+# $\alpha = \alpha_0 / (1 + \mathrm{decay\_rate}\cdot t)$.
 #
 # ## Recipe
 #
