@@ -82,6 +82,7 @@ def test_same_parameters_as_the_readable_loop(dtype, config):
     for _ in range(4):
         trainer.train_epoch(X, Y, rng, record=False)
     assert fast_opt.t == ref_opt.t == 4 * 7                  # 203 examples: 6 batches of 32 and one of 11
+    assert list(trainer.parameters) == list(p0)               # W1, b1, W2, ... as given
     for name, value in expected.items():
         got = trainer.parameters[name]
         assert got.dtype == np.dtype(dtype)
@@ -267,6 +268,8 @@ def test_fit_takes_the_fast_path_with_the_same_result(monkeypatch, dtype, case):
     if "patience" in kwargs:
         kwargs.update(X_dev=X_dev, Y_dev=Y_dev)
     fast_result, readable_result = _fit_both(monkeypatch, X, labels, [6, 8, 5, 4], rng=3, **kwargs)
+    assert fast_result.config.get("engine", "fused") == "fused"
+    assert readable_result.config.get("engine", "readable") == "readable"
     if "patience" not in kwargs:                        # the fused parameters share one flat vector
         base = fast_result.parameters["W1"].base
         assert base is not None and base is fast_result.parameters["b2"].base

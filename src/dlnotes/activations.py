@@ -6,8 +6,8 @@ shape (``softmax`` works on columns) and keeps the dtype of its input
 pre-activation: ``relu_grad(Z)`` is $g'(Z)$, so that the backward pass reads
 ``dZ = dA * g_grad(Z)``.
 
-See [activation functions](course1/week3.md) and, for softmax,
-[softmax regression](course2/week3.md).
+See [activation functions](course1/week3.md#activation-functions) and, for softmax,
+[softmax regression](course2/week3.md#softmax-regression).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def sigmoid(z):
 
     Both branches are the same function (multiply numerator and denominator of
     the first by $e^{z}$), so the result is exact and finite for $z = \pm 1000$.
-    See [the sigmoid](course1/week3.md).
+    See [the sigmoid](course1/week2.md#the-sigmoid).
 
     Examples
     --------
@@ -89,7 +89,7 @@ def sigmoid_grad(z):
     Notes
     -----
     $\sigma'(z) = \dfrac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)(1 - \sigma(z))$.
-    See [derivatives of activations](course1/week3.md).
+    See [the sigmoid and its derivative](course1/week2.md#the-sigmoid).
 
     Examples
     --------
@@ -119,7 +119,7 @@ def tanh(z):
     -----
     $\tanh z = 2\sigma(2z) - 1$: a rescaled sigmoid whose outputs have mean
     near zero, which is why it usually trains hidden layers better than the
-    sigmoid. See [activation functions](course1/week3.md).
+    sigmoid. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -147,7 +147,8 @@ def tanh_grad(z):
 
     Notes
     -----
-    $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$. See [derivatives of activations](course1/week3.md).
+    $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$.
+    See [derivatives of activations](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -174,7 +175,7 @@ def relu(z):
 
     Notes
     -----
-    $g(z) = \max(0, z)$. See [activation functions](course1/week3.md).
+    $g(z) = \max(0, z)$. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -204,7 +205,8 @@ def relu_grad(z):
     -----
     ReLU has no derivative at $0$; any value in $[0, 1]$ is a subgradient.
     We use $g'(0) = 0$, the common choice; it almost never matters because an
-    exact zero pre-activation is rare. See [derivatives of activations](course1/week3.md).
+    exact zero pre-activation is rare.
+    See [derivatives of activations](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -234,7 +236,7 @@ def leaky_relu(z, alpha=0.01):
     Notes
     -----
     $g(z) = \max(\alpha z, z)$ for $0 \le \alpha < 1$: negative units keep a small
-    gradient instead of dying. See [activation functions](course1/week3.md).
+    gradient instead of dying. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -265,7 +267,7 @@ def leaky_relu_grad(z, alpha=0.01):
     Notes
     -----
     $g'(z) = 1$ for $z > 0$ and $\alpha$ for $z \le 0$ (the same convention at 0
-    as ``relu_grad``). See [derivatives of activations](course1/week3.md).
+    as ``relu_grad``). See [derivatives of activations](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -297,7 +299,8 @@ def identity(z):
     -----
     A network whose hidden layers are all linear is a linear function of its
     input, however deep: $W^{[2]}(W^{[1]}x + b^{[1]}) + b^{[2]} = W'x + b'$.
-    Use the identity only in the output layer. See [activation functions](course1/week3.md).
+    Use the identity only in the output layer.
+    See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -323,7 +326,7 @@ def identity_grad(z):
 
     Notes
     -----
-    $g'(z) = 1$. See [activation functions](course1/week3.md).
+    $g'(z) = 1$. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -358,7 +361,7 @@ def softmax(z):
 
     Every exponent is then $\le 0$ (no overflow) and the largest term is
     $e^0 = 1$ (the denominator is $\ge 1$, never 0). See
-    [softmax regression](course2/week3.md).
+    [softmax regression](course2/week3.md#softmax-regression).
 
     Examples
     --------
@@ -393,7 +396,7 @@ def softmax_jacobian(z):
     -----
     $\dfrac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)$. $J$ is symmetric,
     and each row sums to zero (adding a constant to every logit changes
-    nothing). See [softmax regression](course2/week3.md).
+    nothing). See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Examples
     --------
@@ -430,7 +433,7 @@ def softmax_backward(dA, z):
     With $J = \mathrm{diag}(a) - a a^\top$ (symmetric),
     $dz = J\,da = a \odot (da - a^\top da)$, an $O(C)$ computation per column
     instead of $O(C^2)$. After a cross-entropy loss ($da = -y / a$) this
-    reduces to $dz = a - y$. See [softmax regression](course2/week3.md).
+    reduces to $dz = a - y$. See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Examples
     --------

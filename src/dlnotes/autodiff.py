@@ -4,7 +4,7 @@ What a framework does when it "records the forward pass and computes the
 backward pass for you": every operation creates a node that remembers its
 inputs and its local derivatives; ``backward()`` visits the nodes in reverse
 topological order and applies the chain rule. See
-[the frameworks page](course2/frameworks.md).
+[automatic differentiation](course2/frameworks.md#automatic-differentiation).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Value:
     parent (the multivariate chain rule). Supported: ``+``, ``-``, ``*``,
     ``/``, ``**`` (constant exponent), unary ``-``, :meth:`exp`, :meth:`log`,
     :meth:`tanh`, :meth:`sigmoid`, :meth:`relu`, mixed with Python numbers.
-    See [the frameworks page](course2/frameworks.md).
+    See [automatic differentiation](course2/frameworks.md#automatic-differentiation).
 
     Examples
     --------
@@ -190,7 +190,7 @@ class Value:
 class MinimizeResult(NamedTuple):
     r"""Result of :func:`minimize`: final ``w`` and the paths ``ws``, ``costs`` (length steps + 1).
 
-    See [the frameworks page](course2/frameworks.md).
+    See [automatic differentiation](course2/frameworks.md#automatic-differentiation).
 
     Attributes
     ----------
@@ -241,7 +241,7 @@ def minimize(f, w0, learning_rate, steps):
     $w := w - \\alpha\\, \\mathrm{d}f/\\mathrm{d}w$: only the forward pass is written
     by hand, as with a framework. For $f(w) = w^2 - 10w + 25 = (w-5)^2$,
     $w_{k} - 5 = (1-2\\alpha)^k (w_0 - 5)$. See
-    [the frameworks page](course2/frameworks.md).
+    [automatic differentiation](course2/frameworks.md#automatic-differentiation).
 
     Examples
     --------

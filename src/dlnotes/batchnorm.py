@@ -9,7 +9,7 @@ $$\mu = \frac1m\sum_i z^{(i)},\quad \sigma^2 = \frac1m\sum_i (z^{(i)} - \mu)^2,\
 \tilde z^{(i)} = \gamma \odot \hat z^{(i)} + \beta.$$
 
 At test time $\mu$ and $\sigma^2$ are replaced by running averages collected
-during training. See [batch normalization](course2/week3.md).
+during training. See [batch normalization](course2/week3.md#batch-normalization).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
     with $\mu$, $\sigma^2$ the mean and (biased, $1/m$) variance of each row.
     With $\gamma = \sqrt{\sigma^2+\varepsilon}$ and $\beta = \mu$ the layer can undo
     the normalization: it restricts nothing, it reparametrizes.
-    See [batch normalization](course2/week3.md).
+    See [batch normalization](course2/week3.md#batch-normalization).
 
     Examples
     --------
@@ -121,7 +121,7 @@ def batchnorm_backward(dZ_tilde, cache):
 
     The two subtracted terms remove the components of the gradient along the
     directions that normalization cancels (a shift of all $z^{(i)}$, and a scaling).
-    See [batch normalization](course2/week3.md).
+    See [the backward pass of batch norm](course2/week3.md#the-backward-pass).
 
     Examples
     --------
@@ -168,7 +168,7 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
     $\tilde z = \gamma\odot(z - \mu_{\text{run}})/\sqrt{\sigma^2_{\text{run}} + \varepsilon} + \beta$:
     an affine map of each example on its own, so a prediction does not depend
     on which other examples share its batch.
-    See [batch norm at test time](course2/week3.md).
+    See [batch norm at test time](course2/week3.md#batch-norm-at-test-time).
 
     Examples
     --------

@@ -2,7 +2,7 @@
 
 The course's toy graph $J = 3(a + bc)$ and logistic regression on a single
 example, with every intermediate derivative. See
-[the computation-graph page](course1/week2.md).
+[derivatives on a computation graph](course1/week2.md#derivatives-on-a-computation-graph).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def toy_forward(a, b, c):
     Notes
     -----
     $$u = bc, \\qquad v = a + u, \\qquad J = 3v = 3(a + bc).$$
-    See [the computation-graph page](course1/week2.md).
+    See [derivatives on a computation graph](course1/week2.md#derivatives-on-a-computation-graph).
 
     Examples
     --------
@@ -73,7 +73,7 @@ def toy_backward(a, b, c):
       \\frac{\\partial J}{\\partial u} = \\frac{\\partial J}{\\partial v}\\frac{\\partial v}{\\partial u} = 3,$$
     $$\\frac{\\partial J}{\\partial b} = \\frac{\\partial J}{\\partial u}\\frac{\\partial u}{\\partial b} = 3c, \\qquad
       \\frac{\\partial J}{\\partial c} = \\frac{\\partial J}{\\partial u}\\frac{\\partial u}{\\partial c} = 3b.$$
-    See [the computation-graph page](course1/week2.md).
+    See [derivatives on a computation graph](course1/week2.md#derivatives-on-a-computation-graph).
 
     Examples
     --------
@@ -127,7 +127,7 @@ def logistic_single(x, w, b, y):
     ``dz`` is computed as $a - y$ (finite even when $a$ rounds to 0 or 1);
     ``da`` is then $\\pm\\infty$, which is why code never goes through it.
     The loss is evaluated as $\\log(1+e^{z}) - yz$, the same number without
-    $\\log 0$. See [the computation-graph page](course1/week2.md).
+    $\\log 0$. See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
 
     Examples
     --------

@@ -3,8 +3,11 @@
 ``X`` has shape ``(n_x, m)`` and ``Y`` shape ``(1, m)`` (or ``(C, m)`` one-hot).
 Every generator takes an explicit ``rng`` (a ``numpy.random.Generator`` or an
 int seed), so the same seed gives the same data. Splitting, mini-batches and
-normalization are derived on [the practical-aspects page](course2/week1.md);
-the planar "flower" is used on [the shallow-network page](course1/week3.md).
+normalization are derived on the practical-aspects page
+([train, dev and test sets](course2/week1.md#train-dev-and-test-sets),
+[normalizing the inputs](course2/week1.md#normalizing-the-inputs)) and
+[mini-batches](course2/week2.md#mini-batch-gradient-descent) on the optimization page; the planar
+"flower" is used on [the shallow-network page](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
 """
 
 from __future__ import annotations
@@ -85,7 +88,8 @@ def make_flower(m=400, rng=0, *, dtype=np.float64):
     $\\sin 4t$, each class forms petals on opposite sides of the origin:
     logistic regression gets about half of the points right (47-51 % on
     the training set, depending on the seed), a tanh network with 4 hidden
-    units more than 90 %. See [the shallow-network page](course1/week3.md).
+    units more than 90 %.
+    See [a hidden layer on non-separable data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
 
     Examples
     --------
@@ -136,7 +140,7 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     Outer moon: $(\\cos\\theta, \\sin\\theta)$, inner moon:
     $(1 - \\cos\\theta,\\ 1 - \\sin\\theta - 0.5)$, with $\\theta$ evenly spaced
     in $[0, \\pi]$, plus $\\mathcal N(0, \\text{noise}^2)$ on each coordinate.
-    See [the practical-aspects page](course2/week1.md).
+    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -186,7 +190,7 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     Angles evenly spaced on $[0, 2\\pi)$; outer points $(\\cos\\theta, \\sin\\theta)$,
     inner points $\\text{factor}\\cdot(\\cos\\theta, \\sin\\theta)$, plus Gaussian noise.
     Separable by the radius, not by a line. See
-    [the practical-aspects page](course2/week1.md).
+    [bias and variance](course2/week1.md#bias-and-variance).
 
     Examples
     --------
@@ -251,7 +255,7 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     with learning rate 0.01 for 3000 full-batch epochs): 96.5 % train and
     79.5 % test accuracy without regularization, 91.5 % and 84 % with L2
     ($\\lambda = 1$). See
-    [the practical-aspects page](course2/week1.md).
+    [regularization](course2/week1.md#regularization).
 
     Examples
     --------
@@ -298,7 +302,7 @@ def load_digits(*, scale=True, dtype=np.float64):
     -----
     Small enough to train a softmax network in seconds; used for the
     mini-batch and optimizer experiments on
-    [the practical-aspects page](course2/week1.md).
+    [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------
@@ -363,7 +367,7 @@ def train_dev_test_split(X, Y, fractions=(0.8, 0.1, 0.1), rng=0):
     distribution (data are often stored sorted by class or by source). With
     a lot of data the dev and test sets need only be large enough to measure
     the difference you care about: 98/1/1 for a million examples. See
-    [the practical-aspects page](course2/week1.md).
+    [train, dev and test sets](course2/week1.md#train-dev-and-test-sets).
 
     Examples
     --------
@@ -434,7 +438,7 @@ def random_mini_batches(X, Y, batch_size=64, rng=0):
     Each epoch visits every example exactly once (a partition, not sampling
     with replacement). Step 1, shuffle: ``X[:, perm]``, ``Y[:, perm]`` with the
     same permutation so examples keep their labels. Step 2, partition. See
-    [the practical-aspects page](course2/week1.md).
+    [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -470,7 +474,7 @@ def one_hot(labels, C, *, dtype=np.float64):
     Notes
     -----
     The target of a softmax output layer; see
-    [the practical-aspects page](course2/week1.md).
+    [softmax regression](course2/week3.md#softmax-regression).
 
     Examples
     --------
@@ -523,7 +527,7 @@ def standardize_fit(X):
     result has unit variance because
     $\\mathrm{Var}\\big((x-\\mu)/\\sigma\\big) = \\sigma^2/\\sigma^2 = 1$. Apply the
     *same* $\\mu, \\sigma$ (from training data) to dev and test data: see
-    [the practical-aspects page](course2/week1.md).
+    [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
 
     Examples
     --------
@@ -557,7 +561,7 @@ def standardize_apply(X, mu, sigma):
 
     Notes
     -----
-    See [the practical-aspects page](course2/week1.md).
+    See [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
 
     Examples
     --------
@@ -607,7 +611,7 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
     -----
     Augmentation encodes an invariance you know holds ("a point a little
     to the side has the same label") as extra data, a regularizer that
-    costs no labelling. See [the practical-aspects page](course2/week1.md).
+    costs no labelling. See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------
@@ -654,7 +658,7 @@ def flatten_images(images):
     ``images.reshape(m, -1).T``: reshape *before* transposing, so each
     column holds one image. ``images.reshape(-1, m)`` has the right shape
     but mixes pixels of different images into one column. See
-    [the practical-aspects page](course2/week1.md).
+    [the data matrix](course1/week2.md#binary-classification-and-the-data-matrix).
 
     Examples
     --------
@@ -698,7 +702,7 @@ def unflatten_images(X, shape):
 
     Notes
     -----
-    See [the practical-aspects page](course2/week1.md).
+    See [the data matrix](course1/week2.md#binary-classification-and-the-data-matrix).
 
     Examples
     --------
@@ -730,7 +734,7 @@ def flip_images(X, shape):
     Notes
     -----
     A valid augmentation for cats, not for digits (a mirrored 2 is not a 2).
-    See [the practical-aspects page](course2/week1.md).
+    See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------
@@ -762,7 +766,7 @@ def shift_images(X, shape, dy, dx):
 
     Notes
     -----
-    See [the practical-aspects page](course2/week1.md).
+    See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------
@@ -812,7 +816,7 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
 
     Notes
     -----
-    See [the practical-aspects page](course2/week1.md).
+    See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------
@@ -874,7 +878,7 @@ def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
       e_t = 0.6\\, e_{t-1} + \\eta_t,\\ \\eta_t \\sim \\mathcal N(0, 2.5^2),$$
     a temperate climate (coldest around 20 January, warmest in July) with
     weather that persists for a few days. The series the
-    [exponentially weighted averages](course2/week2.md) smooth.
+    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages) smooth.
 
     Examples
     --------

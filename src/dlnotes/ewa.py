@@ -1,6 +1,6 @@
 """Exponentially weighted averages (the building block of momentum, RMSprop and Adam).
 
-See [the optimization page](course2/week2.md).
+See [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages).
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def ewa(series, beta, bias_correction=False):
     makes it a proper weighted mean; for a constant series $\\theta_t = c$ it
     gives exactly $c$ at every $t$. The correction fades as $\\beta^t \\to 0$.
     The correction divides the *output*; the recursion itself always runs on
-    the uncorrected $v_{t-1}$. See [the optimization page](course2/week2.md).
+    the uncorrected $v_{t-1}$.
+    See [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages)
+    and [bias correction](course2/week2.md#bias-correction).
 
     Examples
     --------
@@ -96,7 +98,7 @@ def ewa_weights(beta, t):
     From $v_t = (1-\\beta)\\sum_{k\\le t}\\beta^{t-k}\\theta_k$. The weights fall
     by a factor $1/e$ after about $1/(1-\\beta)$ steps since
     $\\beta^{1/(1-\\beta)} \\approx 1/e$. See
-    [the optimization page](course2/week2.md).
+    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages).
 
     Examples
     --------

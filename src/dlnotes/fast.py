@@ -217,10 +217,8 @@ class FusedTrainer:
         else:
             kps = [float(p) for p in keep_probs]
         self.keep_probs = kps + [1.0]
-        # One flat vector for all parameters (W1, b1, W2, b2, ...), one for the gradients.
-        self._names = []
-        for l in range(1, L + 1):
-            self._names += [f"W{l}", f"b{l}"]
+        # One flat vector for all parameters (W1, ..., WL, then b1, ..., bL), one for the gradients.
+        self._names = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1)]
         sizes = [int(np.prod(np.shape(parameters[k]))) for k in self._names]
         self.theta = np.empty(sum(sizes), dtype=self.dtype)
         self.grad = np.empty_like(self.theta)
@@ -232,13 +230,20 @@ class FusedTrainer:
             self.parameters[name] = view
             self.grads["d" + name] = self.grad[offset:offset + size].reshape(shape)
             offset += size
+        # the dicts keep the caller's key order (W1, b1, W2, ...), whatever the flat layout
+        self.parameters = {k: self.parameters[k] for k in parameters if k in self.parameters}
+        self.grads = {"d" + k: self.grads["d" + k] for k in self.parameters}
         self._W = [None] + [self.parameters[f"W{l}"] for l in range(1, L + 1)]
         self._b = [None] + [self.parameters[f"b{l}"] for l in range(1, L + 1)]
         self._dW = [None] + [self.grads[f"dW{l}"] for l in range(1, L + 1)]
         self._db = [None] + [self.grads[f"db{l}"] for l in range(1, L + 1)]
-        self._l2tmp = [None] + [np.empty_like(W) for W in Ws] if self.lambd > 0 else None
+        n_weights = sum(W.size for W in Ws)
+        self._W_all = self.theta[:n_weights]            # all weights, one contiguous block
+        self._dW_all = self.grad[:n_weights]
+        self._l2tmp = np.empty_like(self._W_all) if self.lambd > 0 else None
         self._buffers = {}
         self._state = self._init_state(optimizer)
+        self._eps = _losses.clip_eps(self.dtype)
 
     # ------------------------------------------------------------------ optimizer
     def _init_state(self, opt):
@@ -345,10 +350,10 @@ class FusedTrainer:
                 np.maximum(H, 0, out=H)
             elif name == "softmax":
                 col = buf.col
-                np.max(H, axis=0, keepdims=True, out=col)
+                np.maximum.reduce(H, axis=0, keepdims=True, out=col)     # np.max, minus a wrapper
                 H -= col
                 np.exp(H, out=H)
-                np.sum(H, axis=0, keepdims=True, out=col)
+                np.add.reduce(H, axis=0, keepdims=True, out=col)         # np.sum
                 H /= col
             elif name == "tanh":
                 np.tanh(H, out=H)
@@ -376,14 +381,14 @@ class FusedTrainer:
         """The batch cost, as ``nn.compute_cost`` computes it (with the L2 term)."""
         AL, Y, t = buf.H[self.L], buf.Y, buf.tmp[self.L]
         if self.loss == "cce":
-            np.maximum(AL, _losses.clip_eps(self.dtype), out=t)
+            np.maximum(AL, self._eps, out=t)
             np.log(t, out=t)
             t *= Y
-            cost = float(-np.sum(t) / m)
+            cost = float(-np.add.reduce(t, axis=None) / m)
         else:
             cost = _nn.LOSSES[self.loss](AL, Y)
         if self.lambd > 0:
-            squares = sum(float(np.vdot(W, W)) for W in self._W[1:])
+            squares = float(np.vdot(self._W_all, self._W_all))         # sum of all W^2
             cost += self.lambd / (2 * m) * squares
         return cost
 
@@ -395,19 +400,21 @@ class FusedTrainer:
         for l in range(L, 0, -1):
             dZ = buf.dZ[l]
             np.matmul(dZ, buf.A[l - 1].T, out=self._dW[l])
-            np.sum(dZ, axis=1, keepdims=True, out=self._db[l])
-            if self.lambd > 0:
-                tmpW = self._l2tmp[l]
-                np.multiply(self._W[l], self.lambd / m, out=tmpW)
-                self._dW[l] += tmpW
+            np.add.reduce(dZ, axis=1, keepdims=True, out=self._db[l])
             if l == 1:
                 break
             dA = buf.dZ[l - 1]                         # dA[l-1], turned into dZ[l-1] in place
             np.matmul(self._W[l].T, dZ, out=dA)
-            if kps[l - 2] < 1:
+            H, name, kp = buf.H[l - 1], acts[l - 2], kps[l - 2]
+            if kp < 1 and name == "relu":              # D relu'(Z) = 1[A_drop > 0]: one mask for both
+                mask = buf.mask[l - 1]
+                np.greater(buf.A[l - 1], 0, out=mask)
+                np.multiply(dA, mask, out=dA)
+                dA /= kp
+                continue
+            if kp < 1:
                 np.multiply(dA, buf.D[l - 1], out=dA)
-                dA /= kps[l - 2]
-            H, name = buf.H[l - 1], acts[l - 2]
+                dA /= kp
             if name == "relu":
                 mask = buf.mask[l - 1]
                 np.greater(H, 0, out=mask)
@@ -421,6 +428,9 @@ class FusedTrainer:
                     np.subtract(1, H, out=t)
                     np.multiply(H, t, out=t)
                 np.multiply(dA, t, out=dA)
+        if self.lambd > 0:                             # dW += (lambda / m) W, all layers at once
+            np.multiply(self._W_all, self.lambd / m, out=self._l2tmp)
+            self._dW_all += self._l2tmp
 
     # ------------------------------------------------------------------ epochs
     def train_epoch(self, X, Y, rng, *, shuffle=True, record=True, iteration=0, epoch=None):
@@ -455,6 +465,21 @@ class FusedTrainer:
             $\\sum_k m_k\\,\\mathrm{accuracy}_k$ (0 when not recording).
         iteration : int
             ``iteration`` plus the number of steps taken.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dlnotes.optim import Adam
+        >>> rng = np.random.default_rng(0)
+        >>> params = {"W1": 0.5 * rng.standard_normal((4, 3)), "b1": np.zeros((4, 1)),
+        ...           "W2": 0.5 * rng.standard_normal((2, 4)), "b2": np.zeros((2, 1))}
+        >>> X = rng.standard_normal((3, 50)); Y = np.eye(2)[:, (X[0] > 0).astype(int)]
+        >>> trainer = FusedTrainer(params, ("relu", "softmax"), "cce", Adam(0.01), batch_size=16)
+        >>> cost_sum, correct, iteration = trainer.train_epoch(X, Y, rng)
+        >>> iteration                                  # 50 examples: batches of 16, 16, 16, 2
+        4
+        >>> bool(0 < cost_sum / 50 < 5 and 0 <= correct / 50 <= 1)
+        True
         """
         m = X.shape[1]
         order = rng.permutation(m) if shuffle else np.arange(m)
@@ -492,6 +517,20 @@ class FusedTrainer:
         -------
         ndarray, shape (n_y, m)
             Equal (up to rounding) to ``nn.predict_proba(X, parameters, activations)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dlnotes import nn
+        >>> from dlnotes.optim import Adam
+        >>> rng = np.random.default_rng(0)
+        >>> params = {"W1": rng.standard_normal((4, 3)), "b1": np.zeros((4, 1)),
+        ...           "W2": rng.standard_normal((2, 4)), "b2": np.zeros((2, 1))}
+        >>> X = rng.standard_normal((3, 10))
+        >>> trainer = FusedTrainer(params, ("tanh", "softmax"), "cce", Adam(), batch_size=4)
+        >>> P = trainer.predict_proba(X)
+        >>> P.shape, bool(np.allclose(P, nn.predict_proba(X, params, ("tanh", "softmax"))))
+        ((2, 10), True)
         """
         m = X.shape[1]
         chunk = int(chunk or self.batch_size)
@@ -531,10 +570,10 @@ class FusedTrainer:
         if record:
             cost = self._cost(buf, B)
             output = self.activations[-1]
-            if output == "softmax":
-                acc = float(np.mean(np.argmax(AL, axis=0) == np.argmax(buf.Y, axis=0)))
+            if output == "softmax":            # np.mean of the booleans, as train.fit
+                acc = np.count_nonzero(AL.argmax(axis=0) == buf.Y.argmax(axis=0)) / B
             elif output == "sigmoid":
-                acc = float(np.mean((AL > 0.5) == (buf.Y > 0.5)))
+                acc = np.count_nonzero((AL > 0.5) == (buf.Y > 0.5)) / AL.size
         self._backward(buf, B)
         self._update()
         return cost, acc

@@ -9,7 +9,7 @@ is compared with the analytic one through the relative difference
 $\lVert d\theta - d\theta_{\text{approx}}\rVert_2 / (\lVert d\theta\rVert_2 + \lVert d\theta_{\text{approx}}\rVert_2)$.
 Do it in float64, without dropout (the cost must be a deterministic function
 of $\theta$), and only to debug: it costs two forward passes per parameter.
-See [gradient checking](course2/week1.md).
+See [gradient checking](course2/week1.md#gradient-checking).
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def numerical_grad(f, x, eps=1e-7):
     The Taylor terms of even order cancel, so the error is $O(\varepsilon^2)$,
     against $O(\varepsilon)$ for the one-sided $(f(x + \varepsilon e_i) - f(x))/\varepsilon$.
     Rounding adds an error of about $\epsilon_{\text{mach}}|f|/\varepsilon$, which is why
-    $\varepsilon$ cannot be taken too small. See [gradient checking](course2/week1.md).
+    $\varepsilon$ cannot be taken too small.
+    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -104,7 +105,7 @@ def params_to_vector(parameters, keys=None):
     Notes
     -----
     $\theta = [\mathrm{vec}(W^{[1]}); \mathrm{vec}(b^{[1]}); \dots; \mathrm{vec}(b^{[L]})]$.
-    See [gradient checking](course2/week1.md).
+    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -144,7 +145,7 @@ def vector_to_params(theta, spec):
     Notes
     -----
     The sizes must add up: $\sum_k \prod \text{shape}_k = \dim\theta$.
-    See [gradient checking](course2/week1.md).
+    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -181,7 +182,8 @@ def relative_difference(g, g_num):
     -----
     Dividing by the norms makes the measure independent of the scale of the
     cost; the sum (rather than a single norm) keeps it bounded by 1 and
-    defined when one gradient is zero. See [gradient checking](course2/week1.md).
+    defined when one gradient is zero.
+    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -221,7 +223,8 @@ def classify_rel_error(rel_error):
     -----
     The thresholds are the course's rules of thumb for $\varepsilon = 10^{-7}$.
     Kinks (ReLU at 0, $|w|$ at 0) crossed by the $\pm\varepsilon$ step can push a
-    correct gradient into "check". See [gradient checking](course2/week1.md).
+    correct gradient into "check".
+    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -244,7 +247,9 @@ def classify_rel_error(rel_error):
 
 # --8<-- [start:GradientCheckResult]
 class GradientCheckResult(NamedTuple):
-    """What :func:`gradient_check` found (see [gradient checking](course2/week1.md)).
+    """What :func:`gradient_check` found.
+
+    See [gradient checking](course2/week1.md#gradient-checking).
 
     Attributes
     ----------
@@ -300,7 +305,7 @@ def gradient_check(cost_fn, parameters, grads, eps=1e-7):
     $d\theta_{\text{approx}}[i] = \dfrac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon}$,
     and the result is $\lVert d\theta - d\theta_{\text{approx}}\rVert_2 /
     (\lVert d\theta\rVert_2 + \lVert d\theta_{\text{approx}}\rVert_2)$.
-    See [gradient checking](course2/week1.md).
+    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------

@@ -10,8 +10,8 @@ variance of $z = Wa$ stays about the same from layer to layer:
 | ``glorot`` (Glorot & Bengio 2010) | $2/(n_{in} + n_{out})$ | tanh, sigmoid |
 | ``he`` (He et al. 2015) | $2/n_{in}$ | ReLU |
 
-See [random initialization](course1/week3.md) and
-[weight initialization for deep networks](course2/week1.md).
+See [random initialization](course1/week3.md#random-initialization) and
+[weight initialization for deep networks](course2/week1.md#vanishing-and-exploding-gradients).
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def zeros(shape, rng=None, *, dtype=np.float64):
     -----
     With $W^{[1]} = 0$ (or any constant), all hidden units compute the same
     function and receive the same gradient, so they stay identical forever:
-    the symmetry is never broken. See [random initialization](course1/week3.md).
+    the symmetry is never broken. See [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -108,7 +108,7 @@ def constant(shape, value, *, dtype=np.float64):
 
     Notes
     -----
-    $W_{ij} = c$ for all $i, j$. See [random initialization](course1/week3.md).
+    $W_{ij} = c$ for all $i, j$. See [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -139,7 +139,8 @@ def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
     Notes
     -----
     With scale 1 and $n_{in}$ inputs, $\mathrm{Var}(z) = n_{in}\mathrm{Var}(a)$:
-    activations explode with depth. See [vanishing and exploding gradients](course2/week1.md).
+    activations explode with depth. See [random initialization](course1/week3.md#random-initialization)
+    and [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -172,7 +173,7 @@ def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
     Small weights keep $z$ near 0, where sigmoid and tanh are steep, which is
     good for a shallow network; in a deep one the activations shrink by about
     $\text{scale}\sqrt{n_{in}}$ per layer and vanish.
-    See [random initialization](course1/week3.md).
+    See [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -206,7 +207,7 @@ def lecun(shape, rng, *, dtype=np.float64):
     $\mathrm{Var}(w) = 1/n_{in}$ keeps the scale of $z$ for an activation that is
     roughly the identity near 0 (tanh). Glorot & Bengio's "Xavier" initializer is
     :func:`glorot` ($2/(n_{in}+n_{out})$); the course uses the name for $1/n_{in}$.
-    See [weight initialization](course2/week1.md).
+    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -238,7 +239,7 @@ def glorot(shape, rng, *, dtype=np.float64):
     -----
     The forward pass wants $\mathrm{Var}(w) = 1/n_{in}$ and the backward pass
     ($da^{[l-1]} = W^\top dz^{[l]}$) wants $1/n_{out}$; the harmonic compromise is
-    $2/(n_{in} + n_{out})$. See [weight initialization](course2/week1.md).
+    $2/(n_{in} + n_{out})$. See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -271,7 +272,7 @@ def he(shape, rng, *, dtype=np.float64):
     ReLU zeroes half of a symmetric $z$, so $\mathbb{E}[a^2] = \tfrac12\mathrm{Var}(z)$
     and $\mathrm{Var}(z^{[l+1]}) = n_{in}\,\mathrm{Var}(w)\,\tfrac12\mathrm{Var}(z^{[l]})$:
     the factor 2 compensates for the half that is cut.
-    See [weight initialization](course2/week1.md).
+    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -331,7 +332,8 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
     -----
     $W^{[l]} \sim \mathcal{N}(0, \sigma_l^2)$ with $\sigma_l$ from ``method``;
     $b^{[l]} = 0$ (random weights already break the symmetry).
-    See [random initialization](course1/week3.md).
+    See [the shapes of an L-layer network](course1/week4.md#notation-for-l-layers) and
+    [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -405,7 +407,7 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     $dA^{[l-1]} = W^{[l]\top} dZ^{[l]}$. Each layer multiplies the scale of the
     signal by about $\sqrt{n\,\mathrm{Var}(w)\,c_g}$ ($c_g = 1/2$ for ReLU), so
     over $L$ layers it is raised to the power $L$.
-    See [vanishing and exploding gradients](course2/week1.md).
+    See [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------

@@ -5,7 +5,8 @@ r"""Logistic regression, $\hat y = \sigma(w^\top x + b)$, trained by gradient de
 computation are given: :func:`propagate_loop`, with explicit loops over the
 examples and the features as in the lecture's pseudo-code, and the vectorized
 :func:`propagate`; they return the same numbers.
-See [logistic regression as a neural network](course1/week2.md).
+See [logistic regression as a one-neuron network](course1/week2.md#the-model) and
+[one step of gradient descent, loop and vectorized](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ def initialize_zeros(dim, dtype=np.float64):
     Notes
     -----
     Zeros are fine here: there is a single unit, so no symmetry to break
-    (unlike hidden layers, see [random initialization](course1/week3.md)).
-    See [logistic regression](course1/week2.md).
+    (unlike hidden layers, see [random initialization](course1/week3.md#random-initialization)).
+    See [logistic regression](course1/week2.md#the-model).
 
     Examples
     --------
@@ -101,7 +102,8 @@ def propagate_loop(w, b, X, Y):
     For $i = 1..m$: $z^{(i)} = w^\top x^{(i)} + b$, $a^{(i)} = \sigma(z^{(i)})$,
     $dz^{(i)} = a^{(i)} - y^{(i)}$, $dw_j \mathrel{+}= x_j^{(i)}dz^{(i)}$, $db \mathrel{+}= dz^{(i)}$;
     then divide $J$, $dw$, $db$ by $m$. This is $O(m\,n_x)$ Python operations:
-    use :func:`propagate`. See [vectorizing logistic regression](course1/week2.md).
+    use :func:`propagate`.
+    See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Examples
     --------
@@ -154,7 +156,8 @@ def propagate(w, b, X, Y):
 
     The cost is computed from $Z$ (see
     :func:`dlnotes.losses.binary_cross_entropy_from_logits`), so it stays finite
-    when the sigmoid saturates. See [vectorizing logistic regression](course1/week2.md).
+    when the sigmoid saturates.
+    See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Examples
     --------
@@ -215,7 +218,8 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
     Repeat: $w \leftarrow w - \alpha\,dw$, $b \leftarrow b - \alpha\,db$ with $dw, db$ from
     :func:`propagate`. The cost is convex in $(w, b)$, so with a small enough
     $\alpha$ this converges to the global minimum (which is at infinity
-    for linearly separable data). See [gradient descent](course1/week2.md).
+    for linearly separable data).
+    See [gradient descent](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Examples
     --------
@@ -265,7 +269,7 @@ def predict(w, b, X):
     Notes
     -----
     $\sigma(z) > 0.5 \iff z > 0$: the decision boundary is the hyperplane
-    $w^\top x + b = 0$. See [logistic regression](course1/week2.md).
+    $w^\top x + b = 0$. See [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------
@@ -305,7 +309,7 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     -----
     :func:`initialize_zeros`, then :func:`optimize`, then :func:`predict`.
     Accuracy $= \frac1m\sum_i \mathbb{1}[\hat y^{(i)} = y^{(i)}]$.
-    See [logistic regression](course1/week2.md).
+    See [putting it together: a digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------

@@ -6,8 +6,8 @@ returned as a Python ``float``. Gradients (``bce_grad``, ``mse_grad``,
 ``softmax_cross_entropy_grad``) are per-example derivatives of the *loss*, with
 no $1/m$: that factor appears when the backward pass sums over examples.
 
-See [the logistic-regression cost](course1/week2.md) and
-[softmax and its loss](course2/week3.md).
+See [the logistic-regression cost](course1/week2.md#the-loss-binary-cross-entropy) and
+[softmax and its loss](course2/week3.md#softmax-regression).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def clip_eps(dtype):
     -----
     A fixed $\varepsilon = 10^{-15}$ would be silently rounded away in
     float32 ($1 - 10^{-15} = 1$ exactly) and $\log(1 - a)$ would be $-\infty$.
-    See [the cost function](course1/week2.md).
+    See [why the loss clips $\hat y$](course1/week2.md#the-model).
 
     Examples
     --------
@@ -103,7 +103,7 @@ def binary_cross_entropy(A, Y):
     $A$ is clipped to $[\varepsilon, 1-\varepsilon]$ (see :func:`clip_eps`) so that
     a saturated sigmoid gives a large finite cost instead of ``inf``. When the
     logits are available, :func:`binary_cross_entropy_from_logits` is exact.
-    See [the cost function](course1/week2.md).
+    See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
     Examples
     --------
@@ -145,7 +145,7 @@ def binary_cross_entropy_from_logits(Z, Y):
 
     $$\mathcal{L}(z, y) = \max(z, 0) - z\,y + \log\!\big(1 + e^{-|z|}\big).$$
 
-    See [the cost function](course1/week2.md).
+    See [the loss from the logit](course1/week2.md#the-model).
 
     Examples
     --------
@@ -184,7 +184,7 @@ def bce_grad(A, Y):
     Times $\sigma'(z) = a(1-a)$ this gives $dz = a - y$, which is what the
     backward pass uses directly (it is exact even when $a$ is 0 or 1).
     $A$ is clipped as in :func:`binary_cross_entropy`.
-    See [the gradient of the loss](course1/week2.md).
+    See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
 
     Examples
     --------
@@ -222,7 +222,7 @@ def categorical_cross_entropy(Yhat, Y):
 
     For one-hot $y$ only the probability of the true class counts.
     $\hat y$ is clipped below at $\varepsilon$ (see :func:`clip_eps`).
-    See [softmax and its loss](course2/week3.md).
+    See [softmax and its loss](course2/week3.md#softmax-regression).
 
     Examples
     --------
@@ -262,7 +262,7 @@ def categorical_cross_entropy_from_logits(Z, Y):
 
     $$\mathcal{L}(z, y) = \mathrm{LSE}(z) - \sum_k y_k z_k.$$
 
-    See [softmax and its loss](course2/week3.md).
+    See [softmax and its loss](course2/week3.md#softmax-regression).
 
     Examples
     --------
@@ -299,7 +299,7 @@ def sparse_categorical_cross_entropy(Yhat, labels):
     -----
     Identical to :func:`categorical_cross_entropy` with $y = \mathrm{onehot}(c)$, but it
     picks one entry per column instead of multiplying by a mostly-zero matrix.
-    See [softmax and its loss](course2/week3.md).
+    See [softmax and its loss](course2/week3.md#softmax-regression).
 
     Examples
     --------
@@ -342,7 +342,7 @@ def softmax_cross_entropy_grad(Yhat, Y):
     -----
     $\dfrac{\partial \mathcal{L}}{\partial z_j} = \sum_k -\dfrac{y_k}{\hat y_k}\,\hat y_k(\delta_{kj} - \hat y_j)
     = -y_j + \hat y_j\sum_k y_k = \hat y_j - y_j.$
-    See [softmax and its loss](course2/week3.md).
+    See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Examples
     --------
@@ -381,7 +381,8 @@ def mean_squared_error(A, Y):
     sigmoid + binary cross-entropy and softmax + categorical cross-entropy.
     This is half of the "mean of squared errors" of other libraries
     (``sklearn.metrics.mean_squared_error`` for $n_y = 1$), which only rescales
-    the learning rate. See [the cost function](course1/week2.md).
+    the learning rate.
+    See [why not squared error](course1/week2.md#the-loss-binary-cross-entropy).
 
     Examples
     --------
@@ -414,7 +415,7 @@ def mse_grad(A, Y):
     Notes
     -----
     $\mathcal{L} = \tfrac12\lVert a - y\rVert^2 \Rightarrow \partial\mathcal{L}/\partial a = a - y$.
-    See [the cost function](course1/week2.md).
+    See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
     Examples
     --------

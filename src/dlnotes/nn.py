@@ -12,7 +12,7 @@ switched on by the arguments of :func:`model_forward`:
 
 The backward pass follows the course's per-example convention: $dZ^{[l]}$ is the
 derivative of each example's loss, and the $1/m$ appears in $dW$ and $db$.
-See [deep neural networks](course1/week4.md).
+See [the building blocks of a deep network](course1/week4.md#forward-and-backward-building-blocks).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def layer_shapes(layer_dims, batchnorm=False):
     $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$ (rows: units of this layer; columns:
     units of the previous one), $b^{[l]} \in \mathbb{R}^{n^{[l]}\times 1}$, broadcast over the
     $m$ columns of $Z^{[l]} \in \mathbb{R}^{n^{[l]}\times m}$.
-    See [getting the dimensions right](course1/week4.md).
+    See [getting the dimensions right](course1/week4.md#notation-for-l-layers).
 
     Examples
     --------
@@ -144,7 +144,7 @@ def num_layers(parameters):
     Notes
     -----
     The input layer is not counted: a network with ``W1``, ``W2`` has $L = 2$.
-    See [deep neural networks](course1/week4.md).
+    See [notation for L layers](course1/week4.md#notation-for-l-layers).
 
     Examples
     --------
@@ -181,7 +181,8 @@ def linear_forward(A_prev, W, b):
     Notes
     -----
     $z^{(i)} = W a^{(i)} + b$ for each column; stacking the columns,
-    $Z = WA + b$ with $b$ broadcast. See [vectorized forward propagation](course1/week4.md).
+    $Z = WA + b$ with $b$ broadcast.
+    See [vectorized forward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -226,7 +227,7 @@ def linear_activation_forward(A_prev, W, b, activation):
     Notes
     -----
     $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$, $A^{[l]} = g^{[l]}(Z^{[l]})$.
-    See [forward propagation in a deep network](course1/week4.md).
+    See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -331,7 +332,8 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
     For $l = 1..L$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of
     $W^{[l]}A^{[l-1]}$), $A^{[l]} = g^{[l]}(Z^{[l]})$, then for hidden layers in
     training, $A^{[l]} \leftarrow A^{[l]}\odot D^{[l]}/p_l$ (inverted dropout).
-    $A^{[0]} = X$. See [forward propagation in a deep network](course1/week4.md).
+    $A^{[0]} = X$.
+    See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -424,7 +426,7 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     $$J = \frac1m\sum_{i=1}^m\mathcal{L}(\hat y^{(i)}, y^{(i)})
       + \frac{\lambda}{2m}\sum_l\lVert W^{[l]}\rVert_F^2 + \frac{\lambda_1}{m}\sum_l\lVert W^{[l]}\rVert_1.$$
 
-    See [the cost of a deep network](course1/week4.md).
+    See [the cost of a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -477,7 +479,8 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
       dA_{\text{prev}} = W^\top dZ.$$
 
     $dA_{\text{prev}}$ has no $1/m$: it is again a per-example gradient.
-    See [backward propagation](course1/week4.md).
+    See [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form) and
+    [the building blocks of a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -521,7 +524,7 @@ def activation_backward(dA, Z, activation):
     Elementwise activations: $dZ = dA\odot g'(Z)$. Softmax mixes the units of
     a column, so it multiplies by the Jacobian instead
     (:func:`dlnotes.activations.softmax_backward`).
-    See [backward propagation](course1/week4.md).
+    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -559,7 +562,7 @@ def linear_activation_backward(dA, cache, activation):
     Notes
     -----
     $dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]})$, then :func:`linear_backward`.
-    See [backward propagation](course1/week4.md).
+    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -628,7 +631,7 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
 
     Dropout layers multiply $dA^{[l]}$ by the same mask $D^{[l]}/p_l$ first; batch-norm
     layers pass $dZ^{[l]}$ through :func:`dlnotes.batchnorm.batchnorm_backward`.
-    See [backward propagation](course1/week4.md).
+    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -706,7 +709,7 @@ def update_parameters(parameters, grads, learning_rate):
     -----
     $W^{[l]} \leftarrow W^{[l]} - \alpha\,dW^{[l]}$, $b^{[l]} \leftarrow b^{[l]} - \alpha\,db^{[l]}$.
     For momentum, RMSprop and Adam see :mod:`dlnotes.optim`.
-    See [gradient descent](course1/week4.md).
+    See [gradient descent for a network](course1/week3.md#gradient-descent-for-a-network).
 
     Examples
     --------
@@ -748,7 +751,7 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
     Notes
     -----
     Same as :func:`model_forward` with ``training=False``.
-    See [deep neural networks](course1/week4.md).
+    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -782,7 +785,8 @@ def predict(X, parameters, activations, *, bn_state=None):
     Notes
     -----
     $\hat y = \mathbb{1}[a^{[L]} > 0.5]$ (equivalently $z^{[L]} > 0$), or
-    $\hat y = \arg\max_k a^{[L]}_k$. See [deep neural networks](course1/week4.md).
+    $\hat y = \arg\max_k a^{[L]}_k$.
+    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------

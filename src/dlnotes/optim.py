@@ -7,7 +7,9 @@ parameter name in ``optimizer.state[name]`` and has the parameter's dtype, so
 float32 training stays float32.
 
 The derivations (exponentially weighted averages of the gradient and of its
-square, bias correction) are on [the optimization page](course2/week2.md).
+square, bias correction) are on [the optimization page](course2/week2.md#week-2-optimization-algorithms):
+[momentum](course2/week2.md#gradient-descent-with-momentum), [RMSprop](course2/week2.md#rmsprop) and
+[Adam](course2/week2.md#adam).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class Optimizer:
     Attributes
     ----------
     learning_rate : float
-        The current step size (changed by [schedules](course2/week2.md)
+        The current step size (changed by [schedules](course2/week2.md#learning-rate-decay)
         through :meth:`set_learning_rate`).
     t : int
         Number of calls to :meth:`step` so far (Adam's bias correction uses it).
@@ -138,7 +140,7 @@ class GradientDescent(Optimizer):
     Notes
     -----
     $$W := W - \\alpha\\, dW, \\qquad b := b - \\alpha\\, db.$$
-    See [the optimization page](course2/week2.md).
+    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -175,7 +177,7 @@ class Momentum(Optimizer):
     Components of the gradient that flip sign between steps average out,
     components that keep their sign add up. No bias correction (it only
     matters for the first $\\approx 1/(1-\\beta)$ steps). See
-    [the optimization page](course2/week2.md).
+    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum).
 
     Examples
     --------
@@ -229,7 +231,7 @@ class RMSprop(Optimizer):
     A direction with consistently large gradients gets a smaller step, one
     with small gradients a larger step. Without $\\varepsilon$ the first
     step on a component whose gradient is exactly 0 would be $0/0$. See
-    [the optimization page](course2/week2.md).
+    [RMSprop](course2/week2.md#rmsprop).
 
     Examples
     --------
@@ -286,7 +288,7 @@ class Adam(Optimizer):
     $v$ and $s$ (as some notes do) would divide by $1-\\beta^t$ again at
     every later step. At $t = 1$, $\\hat v = dW$ and $\\hat s = dW^2$, so the
     first step is $\\alpha\\, dW / (|dW| + \\varepsilon) \\approx \\alpha\\,\\mathrm{sign}(dW)$.
-    See [the optimization page](course2/week2.md).
+    See [Adam](course2/week2.md#adam).
 
     Examples
     --------
@@ -365,7 +367,8 @@ def make_optimizer(optimizer, learning_rate, **hyperparameters):
 
     Notes
     -----
-    The update rules are derived on [the optimization page](course2/week2.md).
+    The update rules are derived on
+    [the optimization page](course2/week2.md#week-2-optimization-algorithms).
 
     Examples
     --------
@@ -405,7 +408,7 @@ def trajectory(grad_fn, x0, optimizer, steps):
     -----
     Each row is one application of the optimizer's update rule to
     $x$ with gradient $\\nabla f(x)$; see
-    [the optimization page](course2/week2.md) for the pictures this draws.
+    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum) for the pictures this draws.
 
     Examples
     --------

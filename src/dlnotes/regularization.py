@@ -4,7 +4,7 @@ Penalties apply to the weights $W^{[l]}$ only, never to biases ($b$) or batch-no
 parameters ($\gamma$, $\beta$): a bias does not make a unit more sensitive to
 its inputs, and it is one number per unit against $n^{[l-1]}$ weights.
 
-See [regularization](course2/week1.md).
+See [regularization](course2/week1.md#regularization).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def weight_keys(parameters):
     Notes
     -----
     Biases and batch-norm parameters are not penalized.
-    See [regularization](course2/week1.md).
+    See [regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------
@@ -89,7 +89,7 @@ def l2_penalty(parameters, lambd, m):
       \lVert W\rVert_F^2 = \sum_{i,j} W_{ij}^2.$$
 
     The squared Frobenius norm, not the spectral norm, and not the square root.
-    See [L2 regularization](course2/week1.md).
+    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------
@@ -123,7 +123,7 @@ def l2_penalty_grad(W, lambd, m):
     $\dfrac{\partial}{\partial W}\dfrac{\lambda}{2m}\lVert W\rVert_F^2 = \dfrac{\lambda}{m}W$, so
     a gradient step is $W \leftarrow (1 - \alpha\lambda/m)W - \alpha\,dW_{\text{data}}$:
     the weights first shrink by a constant factor ("weight decay").
-    See [L2 regularization](course2/week1.md).
+    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------
@@ -160,7 +160,7 @@ def l1_penalty(parameters, lambd, m):
 
     The lecture writes $\frac{\lambda}{2m}$; the factor only rescales $\lambda$.
     We use $\frac{\lambda}{m}$ so that the gradient is $\frac{\lambda}{m}\operatorname{sign}(W)$.
-    See [L1 and L2](course2/week1.md).
+    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
 
     Examples
     --------
@@ -193,7 +193,7 @@ def l1_penalty_grad(W, lambd, m):
     $|w|$ has slope $\pm 1$ whatever the size of $w$: unlike L2, the pull
     towards zero does not fade as $w$ shrinks, which is why L1 sets weights
     exactly to zero (sparsity). At $w = 0$ we use the subgradient $0$.
-    See [L1 and L2](course2/week1.md).
+    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
 
     Examples
     --------
@@ -232,7 +232,7 @@ def dropout_forward(A, keep_prob, rng):
     With $D_{ij} \sim \mathrm{Bernoulli}(p)$, $\mathbb{E}[D_{ij} A_{ij} / p] = A_{ij}$:
     dividing by $p$ keeps the expected input of the next layer unchanged, so
     at test time the network is used as is, with no dropout and **no scaling**.
-    See [dropout](course2/week1.md).
+    See [dropout](course2/week1.md#dropout).
 
     Examples
     --------
@@ -270,7 +270,8 @@ def dropout_backward(dA, D, keep_prob):
     -----
     $A_{\text{drop}} = A \odot D / p$ is linear in $A$, so
     $\partial\mathcal{L}/\partial A = (\partial\mathcal{L}/\partial A_{\text{drop}}) \odot D / p$:
-    dropped units get no gradient. See [dropout](course2/week1.md).
+    dropped units get no gradient.
+    See [dropout](course2/week1.md#dropout).
 
     Examples
     --------
@@ -320,7 +321,7 @@ def ridge_polyfit(x, y, degree, lambd):
     $$w = (\Phi^\top\Phi + \lambda I')^{-1}\Phi^\top y,\qquad I' = \mathrm{diag}(0, 1, \dots, 1).$$
 
     $\lambda = 0$ is ordinary least squares; growing $\lambda$ flattens the curve.
-    See [regularization reduces overfitting](course2/week1.md).
+    See [regularization reduces overfitting](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------

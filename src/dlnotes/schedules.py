@@ -4,7 +4,7 @@ Each schedule is ``schedule(lr0, epoch, ...) -> lr``. ``epoch`` may be a number
 (a float is returned) or an array of epochs (an array is returned, handy for
 plots). :func:`dlnotes.train.fit` calls the schedule at the start of every
 epoch with the 1-based epoch number ``1, 2, ...`` (the lecture's
-``epoch_num``). See [the optimization page](course2/week2.md).
+``epoch_num``). See [learning-rate decay](course2/week2.md#learning-rate-decay).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def constant(lr0, epoch):
 
     Notes
     -----
-    The baseline of [the optimization page](course2/week2.md).
+    The baseline of [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -98,7 +98,7 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
     With $\\alpha_0 = 0.2$ and decay rate 1, epochs 1, 2, 3, 4 give
     0.1, 0.067, 0.05, 0.04. Decays like $1/\\text{epoch}$: slowly enough that
     the steps still add up to infinity, fast enough that the noise of
-    mini-batches averages out. See [the optimization page](course2/week2.md).
+    mini-batches averages out. See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -139,7 +139,7 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
       \\lfloor \\text{epoch} / \\text{interval} \\rfloor}.$$
     The learning rate is constant on each interval, so a long run with
     many epochs does not shrink $\\alpha$ to nothing after a few dozen of them.
-    See [the optimization page](course2/week2.md).
+    See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -175,7 +175,7 @@ def exponential(lr0, epoch, base=0.95):
     -----
     $$\\alpha = 0.95^{\\text{epoch}}\\,\\alpha_0.$$
     Halves every $\\ln 2 / -\\ln(\\text{base}) \\approx 13.5$ epochs for 0.95.
-    See [the optimization page](course2/week2.md).
+    See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -211,7 +211,7 @@ def inverse_sqrt(lr0, epoch, k=1.0):
     -----
     $$\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0.$$
     The lecture also writes it per mini-batch iteration $t$ instead of per
-    epoch. See [the optimization page](course2/week2.md).
+    epoch. See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -254,7 +254,7 @@ def get_schedule(schedule, **kwargs):
     Notes
     -----
     Used by ``train.fit``; the schedules are on
-    [the optimization page](course2/week2.md).
+    [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------

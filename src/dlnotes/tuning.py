@@ -1,6 +1,6 @@
 """Hyperparameter search: sampling on the right scale, grid versus random points.
 
-See [the tuning page](course2/week3.md).
+See [tuning hyperparameters](course2/week3.md#tuning-hyperparameters).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def sample_uniform(low, high, size, rng):
     Right for hyperparameters whose effect is roughly linear over the range,
     such as the number of hidden units between 50 and 100. For a range
     spanning orders of magnitude it wastes most samples on the top decade.
-    See [the tuning page](course2/week3.md).
+    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Examples
     --------
@@ -90,7 +90,8 @@ def sample_log_uniform(low, high, size, rng):
     $$r \\sim U[\\log_{10}\\text{low},\\ \\log_{10}\\text{high}], \\qquad \\alpha = 10^{r}.$$
     Each decade $[10^k, 10^{k+1}]$ then gets the same share of samples
     (for $10^{-4}$ to $1$, a quarter each), whereas a uniform draw would put
-    90 % of them in $[0.1, 1]$. See [the tuning page](course2/week3.md).
+    90 % of them in $[0.1, 1]$.
+    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Examples
     --------
@@ -132,7 +133,7 @@ def sample_beta(low, high, size, rng):
     nothing, going from 0.999 to 0.9995 doubles the window, so sample
     $1-\\beta$ on a log scale:
     $$r \\sim U[\\log_{10}(1-\\text{high}),\\ \\log_{10}(1-\\text{low})], \\qquad \\beta = 1 - 10^{r}.$$
-    See [the tuning page](course2/week3.md).
+    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Examples
     --------
@@ -181,7 +182,7 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     A $5\\times 5$ grid costs 25 trainings but tries only 5 distinct values of
     each hyperparameter; if one of them barely matters, 20 trainings are
     wasted. Random points try 25 values of each. See
-    [the tuning page](course2/week3.md).
+    [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Examples
     --------
@@ -224,7 +225,7 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     Each coordinate of each point is a fresh draw, so $n$ points try $n$
     distinct values of every hyperparameter (with probability 1). Apply
     :func:`sample_log_uniform` style transforms per axis for log scales. See
-    [the tuning page](course2/week3.md).
+    [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Examples
     --------
@@ -253,7 +254,7 @@ def distinct_per_axis(points):
     Notes
     -----
     The number that makes random search better than a grid when only some
-    hyperparameters matter; see [the tuning page](course2/week3.md).
+    hyperparameters matter; see [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Examples
     --------

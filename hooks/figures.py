@@ -1,0 +1,64 @@
+"""MkDocs hook: put the figures rendered by ``dlnotes.figures.render`` into the site.
+
+``render`` returns ``<img src="/__dlnotes_figures__/<key>.svg">`` (it does not know
+which page it is on). For every page this hook rewrites that prefix to the URL of
+``figures/<key>.svg`` relative to the page, checks the SVG exists in the figure
+cache (``.cache/figures/``), and after the build copies the SVGs used by the
+pages into ``site/figures/``. A figure the cache does not hold fails the build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+log = logging.getLogger("mkdocs.hooks.figures")
+
+PREFIX = "/__dlnotes_figures__/"
+PATTERN = re.compile(re.escape(PREFIX) + r"([0-9a-f]{24})\.svg")
+_used: dict[str, Path] = {}
+
+
+def _cache_dir(config) -> Path:
+    env = os.environ.get("DLNOTES_FIGURE_CACHE")
+    if env:
+        return Path(env)
+    return Path(config.config_file_path).resolve().parent / ".cache" / "figures"
+
+
+def on_pre_build(config):
+    _used.clear()
+
+
+def on_page_content(html, page, config, files):
+    if PREFIX not in html:
+        return html
+    cache = _cache_dir(config)
+
+    def repl(match):
+        key = match.group(1)
+        path = cache / f"{key}.svg"
+        if not path.is_file():
+            raise PluginError(f"{page.file.src_uri}: figure {key}.svg is not in the figure cache {cache}")
+        _used[key] = path
+        return get_relative_url(f"figures/{key}.svg", page.url)
+
+    return PATTERN.sub(repl, html)
+
+
+def on_post_build(config):
+    if not _used:
+        return
+    dest = Path(config.site_dir) / "figures"
+    dest.mkdir(parents=True, exist_ok=True)
+    for key, path in sorted(_used.items()):
+        target = dest / f"{key}.svg"
+        if not target.is_file() or target.stat().st_size != path.stat().st_size:
+            shutil.copyfile(path, target)
+    log.info("figures: %d SVG files in %s", len(_used), dest)

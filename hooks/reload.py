@@ -1,0 +1,101 @@
+"""MkDocs hook: make every build see the current dlnotes source.
+
+markdown-exec runs the pages' code inside the MkDocs process, so under
+``mkdocs serve`` the ``dlnotes`` modules imported by the first build would be
+reused by every later build and a rebuild would show stale output. Before each
+build this hook drops ``dlnotes`` and its submodules from ``sys.modules`` (the
+next ``import dlnotes...`` reads the files again) and points the figure cache
+at ``<project>/.cache/figures``. ``mkdocs.yml`` watches ``src/dlnotes`` so an
+edit to the package triggers that rebuild.
+
+``mkdocs serve --dirty`` rebuilds only the pages whose Markdown changed (fast
+prose editing). A change to the package changes no Markdown file, so in that
+mode this hook marks every page as modified when the package source differs
+from the previous build: the pages' examples and figures are never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import sys
+import types
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.hooks.reload")
+
+# MkDocs re-imports hook files on every `serve` rebuild; keep state across rebuilds in a
+# module object that is not under the dlnotes name (which this hook drops).
+_STATE = sys.modules.setdefault("_dlnotes_build_state", types.ModuleType("_dlnotes_build_state")).__dict__
+
+
+def drop_dlnotes_modules() -> list[str]:
+    """Remove ``dlnotes`` and ``dlnotes.*`` from ``sys.modules``; return the names removed."""
+    names = sorted(n for n in sys.modules if n == "dlnotes" or n.startswith("dlnotes."))
+    for name in names:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    return names
+
+
+def package_digest(root: Path) -> str:
+    """SHA-256 of the paths and bytes of ``src/dlnotes/**/*.py``."""
+    h = hashlib.sha256()
+    pkg = root / "src" / "dlnotes"
+    for path in sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts):
+        h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class _DirtyBuildNotice(logging.Filter):
+    """MkDocs warns that a dirty build may have stale navigation; under `strict` that warning
+    would abort every `mkdocs serve --dirty` build. It is a notice about a development mode the
+    user asked for, so it is logged as INFO (the full, clean build stays strict)."""
+
+    def filter(self, record):
+        if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def on_startup(command, dirty):
+    _STATE["command"] = command
+    _STATE["dirty"] = dirty
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if dirty and not any(isinstance(f, _DirtyBuildNotice) for f in build_log.filters):
+        build_log.addFilter(_DirtyBuildNotice())
+    if command == "serve":
+        # no __pycache__ writes under the watched src/ (each would trigger one more rebuild)
+        sys.dont_write_bytecode = True
+
+
+def on_config(config):
+    root = Path(config.config_file_path).resolve().parent
+    os.environ["DLNOTES_FIGURE_CACHE"] = str(root / ".cache" / "figures")
+    return config
+
+
+def on_pre_build(config):
+    dropped = drop_dlnotes_modules()
+    if dropped:
+        log.debug("dropped %d dlnotes modules: %s", len(dropped), ", ".join(dropped))
+
+
+def _always_modified() -> bool:
+    return True
+
+
+def on_files(files, config):
+    if not _STATE.get("dirty"):
+        return files
+    digest = package_digest(Path(config.config_file_path).resolve().parent)
+    previous = _STATE.get("digest")
+    _STATE["digest"] = digest
+    if previous is not None and previous != digest:
+        pages = list(files.documentation_pages())
+        for file in pages:
+            file.is_modified = _always_modified
+        log.info("dlnotes changed: rebuilding all %d pages", len(pages))
+    return files
