@@ -463,7 +463,9 @@ def on_page_content(content, page, config, files, **kwargs):
 def on_post_build(config, **kwargs):
     labs = _state.get("labs", {})
     for lab in labs.values():
-        page_dir = lab["dest_dir"]
+        page_dir = lab.get("dest_dir")
+        if page_dir is None:  # `mkdocs serve --dirty` did not rebuild this lab page: its files are in place
+            continue
         page_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(lab["target"], page_dir / f"{lab['src'].stem}.ipynb")
         shutil.copyfile(lab["src"], page_dir / lab["src"].name)

@@ -4,7 +4,7 @@
 (:mod:`dlnotes.nn`), its initialization (:mod:`dlnotes.initializers`),
 mini-batches (:mod:`dlnotes.data`), optimizers (:mod:`dlnotes.optim`) and
 learning-rate schedules (:mod:`dlnotes.schedules`). See
-[the optimization page](course2/week2.md).
+[mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class TrainResult:
 
     Notes
     -----
-    See [the optimization page](course2/week2.md).
+    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -279,7 +279,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     :func:`dlnotes.fast.unsupported_reason`), the same steps, with the same
     random numbers, run in the fused in-place loop of :mod:`dlnotes.fast`
     and give the same parameters up to rounding; ``config["engine"]`` says
-    which loop ran. See [the optimization page](course2/week2.md).
+    which loop ran. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -480,7 +480,7 @@ def ensemble_predict(results, X, *, proba=False):
     $$\\hat p(x) = \\frac1K\\sum_{k=1}^K \\hat p_k(x).$$
     Independent errors of the members partly cancel, so the average is
     usually at least as accurate as a typical member: a cheap way to trade
-    compute for variance. See [the optimization page](course2/week2.md).
+    compute for variance. See [model ensembles](course2/week1.md#model-ensembles).
 
     Examples
     --------
