@@ -310,3 +310,87 @@ def test_fit_divergence_message_is_the_same(monkeypatch):
             messages.append(str(info.value))
     assert messages[0].startswith("training diverged at epoch 1, iteration ")
     assert messages[0].split(":")[0] == messages[1].split(":")[0]      # same epoch and iteration
+
+
+# ----------------------------------------------------------------------------- the raw-bit dropout mask
+def _state(rng):
+    """The generator state that decides future draws (PCG64's spare 32-bit half only counts when
+    ``has_uint32`` says it is there; otherwise it is overwritten before it is used)."""
+    state = dict(rng.bit_generator.state)
+    if not state.get("has_uint32", 1):
+        state.pop("uinteger")
+    return state
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("p", [0.9, 0.5, 0.1, 1 / 3, 1e-9, 1 - 1e-12, 0.8])
+@pytest.mark.parametrize("shape", [(256, 64), (7, 5), (1, 2), (3, 1)])
+def test_bernoulli_mask_is_the_comparison_of_rng_random(dtype, p, shape):
+    """Same mask and same generator state as ``rng.random(shape, dtype) < p``, over several draws."""
+    for seed in range(3):
+        a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+        if seed == 2:                          # a half-used 64-bit draw: the float32 path must fall back
+            a.random(dtype=np.float32)
+            b.random(dtype=np.float32)
+        out = np.empty(shape, dtype=bool)
+        for _ in range(4):
+            got = fast.bernoulli_mask(a, p, out, dtype)
+            assert got is out
+            np.testing.assert_array_equal(out, b.random(shape, dtype=dtype) < p)
+        assert _state(a) == _state(b)
+        np.testing.assert_array_equal(a.random(5, dtype=np.float32), b.random(5, dtype=np.float32))
+        assert a.random() == b.random()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_bernoulli_mask_thresholds_are_exact(dtype):
+    """p equal to one of the draws (that unit is dropped) and the next float above it (kept)."""
+    shape = (64, 32)
+    for seed in range(5):
+        draws = np.random.default_rng(seed).random(shape, dtype=dtype)
+        u = draws[seed, 3 * seed]
+        for p in (u, np.nextafter(u, dtype(1)), np.nextafter(u, dtype(0))):
+            a = np.random.default_rng(seed)
+            mask = fast.bernoulli_mask(a, float(p), np.empty(shape, dtype=bool), dtype)
+            np.testing.assert_array_equal(mask, draws < p)
+            assert mask[seed, 3 * seed] == (u < p)
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.MT19937, np.random.Philox, np.random.SFC64])
+def test_bernoulli_mask_other_bit_generators_fall_back(bit_generator):
+    a, b = np.random.Generator(bit_generator(4)), np.random.Generator(bit_generator(4))
+    out = np.empty((6, 8), dtype=bool)
+    for dtype in (np.float32, np.float64):
+        fast.bernoulli_mask(a, 0.7, out, dtype)
+        np.testing.assert_array_equal(out, b.random((6, 8), dtype=dtype) < 0.7)
+    assert a.random() == b.random()
+
+
+def test_bernoulli_mask_wrong_threshold_is_detected():
+    """The equality above can fail: a mask drawn with p + 1e-3 differs somewhere."""
+    a, b = np.random.default_rng(0), np.random.default_rng(0)
+    out = np.empty((256, 64), dtype=bool)
+    fast.bernoulli_mask(a, 0.901, out, np.float32)
+    assert not np.array_equal(out, b.random((256, 64), dtype=np.float32) < 0.9)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_l2_without_blas_axpy_gives_the_same_step(monkeypatch, dtype):
+    """The SciPy ``axpy`` path and the NumPy fallback add the same (lambda / m) W."""
+    X, Y = _problem(dtype, m=64)
+    p0 = _params([5, 8, 4], dtype)
+    results = []
+    for blas in (fast._get_blas_funcs, None):
+        monkeypatch.setattr(fast, "_get_blas_funcs", blas)
+        trainer = FusedTrainer(p0, ("relu", "softmax"), "cce", optim.GradientDescent(0.5), batch_size=64,
+                               lambd=0.7)
+        assert (trainer._axpy is not None) == (blas is not None)
+        trainer.train_batch(X, Y, np.arange(64), np.random.default_rng(0))
+        results.append({k: v.copy() for k, v in trainer.parameters.items()})
+    no_l2 = FusedTrainer(p0, ("relu", "softmax"), "cce", optim.GradientDescent(0.5), batch_size=64)
+    no_l2.train_batch(X, Y, np.arange(64), np.random.default_rng(0))
+    for name in p0:
+        np.testing.assert_allclose(results[0][name], results[1][name], **TOL[dtype])
+        if name.startswith("W"):               # W := W - lr (dW + lambda/m W): the decay is there
+            np.testing.assert_allclose(results[0][name], no_l2.parameters[name] - 0.5 * 0.7 / 64 * p0[name],
+                                       **TOL[dtype])
