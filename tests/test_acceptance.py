@@ -1021,15 +1021,13 @@ BAD_INPUT = [
     ("fit-beta", lambda: train.fit(_X, _Y, [3, 2, 1], epochs=1, optimizer=optim.Momentum(0.1, beta=0.9),
                                    lambd=-1.0), ValueError, r"^lambd: expected"),
     ("ensemble-empty", lambda: train.ensemble_predict([], _X), TypeError, r"^results: expected"),
+    ("ensemble-not-a-result", lambda: train.ensemble_predict([object()], _X), TypeError, r"^results\[0\]: expected"),
 ]
 
 
-#: Rows whose message does not yet say what was expected and what was received, in files this
-#: suite's owner may not edit (reported to their owner). Strict: fixing them turns the xfail red.
-KNOWN_GAPS = {
-    "fit-patience": "train.py: 'patience: early stopping needs a dev set ..., got none' (no 'expected')",
-    "ensemble-empty": "train.py: 'results: expected a non-empty sequence of TrainResult' (no 'got')",
-}
+#: Rows whose message does not yet say what was expected and what was received (strict xfails:
+#: fixing one turns its xfail red, so the entry must then be removed). None left.
+KNOWN_GAPS: dict[str, str] = {}
 
 
 class TestBadInput:

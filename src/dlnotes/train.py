@@ -344,7 +344,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     if patience is not None:
         check_scalar(patience, "patience", low=1, integer=True)
         if not has_dev:
-            raise ValueError("patience: early stopping needs a dev set (X_dev and Y_dev), got none")
+            raise ValueError("patience: early stopping expected a dev set (X_dev and Y_dev), got none")
     if not isinstance(progress, bool):
         raise TypeError(f"progress: expected True or False, got {progress!r}")
     sched = None if schedule is None else get_schedule(schedule)
@@ -491,8 +491,11 @@ def ensemble_predict(results, X, *, proba=False):
     ((1, 200), (1, 200))
     """
     results = list(results)
-    if not results or not all(isinstance(r, TrainResult) for r in results):
-        raise TypeError("results: expected a non-empty sequence of TrainResult")
+    if not results:
+        raise TypeError("results: expected a non-empty sequence of TrainResult, got an empty one")
+    for i, r in enumerate(results):
+        if not isinstance(r, TrainResult):
+            raise TypeError(f"results[{i}]: expected a TrainResult (from fit), got {type(r).__name__}")
     outputs = {r.config["activations"][-1] for r in results}
     sizes = {r.config["layer_dims"][-1] for r in results}
     if len(outputs) != 1 or len(sizes) != 1:
