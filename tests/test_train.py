@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dlnotes import nn
+from dlnotes import nn, train
 from dlnotes.data import (load_digits, make_moons, make_noisy_regions, one_hot, random_mini_batches,
                           train_dev_test_split)
 from dlnotes.initializers import initialize_parameters
@@ -301,3 +301,51 @@ def test_labels_checked_up_front(moons, opt):
         fit(X, np.vstack([Y, Y]), [2, 4, 2], optimizer=opt(), epochs=1)     # columns sum to 2
     with pytest.raises(ValueError, match="Y_dev"):
         fit(X, Y, [2, 4, 1], optimizer=opt(), epochs=1, X_dev=X, Y_dev=Y - 1)
+
+
+# ----------------------------------------------------------------------------- fit(init=<parameters>)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fit_starts_from_given_parameters(dtype):
+    """init=<dict> is the starting point: the same result as the he-initialised run it copies."""
+    from dlnotes.data import make_moons
+    from dlnotes.initializers import initialize_parameters
+
+    X, Y = make_moons(120, noise=0.2, rng=0)
+    X = X.astype(dtype)
+    dims = [2, 6, 1]
+    # fit(init="he", rng=5) draws the initialization from Generator(5) first, then shuffles with it
+    start = initialize_parameters(dims, "he", np.random.default_rng(5), dtype)
+    rng = np.random.default_rng(5)
+    initialize_parameters(dims, "he", rng, dtype)            # advance the generator past the init
+    given = train.fit(X, Y, dims, init={k: v.copy() for k, v in start.items()}, rng=rng,
+                      batch_size=32, epochs=3, learning_rate=0.01)
+    reference = train.fit(X, Y, dims, init="he", rng=5, batch_size=32, epochs=3, learning_rate=0.01)
+    for name in start:
+        np.testing.assert_array_equal(given.parameters[name], reference.parameters[name])
+        assert given.parameters[name].dtype == dtype
+    assert given.config["init"] == "given"
+
+
+def test_fit_does_not_change_the_given_parameters():
+    X = np.random.default_rng(0).standard_normal((3, 40))
+    Y = (X[:1] > 0).astype(float)
+    start = {"W1": np.full((4, 3), 0.3), "b1": np.zeros((4, 1)), "W2": np.full((1, 4), 0.2), "b2": np.zeros((1, 1))}
+    before = {k: v.copy() for k, v in start.items()}
+    res = train.fit(X, Y, [3, 4, 1], init=start, epochs=5, learning_rate=0.1)
+    for k in start:
+        np.testing.assert_array_equal(start[k], before[k])
+        assert not np.array_equal(res.parameters[k], before[k]) or k.startswith("b")
+
+
+@pytest.mark.parametrize("init,pattern", [
+    ({"W1": np.zeros((4, 3)), "b1": np.zeros((4, 1))}, r"^init: expected parameters \['W1', 'W2', 'b1', 'b2'\]"),
+    ({"W1": np.zeros((3, 4)), "b1": np.zeros((4, 1)), "W2": np.zeros((1, 4)), "b2": np.zeros((1, 1))},
+     r"^init\['W1'\]: expected shape \(4, 3\), got \(3, 4\)"),
+    ({"W1": np.full((4, 3), np.nan), "b1": np.zeros((4, 1)), "W2": np.zeros((1, 4)), "b2": np.zeros((1, 1))},
+     r"^init\['W1'\]: expected finite values"),
+])
+def test_fit_rejects_wrong_given_parameters(init, pattern):
+    X = np.zeros((3, 10))
+    Y = np.zeros((1, 10))
+    with pytest.raises(ValueError, match=pattern):
+        train.fit(X, Y, [3, 4, 1], init=init, epochs=1)

@@ -17,10 +17,9 @@
 # | optimizer | full-batch gradient descent, learning rate 0.01, 15 000 iterations |
 # | cost | recorded every 100 iterations |
 #
-# The loop is `dlnotes.fast.FusedTrainer`, the in-place loop behind `train.fit`, which
-# computes the same steps as `nn.model_forward` → `nn.model_backward` →
-# `nn.update_parameters` (the test suite checks this) but can start from parameters we build
-# ourselves, which the large initialization needs.
+# Training is `train.fit` with `init=` the parameters we build ourselves (the large
+# initialization is not one of the named methods), full batches (`batch_size=m`) and the
+# cost recorded every 100 iterations.
 
 # %%
 import matplotlib.pyplot as plt
@@ -28,10 +27,9 @@ import numpy as np
 
 from dlnotes import nn
 from dlnotes.data import make_circles
-from dlnotes.fast import FusedTrainer
 from dlnotes.initializers import initialize_parameters
-from dlnotes.optim import GradientDescent
 from dlnotes.plots import plot_decision_boundary
+from dlnotes.train import fit
 
 X_train, Y_train = make_circles(300, noise=0.05, rng=1)
 X_test, Y_test = make_circles(100, noise=0.05, rng=2)
@@ -48,18 +46,10 @@ def init(method, seed=3):
 
 
 def train(parameters, iterations=15_000, learning_rate=0.01, record_every=100):
-    m = X_train.shape[1]
-    trainer = FusedTrainer(parameters, activations, "bce", GradientDescent(learning_rate),
-                           batch_size=m)
-    rng = np.random.default_rng(0)     # unused by full-batch training without dropout
-    costs = []
-    for i in range(iterations):
-        record = i % record_every == 0
-        cost_sum, _, _ = trainer.train_epoch(X_train, Y_train, rng, shuffle=False, record=record,
-                                             epoch=i + 1)
-        if record:
-            costs.append(cost_sum / m)
-    return {k: v.copy() for k, v in trainer.parameters.items()}, costs
+    result = fit(X_train, Y_train, layer_dims, activations=activations, loss="bce", optimizer="gd",
+                 learning_rate=learning_rate, batch_size=X_train.shape[1], epochs=iterations,
+                 init=parameters, record_every=record_every)
+    return result.parameters, result.history
 
 
 def accuracy(parameters, X, Y):
@@ -95,14 +85,15 @@ trained, histories = {}, {}
 for name, params in starts.items():
     trained[name], histories[name] = train(params)
     p = trained[name]
-    print(f"{name:6s} cost {histories[name][0]:9.4f} -> {histories[name][-1]:.4f}   "
+    costs = histories[name]["cost"]
+    print(f"{name:6s} cost {costs[0]:9.4f} -> {costs[-1]:.4f}   "
           f"train {accuracy(p, X_train, Y_train):6.1%}   test {accuracy(p, X_test, Y_test):6.1%}")
 
 # %%
 # Figure: training cost of the three initializations (log scale)
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
-for name, costs in histories.items():
-    ax.plot(np.arange(len(costs)) * 100, costs, label=name)
+for name, h in histories.items():
+    ax.plot(h["epoch"], h["cost"], label=name)
 ax.set_yscale("log")
 ax.set_xlabel("iteration")
 ax.set_ylabel("cost (log scale)")

@@ -19,7 +19,7 @@ import numpy as np
 from dlnotes import fast as _fast
 from dlnotes import nn
 from dlnotes._checks import (as_float_array, check_binary_labels, check_keep_prob, check_rng,
-                             check_same_examples, check_scalar)
+                             check_same_examples, check_scalar, check_shape)
 from dlnotes.data import _mini_batches, one_hot
 from dlnotes.initializers import initialize_parameters
 from dlnotes.optim import Optimizer, make_optimizer
@@ -185,6 +185,27 @@ def _diverged(epoch, it, lr, what):
         f"try a smaller learning_rate (it was {lr:g})")
 
 
+def _given_parameters(init, dims, dtype, batchnorm):
+    """A checked copy (in ``dtype``) of starting parameters passed as ``fit(init=...)``."""
+    L = len(dims) - 1
+    expected = {}
+    for l in range(1, L + 1):
+        expected[f"W{l}"] = (dims[l], dims[l - 1])
+        if batchnorm and l < L:
+            expected[f"gamma{l}"] = expected[f"beta{l}"] = (dims[l], 1)
+        else:
+            expected[f"b{l}"] = (dims[l], 1)
+    if set(init) != set(expected):
+        raise ValueError(f"init: expected parameters {sorted(expected)} for layer_dims {list(dims)}, "
+                         f"got {sorted(init)}")
+    parameters = {}
+    for name, shape in expected.items():
+        value = as_float_array(init[name], f"init[{name!r}]")
+        check_shape(value, f"init[{name!r}]", shape)
+        parameters[name] = value.astype(dtype, copy=True)
+    return parameters
+
+
 # --8<-- [start:fit]
 def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", learning_rate=0.001,
         schedule=None, batch_size=None, epochs=100, lambd=0.0, l1=0.0, keep_probs=None,
@@ -227,8 +248,12 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         Dropout keep probabilities of the hidden layers (training only).
     batchnorm : bool, default False
         Batch norm on the hidden layers (``gamma{l}``, ``beta{l}`` replace ``b{l}``).
-    init : str, default "he"
-        Initialization method of :func:`dlnotes.initializers.initialize_parameters`.
+    init : str or dict, default "he"
+        Initialization method of :func:`dlnotes.initializers.initialize_parameters`,
+        or the starting parameters themselves: a dict with ``W{l}`` of shape
+        ``(n[l], n[l-1])`` and ``b{l}`` of shape ``(n[l], 1)`` (with ``batchnorm``,
+        ``gamma{l}`` and ``beta{l}`` on the hidden layers instead of ``b{l}``). It is
+        copied, in the dtype of ``X``; the caller's arrays are not changed.
     X_dev, Y_dev : array_like, optional
         A dev set (both or neither), shapes ``(n_x, m_dev)`` and ``(n_y, m_dev)``.
     patience : int, optional
@@ -358,7 +383,10 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         opt.set_learning_rate(lr0)
 
     # ---- setup ------------------------------------------------------------------------------
-    parameters = initialize_parameters(dims, init, rng, dtype, batchnorm=batchnorm)
+    if isinstance(init, dict):
+        parameters = _given_parameters(init, dims, dtype, batchnorm)
+    else:
+        parameters = initialize_parameters(dims, init, rng, dtype, batchnorm=batchnorm)
     fused = None                              # the same steps, fused and in place: dlnotes.fast
     if _fast.unsupported_reason(activations, loss, opt, batchnorm=batchnorm, l1=l1) is None:
         fused = _fast.FusedTrainer(parameters, activations, loss, opt, batch_size=batch_size,
@@ -372,7 +400,8 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     config = {"layer_dims": tuple(dims), "activations": activations, "loss": loss,
               "optimizer": repr(opt), "learning_rate": lr0, "schedule": schedule,
               "batch_size": int(batch_size), "epochs": int(epochs), "lambd": lambd, "l1": l1,
-              "keep_probs": keep, "batchnorm": bool(batchnorm), "init": init,
+              "keep_probs": keep, "batchnorm": bool(batchnorm),
+              "init": "given" if isinstance(init, dict) else init,
               "patience": patience, "rng": rng_seed, "record_every": int(record_every),
               "dtype": str(dtype)}
     best = (math.inf, 0, None, None)          # dev cost, epoch, parameters, bn_state
