@@ -2,9 +2,12 @@
 
 Each lab is a Jupytext percent-format ``.py`` file. At every build this hook
 
-1. computes a key: SHA-256 of the lab's text, of every file of the ``dlnotes`` package that
-   the kernel will import, and of the versions of Python and the libraries that shape the
-   results (see :func:`lab_key`);
+1. computes a key: SHA-256 of the lab's text, of the source of the ``dlnotes`` modules the lab
+   imports and of everything they import in turn (``dlnotes._deps``: the closure of the
+   modules named by the lab's imports, ``pkg.module`` attributes and figure names, see
+   :func:`lab_dependencies`), and of the versions of Python and the libraries that shape
+   the results (see :func:`lab_key`). An edit to a module no lab depends on reruns nothing;
+   an edit to one a lab depends on reruns that lab;
 2. if ``.cache/labs/<key>.ipynb`` exists, uses it (an unchanged lab does not rerun);
    otherwise converts the lab with Jupytext, executes it with nbclient in a *fresh kernel*
    in an empty temporary directory, with errors not allowed, and writes the executed
@@ -50,7 +53,7 @@ from mkdocs.utils import get_relative_url
 log = logging.getLogger("mkdocs.hooks.labs")
 
 #: Bump when the way labs are executed changes (invalidates every cached result).
-HOOK_VERSION = "2"
+HOOK_VERSION = "3"
 #: Source files of the labs, relative to ``docs_dir``.
 LAB_PATTERN = re.compile(r"^labs/\d\d-[^/]+\.py$")
 #: Files of docs/labs/ that are not part of the site (pytest's conftest keeps the labs out of
@@ -77,17 +80,43 @@ def package_dir() -> pathlib.Path:
     return pathlib.Path(list(spec.submodule_search_locations)[0])
 
 
-def package_fingerprint(root: os.PathLike | str) -> str:
-    """SHA-256 over the relative path and bytes of every file under ``root`` (no caches)."""
-    root = pathlib.Path(root)
-    h = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        if "__pycache__" in path.parts or rel.endswith((".pyc", ".pyo")):
-            continue
-        h.update(rel.encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+def load_deps(root: os.PathLike | str):
+    """``dlnotes/_deps.py`` of the package at ``root``, loaded from its file under a private name.
+
+    Loaded afresh (not through ``import dlnotes``), so a build uses the dependency rules of the
+    source it builds and leaves the ``dlnotes`` modules alone.
+    """
+    path = pathlib.Path(root) / "_deps.py"
+    spec = importlib.util.spec_from_file_location("_dlnotes_labs_deps", path)
+    if spec is None or not path.is_file():
+        raise PluginError(f"labs: {path} is missing; it computes the labs' dependencies")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def lab_dependencies(lab_text: str, root: os.PathLike | str, deps=None) -> list[str]:
+    """The ``dlnotes`` modules a lab's code depends on: the import closure of what it imports.
+
+    The lab text (a Jupytext percent-format ``.py``: Markdown cells are comments) is parsed
+    with ``dlnotes._deps.imported_modules``; its :func:`closure` adds the parents and the
+    modules those import, transitively. A lab that is not valid Python (a cell magic left
+    uncommented) depends on every module of the package: it can never be stale.
+    """
+    deps = load_deps(root) if deps is None else deps
+    files = deps.module_files(root)
+    try:
+        direct = deps.imported_modules(lab_text, files)
+    except SyntaxError:
+        log.info("labs: a lab is not valid Python; keying it on the whole dlnotes package")
+        direct = set(files)
+    return deps.closure(sorted(direct), root) if direct else []
+
+
+def dependency_digest(lab_text: str, root: os.PathLike | str, deps=None) -> str:
+    """SHA-256 of the names and bytes of the modules in :func:`lab_dependencies` (``_deps.digest``)."""
+    deps = load_deps(root) if deps is None else deps
+    return deps.digest(lab_dependencies(lab_text, root, deps), root)
 
 
 def environment_fingerprint() -> str:
@@ -102,7 +131,11 @@ def environment_fingerprint() -> str:
 
 
 def lab_key(lab_text: str, package_hash: str, env: str | None = None) -> str:
-    """Cache key of one lab: a hash of its text, the package source and the environment."""
+    """Cache key of one lab: a hash of its text, of ``package_hash`` and of the environment.
+
+    ``package_hash`` is the :func:`dependency_digest` of the lab (the source of the ``dlnotes``
+    modules it depends on).
+    """
     env = environment_fingerprint() if env is None else env
     h = hashlib.sha256()
     for part in (env, package_hash, lab_text):
@@ -192,13 +225,23 @@ def execute_notebook(nb, name: str = "lab", timeout: int | None = None):
     return nb
 
 
-def build_lab(src: os.PathLike | str, cache_dir: os.PathLike | str, package_hash: str):
-    """Return ``(executed_path, seconds_or_None)`` for one lab, executing it on a cache miss."""
+def build_lab(src: os.PathLike | str, cache_dir: os.PathLike | str, package_hash: str | None = None,
+              *, witness: str | None = None):
+    """Return ``(executed_path, seconds_or_None)`` for one lab, executing it on a cache miss.
+
+    ``package_hash`` defaults to the lab's :func:`dependency_digest` in the installed package.
+    ``witness`` is the :func:`dependency_digest` the key was computed from (the default when
+    ``package_hash`` is computed here): if the lab or its modules no longer match it after the
+    kernel ran, the result is returned from a transient file and never stored under the key.
+    """
     import nbformat
 
     src = pathlib.Path(src)
     cache_dir = pathlib.Path(cache_dir)
-    key = lab_key(src.read_text(encoding="utf-8"), package_hash)
+    text = src.read_text(encoding="utf-8")
+    if package_hash is None:
+        package_hash = witness = dependency_digest(text, package_dir())
+    key = lab_key(text, package_hash)
     target = cache_dir / f"{key}.ipynb"
     if target.exists():
         os.utime(target)
@@ -208,6 +251,16 @@ def build_lab(src: os.PathLike | str, cache_dir: os.PathLike | str, package_hash
     seconds = time.perf_counter() - start
     nb.metadata.setdefault("dlnotes_lab", {}).update(source=src.name, execution_seconds=round(seconds, 2))
     cache_dir.mkdir(parents=True, exist_ok=True)
+    # The kernel imported what was on disk while it ran. If the lab or a module it depends on
+    # was edited after the key was computed, the result may belong to neither version: serve
+    # it to this build only (the edit triggers another build), never under the key.
+    now = src.read_text(encoding="utf-8")
+    if now != text or (witness is not None and dependency_digest(now, package_dir()) != witness):
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".transient-", suffix=".ipynb")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            nbformat.write(nb, fh)
+        log.info("labs: %s changed while it ran; its result is not cached", src.name)
+        return pathlib.Path(tmp), seconds
     fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -347,8 +400,8 @@ def download_bar(stem: str) -> str:
         f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>Download notebook (.ipynb)</a> '
         f'<a class="md-button" href="{stem}.py" download>Jupytext source (.py)</a><br>'
         "<small>Executed at build time, top to bottom, in a fresh Jupyter kernel, with the "
-        "<code>dlnotes</code> source this site was built from (a change to the lab or to the "
-        "package reruns it).</small></p>"
+        "<code>dlnotes</code> source this site was built from (a change to the lab or to a "
+        "<code>dlnotes</code> module it uses reruns it).</small></p>"
     )
 
 
@@ -370,7 +423,8 @@ def on_files(files, config, **kwargs):
     _state.update(cache_dir=cache_dir, labs={}, used=set())
     if not labs:
         return files
-    package_hash = package_fingerprint(package_dir())
+    root = package_dir()
+    deps = load_deps(root)
     workers = max(1, int(os.environ.get("DLNOTES_LAB_WORKERS", "2")))
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab")
     _state["pool"] = pool
@@ -379,13 +433,17 @@ def on_files(files, config, **kwargs):
     costs = _read_timings(cache_dir)
     for f in sorted(labs, key=lambda f: -costs.get(pathlib.PurePosixPath(f.src_uri).name, math.inf)):
         src = pathlib.Path(f.abs_src_path)
-        key = lab_key(src.read_text(encoding="utf-8"), package_hash)
+        text = src.read_text(encoding="utf-8")
+        modules = lab_dependencies(text, root, deps)
+        deps_hash = deps.digest(modules, root)
+        key = lab_key(text, deps_hash)
         target = cache_dir / f"{key}.ipynb"
         _state["used"].add(target.name)
         _state["labs"][f.src_uri] = {
             "src": src,
             "target": target,
-            "future": pool.submit(build_lab, src, cache_dir, package_hash),
+            "modules": modules,
+            "future": pool.submit(build_lab, src, cache_dir, deps_hash, witness=deps_hash),
         }
         # mkdocs-jupyter decides in on_files whether to wrap a file by this path ...
         f.abs_src_path = str(target)
@@ -428,6 +486,7 @@ def on_pre_page(page, config, files, **kwargs):
         raise PluginError(str(exc)) from None
     # ... and its wrapper (NotebookFile) recomputes the path, so set it again on the page's file.
     page.file.abs_src_path = str(path)
+    lab["path"] = path                 # the keyed notebook, or a transient one (see build_lab)
     lab["seconds"] = seconds
     lab["dest_dir"] = pathlib.Path(page.file.abs_dest_path).parent
     if seconds is None:
@@ -467,7 +526,10 @@ def on_post_build(config, **kwargs):
         if page_dir is None:  # `mkdocs serve --dirty` did not rebuild this lab page: its files are in place
             continue
         page_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(lab["target"], page_dir / f"{lab['src'].stem}.ipynb")
+        executed = lab.get("path", lab["target"])
+        shutil.copyfile(executed, page_dir / f"{lab['src'].stem}.ipynb")
+        if executed.name.startswith(".transient-"):
+            executed.unlink(missing_ok=True)
         shutil.copyfile(lab["src"], page_dir / lab["src"].name)
     if _state.get("css"):
         css_file = pathlib.Path(config["site_dir"]) / CSS_PATH

@@ -44,20 +44,94 @@ def _write_lab(path: pathlib.Path, *cells: str) -> pathlib.Path:
 # ----------------------------------------------------------------------------- cache key
 
 
-def test_package_fingerprint_tracks_every_source_file(tmp_path):
-    pkg = tmp_path / "pkg"
-    (pkg / "sub").mkdir(parents=True)
-    (pkg / "a.py").write_text("x = 1\n")
-    (pkg / "sub" / "b.py").write_text("y = 2\n")
-    first = hook.package_fingerprint(pkg)
-    (pkg / "__pycache__").mkdir()
-    (pkg / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\x00junk")
-    assert hook.package_fingerprint(pkg) == first, "bytecode caches must not change the key"
-    (pkg / "sub" / "b.py").write_text("y = 3\n")
-    second = hook.package_fingerprint(pkg)
-    assert second != first
-    (pkg / "sub" / "b.py").rename(pkg / "c.py")  # same bytes, another file name
-    assert hook.package_fingerprint(pkg) != second
+@pytest.fixture
+def pkg_copy(tmp_path):
+    """A copy of the installed dlnotes source (to edit) and its ``_deps`` module."""
+    import shutil
+
+    root = tmp_path / "dlnotes"
+    shutil.copytree(hook.package_dir(), root, ignore=shutil.ignore_patterns("__pycache__"))
+    return root, hook.load_deps(root)
+
+
+def _append(path, text="\n# an edit\n"):
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+LAB_ACTIVATIONS = "# %% [markdown]\n# # A lab\n\n# %%\nfrom dlnotes.activations import sigmoid\nprint(sigmoid(0.0))\n"
+
+
+def test_lab_dependencies_are_the_closure_of_its_imports(pkg_copy):
+    root, deps = pkg_copy
+    modules = hook.lab_dependencies(LAB_ACTIVATIONS, root, deps)
+    assert {"dlnotes", "dlnotes.activations", "dlnotes._checks"} <= set(modules)
+    assert "dlnotes.batchnorm" not in modules and "dlnotes.nn" not in modules
+    # the lazy attribute of the package counts as an import
+    lazy = "import dlnotes\nprint(dlnotes.nn.layer_shapes([2, 1]))\n"
+    assert {"dlnotes.nn", "dlnotes.batchnorm", "dlnotes.activations"} <= set(hook.lab_dependencies(lazy, root, deps))
+    assert hook.lab_dependencies("import numpy as np\nprint(np.pi)\n", root, deps) == []
+
+
+def test_lab_key_changes_only_with_the_labs_dependencies(pkg_copy):
+    root, deps = pkg_copy
+    other = "# %%\nfrom dlnotes.batchnorm import batchnorm_forward\n"
+
+    def keys():
+        return (hook.lab_key(LAB_ACTIVATIONS, hook.dependency_digest(LAB_ACTIVATIONS, root, deps), env="e"),
+                hook.lab_key(other, hook.dependency_digest(other, root, deps), env="e"))
+
+    first = keys()
+    _append(root / "batchnorm.py")                    # not imported by the first lab
+    second = keys()
+    assert second[0] == first[0], "an edit to a module the lab does not use must not rerun it"
+    assert second[1] != first[1], "an edit to a module the lab uses must rerun it"
+    _append(root / "_checks.py")                      # imported by activations: both labs depend on it
+    third = keys()
+    assert third[0] != second[0] and third[1] != second[1]
+    _append(root / "figures" / "course2_week1.py")   # no lab here imports figures
+    assert keys() == third
+
+
+def test_a_lab_that_is_not_python_depends_on_everything(pkg_copy):
+    root, deps = pkg_copy
+    modules = hook.lab_dependencies("# %%\n%timeit 1 + 1\n", root, deps)
+    assert modules == sorted(deps.module_files(root))
+
+
+def test_build_lab_defaults_to_the_labs_dependency_digest(tmp_path):
+    lab = _write_lab(tmp_path / "01-dep.py", "# %%\nimport numpy as np\nprint(np.arange(2).sum())")
+    text = lab.read_text(encoding="utf-8")
+    path, seconds = hook.build_lab(lab, tmp_path / "cache", None)
+    assert seconds is not None
+    assert path.stem == hook.lab_key(text, hook.dependency_digest(text, hook.package_dir()))
+    assert hook.build_lab(lab, tmp_path / "cache")[1] is None
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.name)
+def test_real_lab_depends_on_what_it_imports(lab):
+    """Every dlnotes module named in the lab's imports, and every figure it renders by name,
+    is among its dependencies (found here with a regex, independently of ``_deps``)."""
+    text = lab.read_text(encoding="utf-8")
+    root = hook.package_dir()
+    modules = set(hook.lab_dependencies(text, root))
+    named = set(re.findall(r"^\s*from (dlnotes(?:\.\w+)*) import", text, re.M))
+    named |= set(re.findall(r"^\s*import (dlnotes(?:\.\w+)*)", text, re.M))
+    for pkg, subs in re.findall(r"^\s*from (dlnotes(?:\.\w+)*) import ([\w, ]+)", text, re.M):
+        named |= {f"{pkg}.{s.strip()}" for s in subs.split(",")
+                  if (root / pkg.replace("dlnotes", "", 1).lstrip(".").replace(".", "/") / f"{s.strip()}.py").is_file()}
+    named |= {f"dlnotes.figures.{m}" for m in re.findall(r'render\(\s*"(\w+)\.\w+"', text)}
+    assert named, f"{lab.name} uses no dlnotes module?"
+    assert named <= modules, f"{lab.name}: {sorted(named - modules)} missing from its dependencies"
+
+
+def test_lab_01_does_not_depend_on_batch_norm():
+    """Lab 1 (logistic regression) imports logistic, data, losses, activations: an edit to batch
+    norm, training or the figures must not rerun it."""
+    modules = hook.lab_dependencies((LABS_DIR / "01-logistic-regression.py").read_text(encoding="utf-8"),
+                                    hook.package_dir())
+    assert "dlnotes.logistic" in modules
+    assert not {"dlnotes.batchnorm", "dlnotes.train", "dlnotes.figures"} & set(modules)
 
 
 def test_lab_key_depends_on_lab_package_and_environment():
@@ -74,12 +148,6 @@ def test_environment_fingerprint_names_the_libraries():
     env = hook.environment_fingerprint()
     for dist in ("numpy", "matplotlib", "scikit-learn"):
         assert f"{dist}=" in env
-
-
-def test_real_package_fingerprint_is_stable():
-    d = hook.package_dir()
-    assert (d / "__init__.py").exists()
-    assert hook.package_fingerprint(d) == hook.package_fingerprint(d)
 
 
 # ----------------------------------------------------------------------------- execution
@@ -103,7 +171,7 @@ def test_build_lab_executes_once_then_hits_the_cache(tmp_path):
     assert (path2, seconds2) == (path, None), "an unchanged lab must not rerun"
 
     path3, seconds3 = hook.build_lab(lab, cache, "another-package-hash")
-    assert path3 != path and seconds3 is not None, "a package change must rerun the lab"
+    assert path3 != path and seconds3 is not None, "a change to the lab's dependencies must rerun it"
 
 
 def test_failing_cell_fails_with_the_cell_and_traceback(tmp_path):
@@ -307,13 +375,11 @@ plt.show()
 def test_site_build_executes_caches_and_publishes_a_lab(tmp_path):
     site = _mini_site(tmp_path, MINI_LAB)
     page_path = site / "site" / "labs" / "01-mini" / "index.html"
-    for _attempt in range(2):  # another engineer may edit dlnotes between the two builds
-        before = hook.package_fingerprint(hook.package_dir())
-        first = _build(site)
-        first_page = page_path.read_bytes() if page_path.exists() else b""
-        second = _build(site)
-        if hook.package_fingerprint(hook.package_dir()) == before:
-            break
+    # the mini lab imports no dlnotes module: edits to the package (by anyone) do not rerun it
+    assert hook.lab_dependencies(MINI_LAB, hook.package_dir()) == []
+    first = _build(site)
+    first_page = page_path.read_bytes() if page_path.exists() else b""
+    second = _build(site)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "labs: executed 01-mini.py" in first.stderr
     assert second.returncode == 0 and "0 executed" in second.stderr and "1 from cache" in second.stderr, \
@@ -349,3 +415,24 @@ def test_site_build_fails_on_a_link_to_a_missing_page(tmp_path):
     site = _mini_site(tmp_path, MINI_LAB.replace("../index.md#home", "../course9/week9.md"))
     result = _build(site)
     assert result.returncode != 0 and "links to '../course9/week9.md'" in result.stderr
+
+
+def test_a_lab_edited_while_it_runs_is_not_cached(tmp_path):
+    """The kernel ran one version, the key hashes another: serve the result once, store nothing."""
+    lab = tmp_path / "01-self-editing.py"
+    _write_lab(lab, f"# %%\nopen({str(lab)!r}, 'a').write('\\n# edited while running\\n')\nprint('ran')")
+    cache = tmp_path / "cache"
+    path, seconds = hook.build_lab(lab, cache, None)
+    assert seconds is not None and path.name.startswith(".transient-")
+    assert "ran" in path.read_text(encoding="utf-8")
+    assert not list(cache.glob("[0-9a-f]*.ipynb"))             # nothing under a key
+
+
+def test_a_module_edited_while_the_lab_runs_is_not_cached(tmp_path):
+    lab = _write_lab(tmp_path / "01-plain.py", "# %%\nprint(1 + 1)")
+    text = lab.read_text(encoding="utf-8")
+    real = hook.dependency_digest(text, hook.package_dir())
+    path, _ = hook.build_lab(lab, tmp_path / "cache", real, witness="the digest before an edit")
+    assert path.name.startswith(".transient-") and not list((tmp_path / "cache").glob("[0-9a-f]*.ipynb"))
+    path, _ = hook.build_lab(lab, tmp_path / "cache", real, witness=real)
+    assert path.name == hook.lab_key(text, real) + ".ipynb"

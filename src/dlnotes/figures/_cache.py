@@ -1,4 +1,4 @@
-"""Deterministic SVG rendering of figure functions, cached on a content hash.
+"""Deterministic SVG rendering of figure functions, and a disk memo for slow computations.
 
 A figure is identified by ``"module.function"`` (a function in
 ``dlnotes.figures.<module>`` that returns a :class:`matplotlib.figure.Figure`)
@@ -6,36 +6,54 @@ and its keyword arguments. Its SVG is stored in the cache directory under a
 key that hashes everything the picture depends on:
 
 * the figure's name and its keyword arguments (arrays by dtype, shape and bytes),
-* the source of every ``.py`` file of the :mod:`dlnotes` package (so the figure
-  module, the helpers it calls and this renderer are all covered),
+* :func:`dlnotes._deps.digest` of ``dlnotes.figures.<module>``: the source of the
+  figure module and of every ``dlnotes`` module it imports, directly or not,
+  including ``dlnotes.figures`` itself, this renderer and ``dlnotes._deps`` (a
+  module that is not a file of the package, e.g. one made by a test, is keyed on
+  the whole package source instead),
 * the fixed rcParams :data:`STYLE`, and the Python, NumPy and matplotlib versions.
 
-So an unchanged figure is read back from disk (a rebuild is fast) and a
-figure whose code or inputs changed is always redrawn (never stale).
-Rendering is deterministic: the Agg/SVG backends, a fixed ``svg.hashsalt``,
-no date in the metadata and text drawn as paths, so two renders of the same
-key are byte-identical. See [how figures are built](about.md#figures).
+So an unchanged figure is read back from disk (a rebuild is fast), a figure whose
+code or inputs changed is always redrawn (never stale), and an edit to a module
+the figure does not import leaves it alone. Rendering is deterministic: the
+Agg/SVG backends, a fixed ``svg.hashsalt``, no date in the metadata and text
+drawn as paths, so two renders of the same key are byte-identical.
+
+:func:`memo` is the same idea for the results of slow functions (the training
+runs that figures and pages share): a result is pickled to
+``<results_dir>/<key>.pkl``, keyed on the function, its arguments and the
+dependency digest of its module, and every call gets its own copy. See
+[how figures are built](about.md#figures) and [the build's caches](about.md#caches).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import importlib
+import importlib.metadata
+import inspect
 import io
 import os
+import pickle
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["STYLE", "KEY_VERSION", "cache_dir", "source_digest", "figure_key", "render_svg", "render",
-           "FIGURE_URL_PREFIX"]
+from dlnotes import _deps
+
+__all__ = ["STYLE", "KEY_VERSION", "MEMO_VERSION", "cache_dir", "results_dir", "source_digest", "module_digest",
+           "figure_key", "render_svg", "render", "memo", "memo_key", "FIGURE_URL_PREFIX"]
 
 #: Bump to invalidate every cached figure by hand.
-KEY_VERSION = "1"
+KEY_VERSION = "2"
+#: Bump to invalidate every memoised result (:func:`memo`) by hand.
+MEMO_VERSION = "1"
 
 #: rcParams applied (on top of matplotlib's defaults) while a figure is built and saved.
 STYLE = {
@@ -84,6 +102,18 @@ def cache_dir():
     return Path.cwd() / ".cache" / "figures"
 
 
+def results_dir():
+    """Directory of the results stored by :func:`memo`.
+
+    ``$DLNOTES_RESULT_CACHE`` if set, else ``results/`` next to :func:`cache_dir`
+    (``<project>/.cache/results`` for the site).
+    """
+    env = os.environ.get("DLNOTES_RESULT_CACHE")
+    if env:
+        return Path(env)
+    return cache_dir().parent / "results"
+
+
 def _package_dir():
     return Path(__file__).resolve().parents[1]
 
@@ -95,7 +125,8 @@ def source_digest(package_dir=None):
     """SHA-256 of the relative path and bytes of every ``.py`` file of the package.
 
     Memoised on the files' (path, size, mtime) so repeated calls in one build only ``stat``.
-    Part of every figure's key: see [the figure cache](about.md#figures).
+    The conservative key of code whose dependencies cannot be read from a file
+    (see :func:`module_digest`).
 
     Examples
     --------
@@ -117,17 +148,89 @@ def source_digest(package_dir=None):
     return digest
 
 
-def _canonical(value):
-    """A deterministic text form of a keyword argument (refuses anything with an address)."""
+def module_digest(module_name):
+    """Digest of the source that the code of module ``module_name`` can depend on.
+
+    * a module of the package: :func:`dlnotes._deps.digest` of it (its file, its
+      parents' ``__init__.py`` and everything it imports, transitively);
+    * a module outside the package with a source file (a test module): the
+      file's bytes plus the digest of the ``dlnotes`` modules it imports;
+    * anything else (a module object made at run time): :func:`source_digest`,
+      the whole package.
+
+    Examples
+    --------
+    >>> module_digest("dlnotes.figures.course1_week1") == module_digest("dlnotes.figures.course1_week1")
+    True
+    >>> module_digest("dlnotes.figures.course1_week1") == module_digest("dlnotes.figures.course1_week2")
+    False
+    """
+    root = _package_dir()
+    files = _deps.module_files(root)
+    if module_name in files:
+        return "deps:" + _deps.digest([module_name], root)
+    module = sys.modules.get(module_name)
+    path = getattr(module, "__file__", None)
+    if path and str(path).endswith(".py") and Path(path).is_file():
+        source = Path(path).read_bytes()
+        imported = _deps.imported_modules(source.decode("utf-8"), files, current=module_name)
+        return (f"file:{hashlib.sha256(source).hexdigest()}:"
+                f"{_deps.digest(sorted(imported), root) if imported else 'no-dlnotes'}")
+    return "package:" + source_digest(root)
+
+
+#: File timestamps come from a coarse clock that may lag ``time.time_ns()`` by a few ms.
+_MTIME_SLACK_NS = 200_000_000
+
+
+def loaded_code_is_current(module_name):
+    """Whether the code of ``module_name`` in memory is the source its cache key hashes.
+
+    A cache key is a digest of the files on disk (:func:`module_digest`), but the result is
+    computed by the modules in memory. ``dlnotes.nn`` imported early in a build, then edited,
+    then used by a figure would give a result of the old code under the new code's key: a
+    stale entry. So a result is stored only if no file of the module's dependency closure was
+    modified after ``dlnotes`` was imported (``dlnotes._IMPORTED_NS``; under ``mkdocs serve``
+    the site's hook re-imports the package before every build). A module outside the package
+    (a test's) is judged by the ``dlnotes`` modules it imports.
+
+    Examples
+    --------
+    >>> loaded_code_is_current("dlnotes.figures.course1_week1")      # nothing edited since import
+    True
+    """
+    import dlnotes
+
+    imported_ns = getattr(dlnotes, "_IMPORTED_NS", None)
+    if imported_ns is None:
+        return False
+    root = _package_dir()
+    files = _deps.module_files(root)
+    if module_name in files:
+        names = [module_name]
+    else:
+        module = sys.modules.get(module_name)
+        path = getattr(module, "__file__", None)
+        if not (path and str(path).endswith(".py") and Path(path).is_file()):
+            names = list(files)
+        else:
+            names = sorted(_deps.imported_modules(Path(path).read_text(encoding="utf-8"), files,
+                                                  current=module_name))
+    limit = imported_ns - _MTIME_SLACK_NS
+    return all(files[n].stat().st_mtime_ns < limit for n in _deps.closure(names, root))
+
+
+def _canonical(value, argument="kwargs"):
+    """A deterministic text form of an argument (refuses anything with an address)."""
     if isinstance(value, np.ndarray):
         return f"ndarray({value.dtype.str},{value.shape},{hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()})"
     if isinstance(value, np.generic):
         return f"{type(value).__name__}({value.item()!r})"
     if isinstance(value, dict):
-        items = sorted(((_canonical(k), _canonical(v)) for k, v in value.items()))
+        items = sorted(((_canonical(k, argument), _canonical(v, argument)) for k, v in value.items()))
         return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
     if isinstance(value, (list, tuple)):
-        inner = ",".join(_canonical(v) for v in value)
+        inner = ",".join(_canonical(v, argument) for v in value)
         return ("[" + inner + "]") if isinstance(value, list) else ("(" + inner + ")")
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
         return repr(value)
@@ -135,7 +238,7 @@ def _canonical(value):
         return f"callable({getattr(value, '__module__', '?')}.{value.__qualname__})"
     text = repr(value)
     if " at 0x" in text or "<lambda>" in text:
-        raise TypeError(f"kwargs: cannot cache a figure on {text}; pass plain data (numbers, strings, "
+        raise TypeError(f"{argument}: cannot cache a result on {text}; pass plain data (numbers, strings, "
                         "lists, dicts, arrays) or a module-level function")
     return text
 
@@ -161,7 +264,7 @@ def figure_key(name, kwargs=None):
         f"python {sys.version_info[0]}.{sys.version_info[1]}",
         f"numpy {np.__version__}",
         f"matplotlib {matplotlib.__version__}",
-        source_digest(),
+        module_digest(f"dlnotes.figures.{str(name).split('.')[0]}"),
     ]
     for part in parts:
         h.update(part.encode() + b"\0")
@@ -207,7 +310,9 @@ def render_svg(name, **kwargs):
     """Return ``(key, svg_text, cache_hit)`` for the figure ``name`` called with ``kwargs``.
 
     A cache miss imports ``dlnotes.figures.<module>``, calls the function under :data:`STYLE`,
-    saves SVG and stores it atomically as ``<cache_dir>/<key>.svg``. See
+    saves SVG and stores it atomically as ``<cache_dir>/<key>.svg``. ``cache_hit`` is ``None``
+    when the drawing was not stored because a source file it depends on changed after the
+    package was imported (:func:`loaded_code_is_current`). See
     [the figure cache](about.md#figures).
     """
     key = figure_key(name, kwargs)
@@ -216,6 +321,8 @@ def render_svg(name, **kwargs):
     if path.is_file():
         return key, path.read_text(encoding="utf-8"), True
     svg = _draw(name, kwargs)
+    if not loaded_code_is_current(f"dlnotes.figures.{name.split('.')[0]}"):
+        return key, svg, None          # drawn by code older than the files: never stored (see render)
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / f".{key}.{os.getpid()}.tmp"
     tmp.write_text(svg, encoding="utf-8")
@@ -262,8 +369,8 @@ def render(name, *, alt, caption=None, embed=False, **kwargs):
     """
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"alt: expected a non-empty text alternative for the figure, got {alt!r}")
-    key, svg, _ = render_svg(name, **kwargs)
-    if embed:
+    key, svg, hit = render_svg(name, **kwargs)
+    if embed or hit is None:           # not in the cache (code edited during the build): inline it
         src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     else:
         src = f"{FIGURE_URL_PREFIX}{key}.svg"
@@ -275,3 +382,155 @@ def render(name, *, alt, caption=None, embed=False, **kwargs):
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (f'<figure class="dlnotes-figure" data-figure="{html.escape(name)}">'
             f'<img src="{src}" alt="{html.escape(alt, quote=True)}"{size}>{cap}</figure>')
+
+
+# --------------------------------------------------------------------------- memo
+
+
+def _versions(distributions=()):
+    parts = [f"python {'.'.join(map(str, sys.version_info[:3]))}", f"numpy {np.__version__}"]
+    for dist in distributions:
+        try:
+            parts.append(f"{dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{dist} missing")
+    return parts
+
+
+def memo_key(func, args=(), kwargs=None, *, distributions=(), deps=None):
+    """Hex key under which :func:`memo` stores ``func(*args, **kwargs)``.
+
+    It hashes :data:`MEMO_VERSION`, the function's module and qualified name, its arguments
+    bound to its signature with the defaults applied (so ``f()`` and ``f(seed=0)`` share a key
+    when the default is 0; arrays by dtype, shape and bytes), :func:`module_digest` of its
+    module (``deps`` if given), and the Python, NumPy and ``distributions`` versions.
+
+    Examples
+    --------
+    >>> def f(n, seed=0):
+    ...     return n
+    >>> memo_key(f, (3,)) == memo_key(f, (), {"n": 3, "seed": 0}), memo_key(f, (3,)) == memo_key(f, (4,))
+    (True, False)
+    """
+    func = inspect.unwrap(func)
+    name = f"{func.__module__}.{func.__qualname__}"
+    try:
+        bound = inspect.signature(func).bind(*args, **(kwargs or {}))
+    except TypeError as exc:
+        raise TypeError(f"{func.__qualname__}: {exc}") from None
+    bound.apply_defaults()
+    arguments = _canonical(dict(bound.arguments), argument=f"{func.__qualname__}() arguments")
+    deps = module_digest(func.__module__) if deps is None else deps
+    h = hashlib.sha256()
+    for part in [MEMO_VERSION, name, arguments, deps, *_versions(distributions)]:
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def _read_result(path):
+    try:
+        data = path.read_bytes()
+        pickle.loads(data)  # a file that does not unpickle (a class that moved) is a miss
+        return data
+    except Exception:  # missing, unreadable, or not a result any more
+        return None
+
+
+def _write_result(path, data):
+    """Publish ``data`` at ``path`` atomically (a reader sees the whole file or no file)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        return True
+    except OSError:  # a read-only checkout: the result is still returned, just not kept
+        return False
+
+
+def memo(func=None, *, distributions=()):
+    """Memoise a slow, deterministic function on disk and in memory, keyed on its dependencies.
+
+    ``@memo`` (or ``@memo(distributions=("scikit-learn",))`` when a library's version can change
+    the result) replaces ``functools.lru_cache`` for the training runs that figures and pages
+    share. A call computes :func:`memo_key`; if the process has the result, or
+    ``<results_dir>/<key>.pkl`` exists, the stored result is returned; otherwise the function
+    runs and its pickled result is stored (written atomically). Because the key contains the
+    digest of the function's module and of everything it imports, an edit to that code gives new
+    keys (never a stale result) and an edit elsewhere in the package keeps them.
+
+    Every call returns a **new copy** (the result is unpickled each time): a caller that mutates
+    the arrays it got cannot change what the next call returns. Results must therefore be
+    picklable (no closures or lambdas). A result is only stored when the dependency digest was
+    the same when the module was imported, before the call and after it, so an edit made while
+    it ran is not stored under the new source's key.
+
+    The wrapper has ``cache_info()`` (``hits``, ``disk_hits``, ``misses``) and ``cache_clear()``
+    (forgets the in-process results; the files stay). See [the build's caches](about.md#caches).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlnotes.figures._cache import memo
+    >>> @memo
+    ... def ramp(n):
+    ...     return np.arange(n)
+    """
+    if func is None:
+        return functools.partial(memo, distributions=tuple(distributions))
+    if not callable(func) or "<" in getattr(func, "__qualname__", "<"):
+        raise TypeError(f"func: expected a module-level function, got {func!r}")
+    distributions = tuple(distributions)
+    module = func.__module__
+    state = {"imported": None}
+    memory: dict = {}
+    counts = {"hits": 0, "disk_hits": 0, "misses": 0}
+
+    def digest_now():
+        return module_digest(module)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        deps = digest_now()
+        key = memo_key(func, args, kwargs, distributions=distributions, deps=deps)
+        data = memory.get(key)
+        if data is not None:
+            counts["hits"] += 1
+            return pickle.loads(data)
+        path = results_dir() / f"{key}.pkl"
+        data = _read_result(path)
+        if data is not None:
+            counts["disk_hits"] += 1
+        else:
+            counts["misses"] += 1
+            result = func(*args, **kwargs)
+            try:
+                data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:
+                raise TypeError(f"{func.__qualname__}: memo needs a picklable result, got "
+                                f"{type(result).__name__} ({exc})") from None
+            if not (state["imported"] == deps == digest_now() and loaded_code_is_current(module)):
+                return pickle.loads(data)  # the source changed under us: use, never store
+            _write_result(path, data)
+        memory[key] = data
+        return pickle.loads(data)
+
+    def cache_info():
+        return dict(counts)
+
+    def cache_clear():
+        memory.clear()
+        for k in counts:
+            counts[k] = 0
+
+    wrapper.cache_info = cache_info
+    wrapper.cache_clear = cache_clear
+    wrapper.memo_key = lambda *args, **kwargs: memo_key(func, args, kwargs, distributions=distributions)
+    # the digest at import time: the code in memory is that source (see the docstring)
+    state["imported"] = digest_now()
+    return wrapper

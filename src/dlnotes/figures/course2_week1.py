@@ -3,8 +3,9 @@
 Every function builds its picture from :mod:`dlnotes` code with a fixed seed and
 returns a :class:`matplotlib.figure.Figure`; the page renders them with
 :func:`dlnotes.figures.render`. Networks are small and trained at build time
-(full batch, Adam), so each figure takes well under two seconds; runs shared by
-several figures are memoised with ``functools.lru_cache``.
+(full batch, Adam), so each figure takes well under two seconds; the training runs shared by
+figures and the page are memoised on disk with :func:`dlnotes.figures.memo` (kept across
+rebuilds, redone when this module or anything it imports changes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import functools
 
 import numpy as np
 
+from dlnotes.figures._cache import memo
 from dlnotes.plots import PALETTE, draw_graph, new_figure, plot_contours_with_paths, plot_cost_history, \
     plot_decision_boundary
 
@@ -81,13 +83,13 @@ def error_rate(Yhat, Y):
     return float(np.mean(np.asarray(Yhat).reshape(-1) != np.asarray(Y).reshape(-1)))
 
 
-@functools.lru_cache(maxsize=None)
+@memo
 def train_net(layer_dims=(2, 1), epochs=1000, lambd=0.0, l1=0.0, keep_prob=1.0, learning_rate=0.01, seed=0,
               data_seed=0, augment=0):
     """Train a network on the circles split with :func:`dlnotes.train.fit` (full batch, Adam).
 
     ``augment > 0`` adds that many jittered copies of the training set (:func:`dlnotes.data.augment_2d`).
-    Returns the :class:`~dlnotes.train.TrainResult` (with dev-set history). Memoised.
+    Returns the :class:`~dlnotes.train.TrainResult` (with dev-set history). Memoised on disk (:func:`memo`).
     """
     from dlnotes.data import augment_2d
     from dlnotes.train import fit
@@ -201,7 +203,7 @@ SPARSITY_PENALTIES = (("no penalty", {}), ("L2, $\\lambda$ = 2", {"lambd": 2.0})
 SPARSITY_LR = 0.5
 
 
-@functools.lru_cache(maxsize=None)
+@memo
 def sparsity_runs(seed=0, n_noise=18, epochs=1500):
     """A 20-10-1 network on the circles plus ``n_noise`` pure-noise input features, three penalties.
 
@@ -279,7 +281,7 @@ ENSEMBLE_SEEDS = (0, 1, 2, 3, 4)
 
 
 def ensemble_members():
-    """The five trained members of the ensemble (memoised through :func:`train_net`)."""
+    """The five trained members of the ensemble (each memoised by :func:`train_net`)."""
     return [train_net(seed=s, **ENSEMBLE_KW) for s in ENSEMBLE_SEEDS]
 
 
@@ -341,22 +343,18 @@ def augmentation():
     return fig
 
 
-_SUBSET_RUNS: dict = {}
-
-
+@memo
 def _train_subset(X, Y, kw, copies):
+    """``fit`` on ``(X, Y)`` plus ``copies`` jittered copies, with the circles' dev set (memoised on disk)."""
     from dlnotes.data import augment_2d
     from dlnotes.train import fit
 
-    key = (X.shape, copies, tuple(sorted(kw.items())))
-    if key not in _SUBSET_RUNS:
-        _, _, Xdev, Ydev = circles_split()
-        if copies:
-            X, Y = augment_2d(X, Y, rng=0, copies=copies, jitter=AUGMENT_JITTER)
-        with _one_blas_thread():
-            _SUBSET_RUNS[key] = fit(X, Y, list(kw["layer_dims"]), epochs=kw["epochs"],
-                                    learning_rate=kw["learning_rate"], X_dev=Xdev, Y_dev=Ydev, rng=0)
-    return _SUBSET_RUNS[key]
+    _, _, Xdev, Ydev = circles_split()
+    if copies:
+        X, Y = augment_2d(X, Y, rng=0, copies=copies, jitter=AUGMENT_JITTER)
+    with _one_blas_thread():
+        return fit(X, Y, list(kw["layer_dims"]), epochs=kw["epochs"], learning_rate=kw["learning_rate"],
+                   X_dev=Xdev, Y_dev=Ydev, rng=0)
 
 
 # ---------------------------------------------------------------------------

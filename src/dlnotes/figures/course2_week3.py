@@ -8,11 +8,11 @@ returns a :class:`matplotlib.figure.Figure`; the page renders them with
 from __future__ import annotations
 
 import contextlib
-import functools
 
 import numpy as np
 from matplotlib.colors import ListedColormap
 
+from dlnotes.figures._cache import memo
 from dlnotes.plots import PALETTE, new_figure
 
 try:  # small matrices: one BLAS thread is faster (and fair on a shared machine)
@@ -122,7 +122,7 @@ def log_scale_sampling(n=2000, seed=0):
 # ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@memo
 def bn_layer_statistics(seed=0, batch=256, units=(0, 1, 2)):
     """Pre-activations of the first hidden layer of a batch-norm network trained on shifted, scaled circles.
 
@@ -191,7 +191,7 @@ def three_class_data(m=450, seed=0, noise=0.35):
     return X[:, perm], labels[perm].reshape(1, m)
 
 
-@functools.lru_cache(maxsize=None)
+@memo
 def softmax_runs(seed=0):
     """Softmax regression (2-3) and a 2-16-16-3 softmax network trained on :func:`three_class_data`.
 
