@@ -90,8 +90,13 @@ def load_deps(root: os.PathLike | str):
     spec = importlib.util.spec_from_file_location("_dlnotes_labs_deps", path)
     if spec is None or not path.is_file():
         raise PluginError(f"labs: {path} is missing; it computes the labs' dependencies")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    module = _PERSIST["deps"].get(key)     # same rules: keep the module and its graph memo
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _PERSIST["deps"].clear()
+        _PERSIST["deps"][key] = module
     return module
 
 
@@ -408,6 +413,11 @@ def download_bar(stem: str) -> str:
 # --------------------------------------------------------------------------- MkDocs events
 
 _state: dict = {}
+# Kept across the rebuilds of one `mkdocs serve` (which re-imports this file every time): the
+# loaded dependency rules and the cleaned HTML of each notebook, both keyed on their inputs' bytes.
+_PERSIST: dict = sys.modules.setdefault(
+    "_dlnotes_build_state", type(sys)("_dlnotes_build_state")).__dict__.setdefault(
+    "labs", {"deps": {}, "html": {}})
 
 
 def on_pre_build(config, **kwargs):
@@ -503,8 +513,15 @@ def on_page_content(content, page, config, files, **kwargs):
     lab = _state.get("labs", {}).get(page.file.src_uri)
     if lab is None:
         return content
-    content, styles = extract_styles(content)
-    content = resolve_links(clean_notebook_html(content), page, files)
+    key = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    cleaned = _PERSIST["html"].get(key)
+    if cleaned is None:                    # the same notebook HTML as the last build: same result
+        body, styles = extract_styles(content)
+        if len(_PERSIST["html"]) > 64:     # old versions of the labs
+            _PERSIST["html"].clear()
+        cleaned = _PERSIST["html"][key] = (clean_notebook_html(body), styles)
+    content, styles = cleaned
+    content = resolve_links(content, page, files)
     for block in styles:
         bad = _EXTERNAL.search(block)
         if bad:
