@@ -11,27 +11,18 @@ link broke and what the page has instead. Fix with ``python tools/doclinks.py --
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import inspect
-import sys
 from pathlib import Path
 
 import pytest
 
 import dlnotes
+from loadfile import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
-
-
-doclinks = _load("_dlnotes_doclinks", ROOT / "tools" / "doclinks.py")
+doclinks = load_file("_dlnotes_doclinks", "tools/doclinks.py", register=True)  # it defines dataclasses
 
 MODULES = sorted(dlnotes.API)
 PUBLIC = [(m, n) for m in MODULES for n in dlnotes.API[m]]
@@ -101,7 +92,7 @@ def test_a_wrong_anchor_is_reported():
 
 def test_reference_pages_keep_the_anchor():
     """hooks/griffe_doclinks.py prefixes the link for docs/reference/ and keeps ``#anchor``."""
-    hook = _load("_dlnotes_griffe_doclinks", ROOT / "hooks" / "griffe_doclinks.py")
+    hook = load_file("_dlnotes_griffe_doclinks", "hooks/griffe_doclinks.py", register=True)
     text = "See [the sigmoid](course1/week2.md#the-sigmoid) and [x](course2/week1.md#l2-regularization-and-weight-decay)."
     assert hook.rewrite_links(text) == (
         "See [the sigmoid](../course1/week2.md#the-sigmoid) and "

@@ -9,13 +9,13 @@ exactly as a reader's download would be: the notebook file, in a fresh kernel.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import pathlib
 import re
 import sys
 
 import pytest
+from loadfile import load_file
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LABS_DIR = ROOT / "docs" / "labs"
@@ -26,14 +26,7 @@ ALLOWED_IMPORTS = {"dlnotes", "numpy", "matplotlib"}
 FAST_LABS = {"01-logistic-regression.py", "06-gradient-checking.py"}
 
 
-def _load_hook():
-    spec = importlib.util.spec_from_file_location("dlnotes_labs_hook", ROOT / "hooks" / "labs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = _load_hook()
+hook = load_file("dlnotes_labs_hook", "hooks/labs.py")
 
 
 def _write_lab(path: pathlib.Path, *cells: str) -> pathlib.Path:

@@ -10,7 +10,6 @@ rebuild a freshly loaded config and ``build(config, serve_url=..., dirty=False)`
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 import logging
 import re
 import shutil
@@ -18,18 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from loadfile import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_hook():
-    spec = importlib.util.spec_from_file_location("_test_pagecache_hook", ROOT / "hooks" / "pagecache.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pagecache = _load_hook()
+pagecache = load_file("_test_pagecache_hook", "hooks/pagecache.py")
 
 
 @pytest.fixture
