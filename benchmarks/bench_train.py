@@ -469,7 +469,8 @@ def render_markdown(results, overheads, memory, info, command, checks):
                  "Times are the median per-epoch wall time after warm-up epochs; ratios are taken "
                  "within the same run (&times; < 1 means dlnotes is faster).")
     lines.append("")
-    lines.append(f"Command: `{command}`")
+    wall = info.get("wall_s")
+    lines.append(f"Command: `{command}`" + ("" if wall is None else f" (the whole run took {wall / 60:.1f} min)"))
     lines.append("")
     for wname in WORKLOADS:
         rows = [r for r in results if r["workload"] == wname]
