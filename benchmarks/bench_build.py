@@ -100,16 +100,9 @@ def serve_rebuilds(copy: Path, env: dict, paths) -> dict:
 
 def machine() -> dict:
     import mkdocs
+    from bench_train import cpu_description      # this script's directory is on sys.path
 
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+    return {"cpu": cpu_description(), "cores": os.cpu_count(), "python": platform.python_version(),
             "mkdocs": mkdocs.__version__, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "loadavg_start": os.getloadavg()}
 

@@ -407,11 +407,8 @@ def measure_memory(args, dtype, peer):
 
 
 # ----------------------------------------------------------------------------- report
-def machine_info():
-    import numpy as np
-    import sklearn
-    import threadpoolctl
-
+def cpu_description():
+    """The CPU's model name, family, model and widest SIMD (from /proc/cpuinfo when there is one)."""
     cpu = platform.processor() or "unknown"
     try:
         fields = {}
@@ -424,8 +421,16 @@ def machine_info():
         cpu += f" (family {fields.get('cpu family', '?')}, model {fields.get('model', '?')}, {simd})"
     except OSError:
         pass
+    return cpu
+
+
+def machine_info():
+    import numpy as np
+    import sklearn
+    import threadpoolctl
+
     info = {
-        "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+        "cpu": cpu_description(), "cores": os.cpu_count(), "python": platform.python_version(),
         "numpy": np.__version__, "scikit-learn": sklearn.__version__,
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
         "blas": [f"{d.get('internal_api')} {d.get('version')} ({d.get('architecture', '?')}, {d['prefix']})"

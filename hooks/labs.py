@@ -109,13 +109,11 @@ def lab_dependencies(lab_text: str, root: os.PathLike | str, deps=None) -> list[
     uncommented) depends on every module of the package: it can never be stale.
     """
     deps = load_deps(root) if deps is None else deps
-    files = deps.module_files(root)
     try:
-        direct = deps.imported_modules(lab_text, files)
+        return deps.source_closure(lab_text, root)
     except SyntaxError:
         log.info("labs: a lab is not valid Python; keying it on the whole dlnotes package")
-        direct = set(files)
-    return deps.closure(sorted(direct), root) if direct else []
+        return sorted(deps.module_files(root))
 
 
 def dependency_digest(lab_text: str, root: os.PathLike | str, deps=None) -> str:

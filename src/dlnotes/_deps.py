@@ -38,7 +38,8 @@ import sys
 import types
 from pathlib import Path
 
-__all__ = ["package_dir", "module_files", "imported_modules", "module_graph", "closure", "digest", "dependents"]
+__all__ = ["package_dir", "module_files", "imported_modules", "module_graph", "closure", "source_closure",
+           "digest", "dependents"]
 
 PACKAGE = "dlnotes"
 _FIGURE_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_]*$")
@@ -260,6 +261,23 @@ def digest(names, root=None) -> str:
             h.update(name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
         memo[names] = h.hexdigest()
     return memo[names]
+
+
+def source_closure(source: str, root=None) -> list[str]:
+    """The :func:`closure` of what the Python text ``source`` imports (a lab, a page's example).
+
+    Raises ``SyntaxError`` when ``source`` is not Python.
+
+    Examples
+    --------
+    >>> mods = source_closure("from dlnotes.activations import relu")
+    >>> "dlnotes.activations" in mods and "dlnotes._checks" in mods, "dlnotes.nn" in mods
+    (True, False)
+    >>> source_closure("import numpy as np")
+    []
+    """
+    direct = imported_modules(source, module_files(root))
+    return closure(sorted(direct), root) if direct else []
 
 
 def dependents(name, root=None) -> list[str]:

@@ -148,6 +148,24 @@ def source_digest(package_dir=None):
     return digest
 
 
+def _code_dependencies(module_name):
+    """``(kind, names, source)``: the package modules the code of ``module_name`` depends on.
+
+    ``"deps"``: a module of the package (itself; :func:`dlnotes._deps.closure` adds the rest).
+    ``"file"``: a module outside the package with a source file (a test's): the ``dlnotes``
+    modules it imports, and its own bytes. ``"package"``: anything else (made at run time):
+    every module.
+    """
+    files = _deps.module_files(_package_dir())
+    if module_name in files:
+        return "deps", [module_name], None
+    path = getattr(sys.modules.get(module_name), "__file__", None)
+    if path and str(path).endswith(".py") and Path(path).is_file():
+        source = Path(path).read_bytes()
+        return "file", sorted(_deps.imported_modules(source.decode("utf-8"), files, current=module_name)), source
+    return "package", sorted(files), None
+
+
 def module_digest(module_name):
     """Digest of the source that the code of module ``module_name`` can depend on.
 
@@ -166,16 +184,12 @@ def module_digest(module_name):
     False
     """
     root = _package_dir()
-    files = _deps.module_files(root)
-    if module_name in files:
-        return "deps:" + _deps.digest([module_name], root)
-    module = sys.modules.get(module_name)
-    path = getattr(module, "__file__", None)
-    if path and str(path).endswith(".py") and Path(path).is_file():
-        source = Path(path).read_bytes()
-        imported = _deps.imported_modules(source.decode("utf-8"), files, current=module_name)
+    kind, names, source = _code_dependencies(module_name)
+    if kind == "deps":
+        return "deps:" + _deps.digest(names, root)
+    if kind == "file":
         return (f"file:{hashlib.sha256(source).hexdigest()}:"
-                f"{_deps.digest(sorted(imported), root) if imported else 'no-dlnotes'}")
+                f"{_deps.digest(names, root) if names else 'no-dlnotes'}")
     return "package:" + source_digest(root)
 
 
@@ -206,16 +220,7 @@ def loaded_code_is_current(module_name):
         return False
     root = _package_dir()
     files = _deps.module_files(root)
-    if module_name in files:
-        names = [module_name]
-    else:
-        module = sys.modules.get(module_name)
-        path = getattr(module, "__file__", None)
-        if not (path and str(path).endswith(".py") and Path(path).is_file()):
-            names = list(files)
-        else:
-            names = sorted(_deps.imported_modules(Path(path).read_text(encoding="utf-8"), files,
-                                                  current=module_name))
+    _, names, _ = _code_dependencies(module_name)
     limit = imported_ns - _MTIME_SLACK_NS
     return all(files[n].stat().st_mtime_ns < limit for n in _deps.closure(names, root))
 
