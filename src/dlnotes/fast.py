@@ -32,7 +32,7 @@ understand the method. What changes:
   turns each raw draw of the bit generator into a float and compares it with
   $p$; :func:`bernoulli_mask` compares the raw integers with the equivalent
   integer threshold instead, which skips the conversion (same draws, same
-  mask; the benchmarks page measures the difference it makes).
+  mask; the cost of dropout is measured on the benchmarks page).
 * **The L2 gradient is one BLAS ``axpy``** ($dW \\mathrel{+}= (\\lambda/m) W$ over all
   layers at once) when SciPy is installed, instead of a multiply and an add.
 
