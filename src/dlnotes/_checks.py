@@ -12,6 +12,7 @@ They are private (leading underscore): the pages never show them.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -26,8 +27,15 @@ def as_float_array(x, name, *, ndim=None, allow_empty=False, finite=True):
     ``ValueError`` for the wrong number of dimensions, empty arrays or
     NaN/inf values.
     """
-    if isinstance(x, np.ndarray) and x.dtype in FLOAT_DTYPES:
+    if type(x) is np.ndarray and x.dtype in FLOAT_DTYPES:
         arr = x
+    elif isinstance(x, np.matrix):  # ``*`` is a matrix product there: every formula would be wrong
+        raise TypeError(f"{name}: expected a numpy.ndarray, got numpy.matrix "
+                        "(use np.asarray(x): for a matrix, * is a matrix product)")
+    elif isinstance(x, np.ma.MaskedArray):  # np.asarray would drop the mask without a word
+        raise TypeError(f"{name}: expected a numpy.ndarray, got a masked array (fill or drop the masked entries)")
+    elif isinstance(x, np.ndarray) and type(x) is not np.ndarray and x.dtype in FLOAT_DTYPES:
+        arr = np.asarray(x)  # another subclass (a masked array...): its plain data
     else:
         try:
             arr = np.asarray(x)
@@ -125,6 +133,70 @@ def check_rng(rng, name="rng"):
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{name}: expected a non-negative int seed or a numpy.random.Generator, got {rng!r}")
         return np.random.default_rng(int(rng))
     raise TypeError(f"{name}: expected a numpy.random.Generator (np.random.default_rng(seed)) or an int seed, "
                     f"got {type(rng).__name__}")
+
+
+def check_bool(value, name):
+    """A flag must be ``True`` or ``False``: a truthy string such as ``"no"`` must not turn it on."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name}: expected True or False, got {type(value).__name__} {value!r}")
+
+
+def check_float_dtype(dtype, name="dtype"):
+    """Return ``np.dtype(dtype)`` if it is float32 or float64, else raise ``TypeError`` naming ``name``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name}: expected float32 or float64, got {dtype!r}") from None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"{name}: expected float32 or float64, got {dt}")
+    return dt
+
+
+def check_same_shape(arr, name, ref, ref_name):
+    """``arr.shape`` must equal ``ref.shape`` exactly: no broadcasting between the two."""
+    if arr.shape != ref.shape:
+        raise ValueError(f"{name}: expected shape {ref.shape} (the shape of {ref_name}), got {arr.shape}")
+    return arr
+
+
+def check_same_dtype(arr, name, ref, ref_name):
+    """``arr.dtype`` must equal ``ref.dtype``: mixing float32 and float64 would silently upcast."""
+    if arr.dtype != ref.dtype:
+        raise TypeError(f"{name}: expected dtype {ref.dtype} (the dtype of {ref_name}), got {arr.dtype}")
+    return arr
+
+
+def check_mapping(obj, name, what="a dict"):
+    """``obj`` must be a mapping (a parameter or gradient dict)."""
+    if not isinstance(obj, Mapping):
+        raise TypeError(f"{name}: expected {what}, got {type(obj).__name__}")
+    return obj
+
+
+def check_sequence(obj, name, what="a list or tuple"):
+    """``obj`` must be a list, tuple or 1-D array, not a scalar, ``None``, a string or a dict."""
+    if isinstance(obj, (str, bytes, Mapping)) or not isinstance(obj, (Sequence, np.ndarray)):
+        raise TypeError(f"{name}: expected {what}, got {type(obj).__name__} {obj!r}"[:300])
+    return obj
+
+
+def check_callable(obj, name):
+    """``obj`` must be callable (a cost function, a gradient function...)."""
+    if not callable(obj):
+        raise TypeError(f"{name}: expected a callable, got {type(obj).__name__}")
+    return obj
+
+
+def check_all_finite(arr, name, what="values"):
+    """Raise ``ValueError`` if ``arr`` holds NaN or inf (a result, not an input: overflow, divergence)."""
+    arr = np.asarray(arr)
+    if arr.size and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise FloatingPointError(f"{name}: expected finite {what}, got {bad} NaN or inf entries")
+    return arr
