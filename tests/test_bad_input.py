@@ -90,13 +90,13 @@ class Case:
     ``same_dtype_free``: float arrays that may differ in dtype from the others (labels, targets);
     ``free_text``: string arguments whose content is free (labels of nodes);
     ``shape_free``: arrays whose shape is independent of the others' (a transposed one is another
-    valid input).
+    valid input); ``none_ok``: arguments for which ``None`` is a documented value.
     """
     make: object
     same_dtype_free: tuple = ()
     free_text: tuple = ()
     shape_free: tuple = ()
-    skip: tuple = ()            # mutation kinds that do not apply, with the reason in a comment
+    none_ok: tuple = ()         # arguments for which None is documented (b of a batch-norm layer)
 
     def build(self):
         args, kwargs = self.make()
@@ -168,8 +168,9 @@ CASES: dict[str, Case] = {
     # --- networks ----------------------------------------------------------------------------
     "nn.layer_shapes": case([3, 4, 1], batchnorm=False),
     "nn.num_layers": lazy(lambda: ((_params(),), {})),
-    "nn.linear_forward": lazy(lambda: ((_a((3, 8)), _a((4, 3), 1), _a((4, 1), 2)), {})),
-    "nn.linear_activation_forward": lazy(lambda: ((_a((3, 8)), _a((4, 3), 1), _a((4, 1), 2), "relu"), {})),
+    "nn.linear_forward": lazy(lambda: ((_a((3, 8)), _a((4, 3), 1), _a((4, 1), 2)), {}), none_ok=("b",)),
+    "nn.linear_activation_forward": lazy(lambda: ((_a((3, 8)), _a((4, 3), 1), _a((4, 1), 2), "relu"), {}),
+                                         none_ok=("b",)),
     "nn.model_forward": lazy(lambda: ((_a((3, 8)), _params(), ("relu", "sigmoid")), {"training": True})),
     "nn.compute_cost": lazy(lambda: ((_probs(), _labels(), "bce"), {"parameters": _params(), "lambd": 0.1}),
                             same_dtype_free=("Y",)),
@@ -427,6 +428,8 @@ def mutations(qualname):
 
     for where, name, v, p in locs:
         default = p.default if p is not None else inspect.Parameter.empty
+        if name in spec.none_ok:
+            default = None
         if _is_float_array(v):
             # a NaN the function never reads is harmless: refused, or the valid call's answer
             add("nan", name, where, _poison(v, np.nan), must_raise=False)
@@ -547,3 +550,45 @@ if __name__ == "__main__":  # python tests/test_bad_input.py [prefix]: every fai
                 last = traceback.format_exception_only(type(exc), exc)[-1].strip().splitlines()[0]
                 print(f"{qualname} [{m.kind} {m.name}]: {last[:300]}")
     print(f"{failed} failing mutations")
+
+
+# =============================================================================================
+# Shapes that differ in any way (Hypothesis): every pair of arrays that must match is checked
+# =============================================================================================
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dlnotes import activations as _act  # noqa: E402
+from dlnotes import losses as _losses  # noqa: E402
+
+#: functions of two arrays of one shape (C, m): name -> (fn, first array, second array from shape)
+PAIRS = {
+    "softmax_backward": (_act.softmax_backward, lambda s: _a(s), lambda s: _a(s, 1)),
+    "activation_backward": (lambda a, b: nn.activation_backward(a, b, "tanh"), lambda s: _a(s), lambda s: _a(s, 1)),
+    "mean_squared_error": (_losses.mean_squared_error, lambda s: _a(s), lambda s: _a(s, 1)),
+    "mse_grad": (_losses.mse_grad, lambda s: _a(s), lambda s: _a(s, 1)),
+    "binary_cross_entropy": (_losses.binary_cross_entropy, lambda s: _probs(s),
+                             lambda s: (np.arange(np.prod(s)).reshape(s) % 2).astype(float)),
+    "bce_from_logits": (_losses.binary_cross_entropy_from_logits, lambda s: _a(s),
+                        lambda s: (np.arange(np.prod(s)).reshape(s) % 2).astype(float)),
+    "bce_grad": (_losses.bce_grad, lambda s: _probs(s),
+                 lambda s: (np.arange(np.prod(s)).reshape(s) % 2).astype(float)),
+    "relative_difference": (gradcheck.relative_difference, lambda s: _a(s), lambda s: _a(s, 1)),
+}
+
+_dims = st.integers(1, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(sorted(PAIRS)), first=st.tuples(_dims, _dims), second=st.tuples(_dims, _dims))
+def test_pairs_of_arrays_must_have_one_shape(name, first, second):
+    fn, make_a, make_b = PAIRS[name]
+    if name.startswith(("binary", "bce")):
+        first, second = (1, first[1]), (1, second[1])     # binary losses: one output row
+    a, b = make_a(first), make_b(second)
+    if first == second:
+        fn(a, b)                                           # the same shape is fine
+        return
+    with pytest.raises(ValueError, match=r"expected shape .* got") as info:
+        fn(a, b)
+    assert type(info.value) is ValueError

@@ -203,11 +203,13 @@ def test_standardize_fit_on_train_only():
     # divide by sigma, not sigma^2
     np.testing.assert_allclose(sigma[:2, 0], Xtr[:2].std(1))
     Xte = rng.normal(size=(3, 7)).astype(np.float32)
-    Zte = standardize_apply(Xte, mu, sigma)
+    with pytest.raises(TypeError, match=r"^mu: expected dtype float32 \(the dtype of X\), got float64"):
+        standardize_apply(Xte, mu, sigma)            # issue 10: float32 and float64 are not mixed
+    Zte = standardize_apply(Xte, mu.astype(np.float32), sigma.astype(np.float32))
     assert Zte.dtype == np.float32
     np.testing.assert_allclose(Zte, (Xte - mu) / sigma, rtol=1e-6)
     with pytest.raises(ValueError, match="mu"):
-        standardize_apply(Xte, mu[:2], sigma)
+        standardize_apply(Xte, mu[:2].astype(np.float32), sigma.astype(np.float32))
 
 
 def test_augment_2d():

@@ -61,9 +61,10 @@ def test_finite_at_extreme_logits(dtype):
     assert np.isfinite(cost) and cost == pytest.approx(-np.log(eps) / 2, rel=1e-3)
     assert np.all(np.isfinite(L.bce_grad(sigmoid(Z), Y)))
     Zc = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]], dtype=dtype)
-    assert L.categorical_cross_entropy_from_logits(Zc, np.eye(2)) == pytest.approx(0.0, abs=1e-12)
-    assert L.categorical_cross_entropy_from_logits(Zc, np.eye(2)[::-1]) == pytest.approx(2000.0)
-    assert np.isfinite(L.categorical_cross_entropy(softmax(Zc), np.eye(2)[::-1]))
+    eye = np.eye(2, dtype=dtype)                          # float labels must have the logits' dtype
+    assert L.categorical_cross_entropy_from_logits(Zc, eye) == pytest.approx(0.0, abs=1e-12)
+    assert L.categorical_cross_entropy_from_logits(Zc, eye[::-1]) == pytest.approx(2000.0)
+    assert np.isfinite(L.categorical_cross_entropy(softmax(Zc), eye[::-1]))
 
 
 def test_clip_eps_survives_float32():

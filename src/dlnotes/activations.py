@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_scalar
+from dlnotes._checks import as_float_array, check_same_shape, check_scalar
 
 __all__ = [
     "sigmoid",
@@ -32,6 +32,21 @@ __all__ = [
     "softmax_backward",
     "ACTIVATIONS",
 ]
+
+
+def _as_float_like(x, name, ref, ref_name, **kwargs):
+    """``x`` as a float array of ``ref``'s dtype, refusing a float array of the other dtype.
+
+    Integer, boolean and list input has no float dtype of its own and takes ``ref``'s (0/1
+    labels are exact in every dtype); a float32 array next to a float64 one (or the reverse)
+    raises ``TypeError`` instead of being silently upcast or rounded.
+    """
+    given = getattr(x, "dtype", None)
+    arr = as_float_array(x, name, **kwargs)
+    if given is not None and np.dtype(given).kind == "f" and np.dtype(given) != ref.dtype:
+        raise TypeError(f"{name}: expected dtype {ref.dtype} (the dtype of {ref_name}), got {np.dtype(given)} "
+                        f"(convert one of them with .astype)")
+    return arr.astype(ref.dtype, copy=False)
 
 
 # --8<-- [start:sigmoid]
@@ -59,6 +74,14 @@ def sigmoid(z):
     Both branches are the same function (multiply numerator and denominator of
     the first by $e^{z}$), so the result is exact and finite for $z = \pm 1000$.
     See [the sigmoid](course1/week2.md#the-sigmoid).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
 
     Examples
     --------
@@ -89,15 +112,28 @@ def sigmoid_grad(z):
     Notes
     -----
     $\sigma'(z) = \dfrac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)(1 - \sigma(z))$.
+    The middle form is even in $z$, so we evaluate it with $t = e^{-|z|} \in (0, 1]$:
+    $\sigma'(z) = t / (1 + t)^2$. It never overflows, and unlike $\sigma(1 - \sigma)$ it
+    stays accurate for large $|z|$, where $1 - \sigma(z)$ rounds to 0
+    ($\sigma'(40) = 4.2\times10^{-18}$, not 0).
     See [the sigmoid and its derivative](course1/week2.md#the-sigmoid).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
 
     Examples
     --------
     >>> sigmoid_grad([0.0, 1000.0])
     array([0.25, 0.  ])
     """
-    s = sigmoid(z)
-    return s * (1 - s)
+    z = as_float_array(z, "z")
+    t = np.exp(-np.abs(z))
+    return t / (1 + t) ** 2
 # --8<-- [end:sigmoid_grad]
 
 
@@ -120,6 +156,14 @@ def tanh(z):
     $\tanh z = 2\sigma(2z) - 1$: a rescaled sigmoid whose outputs have mean
     near zero, which is why it usually trains hidden layers better than the
     sigmoid. See [activation functions](course1/week3.md#activation-functions).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
 
     Examples
     --------
@@ -150,6 +194,14 @@ def tanh_grad(z):
     $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$.
     See [derivatives of activations](course1/week3.md#activation-functions).
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
+
     Examples
     --------
     >>> tanh_grad([0.0])
@@ -176,6 +228,14 @@ def relu(z):
     Notes
     -----
     $g(z) = \max(0, z)$. See [activation functions](course1/week3.md#activation-functions).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
 
     Examples
     --------
@@ -208,6 +268,14 @@ def relu_grad(z):
     exact zero pre-activation is rare.
     See [derivatives of activations](course1/week3.md#activation-functions).
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
+
     Examples
     --------
     >>> relu_grad([-2.0, 0.0, 3.0])
@@ -237,6 +305,14 @@ def leaky_relu(z, alpha=0.01):
     -----
     $g(z) = \max(\alpha z, z)$ for $0 \le \alpha < 1$: negative units keep a small
     gradient instead of dying. See [activation functions](course1/week3.md#activation-functions).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``), or ``alpha`` is not a real number.
+    ValueError
+        If ``z`` is empty or holds NaN or inf, or if ``alpha`` is not in $[0, 1)$.
 
     Examples
     --------
@@ -268,6 +344,14 @@ def leaky_relu_grad(z, alpha=0.01):
     -----
     $g'(z) = 1$ for $z > 0$ and $\alpha$ for $z \le 0$ (the same convention at 0
     as ``relu_grad``). See [derivatives of activations](course1/week3.md#activation-functions).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``), or ``alpha`` is not a real number.
+    ValueError
+        If ``z`` is empty or holds NaN or inf, or if ``alpha`` is not in $[0, 1)$.
 
     Examples
     --------
@@ -302,6 +386,14 @@ def identity(z):
     Use the identity only in the output layer.
     See [activation functions](course1/week3.md#activation-functions).
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
+
     Examples
     --------
     >>> identity([-1.5, 2.0])
@@ -327,6 +419,14 @@ def identity_grad(z):
     Notes
     -----
     $g'(z) = 1$. See [activation functions](course1/week3.md#activation-functions).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
 
     Examples
     --------
@@ -360,8 +460,18 @@ def softmax(z):
     $$\mathrm{softmax}(z)_k = \frac{e^{z_k - \max_j z_j}}{\sum_i e^{z_i - \max_j z_j}}.$$
 
     Every exponent is then $\le 0$ (no overflow) and the largest term is
-    $e^0 = 1$ (the denominator is $\ge 1$, never 0). See
+    $e^0 = 1$ (the denominator is $\ge 1$, never 0). For logits near the largest
+    float ($\pm 10^{308}$) the difference itself may round to $-\infty$, whose
+    exponential is the correct 0. See
     [softmax regression](course2/week3.md#softmax-regression).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is not 1-D or 2-D, is empty or holds NaN or inf.
 
     Examples
     --------
@@ -373,7 +483,9 @@ def softmax(z):
     z = as_float_array(z, "z")
     if z.ndim not in (1, 2):
         raise ValueError(f"z: expected shape (C,) or (C, m), got {z.shape}")
-    e = np.exp(z - z.max(axis=0, keepdims=True))
+    with np.errstate(over="ignore"):     # z - max is -inf only where e^(z - max) is 0 anyway
+        shifted = z - z.max(axis=0, keepdims=True)
+    e = np.exp(shifted)
     return e / e.sum(axis=0, keepdims=True)
 # --8<-- [end:softmax]
 
@@ -398,6 +510,14 @@ def softmax_jacobian(z):
     and each row sums to zero (adding a constant to every logit changes
     nothing). See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
+        a ``numpy.matrix``).
+    ValueError
+        If ``z`` is not a single example (shape ``(C,)`` or ``(C, 1)``), is empty or holds NaN or inf.
+
     Examples
     --------
     >>> softmax_jacobian([0.0, 0.0])
@@ -419,7 +539,8 @@ def softmax_backward(dA, z):
     Parameters
     ----------
     dA : array_like, shape (C, m)
-        Gradient of the loss with respect to the softmax output $A$.
+        Gradient of the loss with respect to the softmax output $A$: the shape of ``z``
+        exactly, and its dtype (integer input is converted).
     z : array_like, shape (C, m)
         Logits that produced $A$.
 
@@ -435,19 +556,39 @@ def softmax_backward(dA, z):
     instead of $O(C^2)$. After a cross-entropy loss ($da = -y / a$) this
     reduces to $dz = a - y$. See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
+    Raises
+    ------
+    TypeError
+        If ``dA`` or ``z`` is not an array of real numbers, or if one is float32 and the other
+        float64 (no silent upcast: convert one with ``.astype``).
+    ValueError
+        If ``dA`` and ``z`` do not have the same shape ``(C, m)`` (no broadcasting), are empty,
+        or hold NaN or inf.
+    FloatingPointError
+        If $dZ$ overflows (entries of ``dA`` near the largest float).
+
     Examples
     --------
     >>> import numpy as np
-    >>> softmax_backward(np.array([[1.0], [1.0]]), np.array([[0.3], [-2.0]]))
-    array([[0.],
-           [0.]])
+    >>> softmax_backward(np.array([[1.0], [0.0]]), np.zeros((2, 1)))   # a = (1/2, 1/2)
+    array([[ 0.25],
+           [-0.25]])
     """
     z = as_float_array(z, "z")
-    dA = as_float_array(dA, "dA")
-    if dA.shape != z.shape:
-        raise ValueError(f"dA: expected shape {z.shape} (the shape of z), got {dA.shape}")
+    dA = _as_float_like(dA, "dA", z, "z")
+    check_same_shape(dA, "dA", z, "z")
     a = softmax(z)
-    return a * (dA - np.sum(a * dA, axis=0, keepdims=True))
+    with np.errstate(over="ignore", invalid="ignore"):
+        dZ = a * (dA - np.sum(a * dA, axis=0, keepdims=True))
+    if not np.all(np.isfinite(dZ)):     # dA near the largest float: the same formula on dA / max|dA|
+        scale = float(np.abs(dA).max())
+        unit = dA / scale
+        with np.errstate(over="ignore"):
+            dZ = a * (unit - np.sum(a * unit, axis=0, keepdims=True)) * scale
+    if not np.all(np.isfinite(dZ)):
+        raise FloatingPointError(f"dA: expected a gradient whose product with the softmax Jacobian is finite, "
+                                 f"got entries up to {np.abs(dA).max():.3g} (dZ overflows {z.dtype})")
+    return dZ
 # --8<-- [end:softmax_backward]
 
 

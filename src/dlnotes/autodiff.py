@@ -15,17 +15,23 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlnotes._checks import check_positive, check_scalar
+from dlnotes._checks import check_callable, check_positive, check_scalar
 
 __all__ = ["Value", "minimize", "MinimizeResult"]
 
 
-def _as_value(x):
+def _as_value(x, op):
+    """``x`` as a :class:`Value` (a constant leaf for a number); ``op`` names the operation for errors."""
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        if not math.isfinite(x):
+            raise ValueError(f"Value {op}: expected a finite number as the other operand, got {x!r}")
         return Value(x)
-    return NotImplemented
+    # Raise here rather than return NotImplemented: Python would then try the reflected
+    # operation of the other operand, and ``"a" - Value(1.0)`` used to recurse without end.
+    raise TypeError(f"Value {op}: expected a real number or a Value as the other operand, "
+                    f"got {type(x).__name__} {x!r}"[:300])
 
 
 # --8<-- [start:Value]
@@ -48,6 +54,23 @@ class Value:
         (0 before). Gradients *accumulate*: a node used twice receives the sum
         of both contributions.
 
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a real number (a ``bool``, a string, an array...), if ``label`` is
+        not a string, or if an operation gets an operand that is neither a real number nor a
+        ``Value`` (``Value(1.0) + "a"``; ``**`` needs a constant real exponent).
+    ValueError
+        If ``data`` or a number operand is NaN or infinite, for ``log`` of a value $\\le 0$,
+        and for a non-integer power of a negative value.
+    ZeroDivisionError
+        For a division by a node whose value is 0, and for ``x ** n`` with $n < 1$ at $x = 0$
+        (the derivative is undefined there).
+    FloatingPointError
+        If the result or the local derivative of an operation overflows (``Value(1000.0).exp()``,
+        ``Value(1e300) * 1e300``), and from :meth:`backward` if a gradient overflows: the graph
+        never holds an infinite or NaN value.
+
     Notes
     -----
     Each operation stores its parents and the local derivatives
@@ -69,11 +92,21 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "_parents", "_local")
+    __array_ufunc__ = None            # numpy defers to Value: ``np.array(...) + Value`` is refused
 
-    def __init__(self, data, label="", _parents=(), _local=()):
+    def __init__(self, data, label="", _parents=(), _local=(), _op=""):
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            raise TypeError(f"data: expected a real number, got {type(data).__name__} {data!r}")
-        self.data = float(data)
+            raise TypeError(f"data: expected a real number, got {type(data).__name__} {data!r}"[:300])
+        if not isinstance(label, str):
+            raise TypeError(f"label: expected a str, got {type(label).__name__} {label!r}"[:300])
+        data = float(data)
+        if not (math.isfinite(data) and all(math.isfinite(d) for d in _local)):
+            if not _parents:
+                raise ValueError(f"data: expected a finite number, got {data!r}")
+            inputs = ", ".join(f"{p.data:.6g}" for p in _parents)
+            raise FloatingPointError(f"Value {_op}: expected a finite result and derivative, got "
+                                     f"{data!r} (derivatives {list(_local)}) from input(s) {inputs}")
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._parents = _parents      # the input nodes
@@ -85,48 +118,54 @@ class Value:
 
     # --8<-- [start:value-ops]
     def __add__(self, other):
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
-        return Value(self.data + other.data, _parents=(self, other), _local=(1.0, 1.0))
+        other = _as_value(other, "+")
+        return Value(self.data + other.data, _parents=(self, other), _local=(1.0, 1.0), _op="+")
 
     def __mul__(self, other):
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
-        return Value(self.data * other.data, _parents=(self, other), _local=(other.data, self.data))
+        other = _as_value(other, "*")
+        return Value(self.data * other.data, _parents=(self, other), _local=(other.data, self.data), _op="*")
 
     def __pow__(self, exponent):
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
-            return NotImplemented
+            raise TypeError(f"Value ** exponent: expected a constant real exponent (a Value exponent is "
+                            f"unsupported), got {type(exponent).__name__} {exponent!r}"[:300])
         n = float(exponent)
+        if not math.isfinite(n):
+            raise ValueError(f"Value ** exponent: expected a finite exponent, got {n!r}")
         if self.data < 0.0 and not n.is_integer():
             raise ValueError(f"Value ** {n}: expected a non-negative base for a non-integer exponent, "
                              f"got {self.data!r} (the result would be complex)")
         if self.data == 0.0 and n < 1.0:
             raise ZeroDivisionError(f"Value ** {n}: the derivative n x^(n-1) is undefined at x = 0")
-        return Value(self.data ** n, _parents=(self,), _local=(n * self.data ** (n - 1.0),))
+        try:
+            out, local = self.data ** n, n * self.data ** (n - 1.0)
+        except OverflowError:            # float ** float raises instead of returning inf
+            out, local = math.inf, math.inf
+        return Value(out, _parents=(self,), _local=(local,), _op=f"** {n:g}")
 
     def exp(self):
-        e = math.exp(self.data)
-        return Value(e, _parents=(self,), _local=(e,))
+        try:
+            e = math.exp(self.data)
+        except OverflowError:            # above x = 709.78: the constructor reports it
+            e = math.inf
+        return Value(e, _parents=(self,), _local=(e,), _op="exp")
 
     def log(self):
         if self.data <= 0.0:
             raise ValueError(f"log: expected a positive value, got {self.data!r}")
-        return Value(math.log(self.data), _parents=(self,), _local=(1.0 / self.data,))
+        return Value(math.log(self.data), _parents=(self,), _local=(1.0 / self.data,), _op="log")
 
     def tanh(self):
         t = math.tanh(self.data)
-        return Value(t, _parents=(self,), _local=(1.0 - t * t,))
+        return Value(t, _parents=(self,), _local=(1.0 - t * t,), _op="tanh")
 
     def sigmoid(self):
         x = self.data
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-        return Value(s, _parents=(self,), _local=(s * (1.0 - s),))
+        return Value(s, _parents=(self,), _local=(s * (1.0 - s),), _op="sigmoid")
 
     def relu(self):
-        return Value(max(self.data, 0.0), _parents=(self,), _local=(1.0 if self.data > 0 else 0.0,))
+        return Value(max(self.data, 0.0), _parents=(self,), _local=(1.0 if self.data > 0 else 0.0,), _op="relu")
     # --8<-- [end:value-ops]
 
     # The rest is written in terms of the operations above.
@@ -134,28 +173,30 @@ class Value:
         return self * -1.0
 
     def __sub__(self, other):
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
-        return self + (-other)
+        return self + (-_as_value(other, "-"))
 
     def __truediv__(self, other):
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
+        other = _as_value(other, "/")
+        if other.data == 0.0:
+            raise ZeroDivisionError("Value / other: expected a non-zero divisor, got 0.0")
         return self * other ** -1.0
 
     def __radd__(self, other):
-        return self + other
+        return _as_value(other, "+") + self
 
     def __rmul__(self, other):
-        return self * other
+        return _as_value(other, "*") * self
 
     def __rsub__(self, other):
-        return _as_value(other) - self
+        return _as_value(other, "-") - self
 
     def __rtruediv__(self, other):
-        return _as_value(other) / self
+        return _as_value(other, "/") / self
+
+    def __rpow__(self, base):
+        raise TypeError(f"base ** Value: expected a constant exponent (a Value exponent is unsupported; "
+                        f"write (x * math.log(base)).exp() for base ** x), got {type(base).__name__} "
+                        f"{base!r} ** Value"[:300])
 
     # --8<-- [start:value-backward]
     def backward(self):
@@ -163,6 +204,12 @@ class Value:
 
         Gradients of the graph are reset first, so calling ``backward`` twice
         gives the same result.
+
+        Raises
+        ------
+        FloatingPointError
+            If a gradient overflows to infinity (the chain rule multiplies local derivatives:
+            a long chain of factors above 1 can exceed the float range).
         """
         order, seen = [], set()
         stack = [(self, False)]
@@ -183,6 +230,10 @@ class Value:
             for parent, local in zip(node._parents, node._local):
                 parent.grad += node.grad * local
     # --8<-- [end:value-backward]
+        if not all(math.isfinite(node.grad) for node in order):
+            bad = sum(not math.isfinite(node.grad) for node in order)
+            raise FloatingPointError(f"backward: expected finite gradients, got {bad} infinite or NaN "
+                                     "(the product of the local derivatives overflowed)")
 # --8<-- [end:Value]
 
 
@@ -200,6 +251,12 @@ class MinimizeResult(NamedTuple):
         $w_0, w_1, \dots$ (starting point first).
     costs : numpy.ndarray, shape (steps + 1,)
         $f(w_k)$ at each iterate.
+
+    Raises
+    ------
+    TypeError
+        If built with other than the three fields (a ``NamedTuple``); :func:`minimize`
+        validates the values it puts in.
 
     Examples
     --------
@@ -235,6 +292,18 @@ def minimize(f, w0, learning_rate, steps):
         ``w`` (float), ``ws`` and ``costs`` (arrays of shape ``(steps + 1,)``:
         the iterates and $f$ at each, ``ws[0] == w0``).
 
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable or does not return a ``Value``, or if ``w0``,
+        ``learning_rate`` or ``steps`` has the wrong type.
+    ValueError
+        If ``w0`` is not finite, ``learning_rate`` $\\le 0$ or ``steps`` $< 0$.
+    FloatingPointError
+        If the run diverges: $f$ or $w$ overflows, or the last cost is far above the first
+        ($f(w_{\\text{steps}}) > f(w_0) + 10\\max(1, |f(w_0)|)$). The message names the step
+        and suggests a smaller ``learning_rate``.
+
     Notes
     -----
     Each step builds the graph of $f(w)$, runs ``backward`` and applies
@@ -249,31 +318,34 @@ def minimize(f, w0, learning_rate, steps):
     >>> round(r.w, 6)
     5.0
     """
-    if not callable(f):
-        raise TypeError(f"f: expected a callable Value -> Value, got {type(f).__name__}")
+    check_callable(f, "f")
     w = float(check_scalar(w0, "w0"))
     lr = float(check_positive(learning_rate, "learning_rate"))
     check_scalar(steps, "steps", low=0, integer=True)
     ws = np.empty(steps + 1)
     costs = np.empty(steps + 1)
     for k in range(steps + 1):
-        node = Value(w, label="w")
+        node, w_k = Value(w, label="w"), w
         try:
             cost = f(node)
-        except OverflowError:
-            raise FloatingPointError(f"minimize: f(w) overflowed at step {k} (w = {w!r}); "
-                                     f"try a smaller learning_rate") from None
-        if not isinstance(cost, Value):
-            raise TypeError(f"f: expected f(w) to return a Value, got {type(cost).__name__}")
-        ws[k], costs[k] = w, cost.data
-        if not math.isfinite(cost.data):
-            raise FloatingPointError(f"minimize: f(w) is not finite at step {k} (w = {w!r}); "
-                                     f"try a smaller learning_rate")
-        if k == steps:
-            break
-        # --8<-- [start:minimize-step]
-        cost.backward()
-        w = w - lr * node.grad
-        # --8<-- [end:minimize-step]
+            if not isinstance(cost, Value):
+                raise TypeError(f"f: expected f(w) to return a Value, got {type(cost).__name__}")
+            ws[k], costs[k] = w, cost.data
+            if k == steps:
+                break
+            # --8<-- [start:minimize-step]
+            cost.backward()
+            w = w - lr * node.grad
+            # --8<-- [end:minimize-step]
+            if not math.isfinite(w):
+                raise FloatingPointError(f"the update w - learning_rate * df/dw = {w_k!r} - "
+                                         f"{lr!r} * {node.grad!r} overflowed")
+        except (FloatingPointError, OverflowError) as exc:
+            hint = "check f and w0" if k == 0 and "update" not in str(exc) else "try a smaller learning_rate"
+            raise FloatingPointError(f"minimize diverged at step {k} (w = {w_k!r}): {exc}; {hint} "
+                                     f"(learning_rate = {lr!r})") from None
+    if costs[-1] > costs[0] + 10.0 * max(1.0, abs(costs[0])):
+        raise FloatingPointError(f"minimize diverged: the cost went from {costs[0]:.6g} at step 0 to "
+                                 f"{costs[-1]:.6g} at step {steps}; try a smaller learning_rate than {lr!r}")
     return MinimizeResult(w, ws, costs)
 # --8<-- [end:minimize]

@@ -14,20 +14,49 @@ during training. See [batch normalization](course2/week3.md#batch-normalization)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_positive, check_shape
+from dlnotes._checks import as_float_array, check_positive, check_same_dtype, check_shape
 
 __all__ = ["batchnorm_forward", "batchnorm_backward", "batchnorm_inference"]
 
 
+def _check_stat(arr, name, Z):
+    """A per-unit (n[l], 1) array of Z's dtype: a rank-1 (n,) would broadcast to (n, n)."""
+    arr = as_float_array(arr, name)
+    if arr.shape != (Z.shape[0], 1):
+        raise ValueError(f"{name}: expected shape ({Z.shape[0]}, 1) (one entry per row of Z, whose shape is "
+                         f"{Z.shape}), got {arr.shape}")
+    return check_same_dtype(arr, name, Z, "Z")
+
+
 def _check_bn_args(Z, gamma, beta, eps):
     Z = as_float_array(Z, "Z", ndim=2)
-    n = Z.shape[0]
-    gamma = check_shape(as_float_array(gamma, "gamma"), "gamma", (n, 1))
-    beta = check_shape(as_float_array(beta, "beta"), "beta", (n, 1))
-    check_positive(eps, "eps")
-    return Z, gamma, beta, float(eps)
+    gamma, beta = _check_stat(gamma, "gamma", Z), _check_stat(beta, "beta", Z)
+    return Z, gamma, beta, check_positive(eps, "eps")
+
+
+_CACHE_KEYS = ("Z_norm", "gamma", "inv_std")
+
+
+def _check_cache(dZ_tilde, cache):
+    what = f"the dict returned by batchnorm_forward (keys {list(_CACHE_KEYS)})"
+    if not isinstance(cache, Mapping):
+        raise TypeError(f"cache: expected {what}, got {type(cache).__name__}")
+    if any(k not in cache for k in _CACHE_KEYS):
+        raise ValueError(f"cache: expected {what}, got keys {sorted(map(str, cache))}")
+    Z_norm, gamma, inv_std = (cache[k] for k in _CACHE_KEYS)
+    if not (isinstance(Z_norm, np.ndarray) and Z_norm.ndim == 2 and Z_norm.dtype.kind == "f"):
+        raise TypeError(f"cache: expected {what}, got a Z_norm of type {type(Z_norm).__name__}")
+    for name, arr in (("gamma", gamma), ("inv_std", inv_std)):
+        if np.shape(arr) != (Z_norm.shape[0], 1) or getattr(arr, "dtype", None) != Z_norm.dtype:
+            raise ValueError(f"cache: expected {what}, got {name} of shape {np.shape(arr)} for Z_norm of shape "
+                             f"{Z_norm.shape}")
+    dZ_tilde = check_shape(as_float_array(dZ_tilde, "dZ_tilde"), "dZ_tilde", Z_norm.shape)
+    check_same_dtype(dZ_tilde, "dZ_tilde", Z_norm, "the cache")
+    return dZ_tilde, Z_norm, gamma, inv_std
 
 
 # --8<-- [start:batchnorm_forward]
@@ -53,6 +82,16 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
         shape (n[l], 1)), and the batch statistics ``"mu"`` and ``"var"`` (shape (n[l], 1)),
         which the caller uses to update its running averages.
 
+    Raises
+    ------
+    TypeError
+        If an argument is not a float array, or ``gamma`` or ``beta`` has another dtype than ``Z``.
+    ValueError
+        If ``gamma`` or ``beta`` is not of shape ``(n[l], 1)``, a value is NaN or inf, or
+        ``eps`` is not positive.
+    FloatingPointError
+        If the batch mean or variance of a row overflows (values of ``Z`` far too large).
+
     Notes
     -----
     $$\hat Z = \frac{Z - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad \tilde Z = \gamma\odot\hat Z + \beta,$$
@@ -71,13 +110,17 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
     (array([[2.]]), array([[1.]]))
     """
     Z, gamma, beta, eps = _check_bn_args(Z, gamma, beta, eps)
-    # --8<-- [start:batchnorm-equations]
-    mu = Z.mean(axis=1, keepdims=True)
-    var = Z.var(axis=1, keepdims=True)
-    inv_std = 1 / np.sqrt(var + eps)
-    Z_norm = (Z - mu) * inv_std
-    Z_tilde = gamma * Z_norm + beta
-    # --8<-- [end:batchnorm-equations]
+    with np.errstate(over="ignore", invalid="ignore"):             # an overflow is reported below
+        # --8<-- [start:batchnorm-equations]
+        mu = Z.mean(axis=1, keepdims=True)
+        var = Z.var(axis=1, keepdims=True)
+        inv_std = 1 / np.sqrt(var + eps)
+        Z_norm = (Z - mu) * inv_std
+        Z_tilde = gamma * Z_norm + beta
+        # --8<-- [end:batchnorm-equations]
+    if not (np.isfinite(mu).all() and np.isfinite(var).all()):            # (n, 1): cheap
+        raise FloatingPointError(f"Z: expected rows whose mean and variance are finite in {Z.dtype}, got an "
+                                 f"overflow (largest |Z| = {float(np.abs(Z).max()):.3g}): the values are far too large")
     cache = {"Z_norm": Z_norm, "gamma": gamma, "inv_std": inv_std, "mu": mu, "var": var}
     return Z_tilde, cache
 # --8<-- [end:batchnorm_forward]
@@ -105,6 +148,15 @@ def batchnorm_backward(dZ_tilde, cache):
     dbeta : numpy.ndarray, shape (n[l], 1)
         $\partial J/\partial\beta$.
 
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not the dict of :func:`batchnorm_forward`, or ``dZ_tilde`` has another
+        dtype than the cache.
+    ValueError
+        If ``dZ_tilde`` is not of the shape of the forward pass's ``Z``, holds NaN or inf, or
+        ``cache`` lacks a key.
+
     Notes
     -----
     With $J = \frac1m\sum_i\mathcal{L}^{(i)}$ and $d\tilde z^{(i)} = \partial\mathcal{L}/\partial\tilde z^{(i)}$:
@@ -131,8 +183,7 @@ def batchnorm_backward(dZ_tilde, cache):
     >>> dZ, dgamma, dbeta  # a uniform shift of the output is invisible to Z
     (array([[0., 0.]]), array([[0.]]), array([[1.]]))
     """
-    Z_norm, gamma, inv_std = cache["Z_norm"], cache["gamma"], cache["inv_std"]
-    dZ_tilde = check_shape(as_float_array(dZ_tilde, "dZ_tilde"), "dZ_tilde", Z_norm.shape)
+    dZ_tilde, Z_norm, gamma, inv_std = _check_cache(dZ_tilde, cache)
     m = Z_norm.shape[1]
     # --8<-- [start:batchnorm-backward-equations]
     dgamma = np.sum(dZ_tilde * Z_norm, axis=1, keepdims=True) / m
@@ -163,6 +214,17 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
     -------
     numpy.ndarray, shape (n[l], m), dtype of ``Z``
 
+    Raises
+    ------
+    TypeError
+        If an argument is not a float array, or ``gamma``, ``beta``, ``mu`` or ``var`` has
+        another dtype than ``Z``.
+    ValueError
+        If ``gamma``, ``beta``, ``mu`` or ``var`` is not of shape ``(n[l], 1)``, a value is NaN
+        or inf, a variance is negative, or ``eps`` is not positive.
+    FloatingPointError
+        If the result overflows (``Z`` or ``gamma`` far too large, or ``var + eps`` tiny).
+
     Notes
     -----
     $\tilde z = \gamma\odot(z - \mu_{\text{run}})/\sqrt{\sigma^2_{\text{run}} + \varepsilon} + \beta$:
@@ -178,10 +240,13 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
     array([[2.]])
     """
     Z, gamma, beta, eps = _check_bn_args(Z, gamma, beta, eps)
-    n = Z.shape[0]
-    mu = check_shape(as_float_array(mu, "mu"), "mu", (n, 1)).astype(Z.dtype, copy=False)
-    var = check_shape(as_float_array(var, "var"), "var", (n, 1)).astype(Z.dtype, copy=False)
+    mu, var = _check_stat(mu, "mu", Z), _check_stat(var, "var", Z)
     if np.any(var < 0):
-        raise ValueError(f"var: expected non-negative variances, got minimum {var.min()!r}")
-    return gamma * (Z - mu) / np.sqrt(var + eps) + beta
+        raise ValueError(f"var: expected non-negative variances, got minimum {float(var.min())!r}")
+    with np.errstate(over="ignore", invalid="ignore"):         # reported below, by name
+        Z_tilde = gamma * (Z - mu) / np.sqrt(var + eps) + beta
+    if not (np.isfinite(Z_tilde.min()) and np.isfinite(Z_tilde.max())):
+        raise FloatingPointError(f"Z: expected a finite normalized output in {Z.dtype}, got an overflow (largest "
+                                 f"|Z - mu| / sqrt(var + eps) times |gamma| is too large for {Z.dtype})")
+    return Z_tilde
 # --8<-- [end:batchnorm_inference]

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_binary_labels, check_scalar
+import math
+
+from dlnotes._checks import as_float_array, check_binary_labels, check_same_dtype, check_scalar
 from dlnotes.activations import sigmoid
 
 __all__ = ["toy_forward", "toy_backward", "logistic_single"]
+
+
+def _check_finite_nodes(nodes, formula):
+    """Finite inputs can still overflow (``1e200 * 1e200``): say so instead of returning inf."""
+    bad = [name for name, value in nodes.items() if not math.isfinite(value)]
+    if bad:
+        shown = ", ".join(f"{k} = {nodes[k]!r}" for k in bad)
+        raise ValueError(f"a, b, c: expected values for which {formula} stays finite, got an overflow ({shown})")
+
+
+def _check_abc(a, b, c):
+    return float(check_scalar(a, "a")), float(check_scalar(b, "b")), float(check_scalar(c, "c"))
 
 
 # --8<-- [start:toy_forward]
@@ -29,6 +43,14 @@ def toy_forward(a, b, c):
     u, v, J : float
         Every node, left to right.
 
+    Raises
+    ------
+    TypeError
+        If ``a``, ``b`` or ``c`` is not a real number (a ``bool``, a string, an array...).
+    ValueError
+        If one of them is NaN or infinite, or if the values overflow the float range
+        (``a = b = c = 1e200``).
+
     Notes
     -----
     $$u = bc, \\qquad v = a + u, \\qquad J = 3v = 3(a + bc).$$
@@ -39,12 +61,11 @@ def toy_forward(a, b, c):
     >>> toy_forward(5.0, 3.0, 2.0)          # the lecture's numbers
     (6.0, 11.0, 33.0)
     """
-    a = float(check_scalar(a, "a"))
-    b = float(check_scalar(b, "b"))
-    c = float(check_scalar(c, "c"))
+    a, b, c = _check_abc(a, b, c)
     u = b * c
     v = a + u
     J = 3.0 * v
+    _check_finite_nodes({"u": u, "v": v, "J": J}, "J = 3(a + bc)")
     return u, v, J
 # --8<-- [end:toy_forward]
 
@@ -64,6 +85,14 @@ def toy_backward(a, b, c):
         ``{"dv", "du", "da", "db", "dc"}``, where ``"dx"`` means
         $\\partial J / \\partial x$ (the course's code names).
 
+    Raises
+    ------
+    TypeError
+        If ``a``, ``b`` or ``c`` is not a real number (a ``bool``, a string, an array...).
+    ValueError
+        If one of them is NaN or infinite, or if the values overflow the float range
+        (``a = b = c = 1e200``).
+
     Notes
     -----
     Going right to left, each step multiplies the derivative already
@@ -80,9 +109,7 @@ def toy_backward(a, b, c):
     >>> toy_backward(5.0, 3.0, 2.0)
     {'dv': 3.0, 'du': 3.0, 'da': 3.0, 'db': 6.0, 'dc': 9.0}
     """
-    a = float(check_scalar(a, "a"))
-    b = float(check_scalar(b, "b"))
-    c = float(check_scalar(c, "c"))
+    a, b, c = _check_abc(a, b, c)
     # --8<-- [start:toy-chain-rule]
     dv = 3.0            # J = 3v
     du = dv * 1.0       # v = a + u
@@ -90,6 +117,7 @@ def toy_backward(a, b, c):
     db = du * c         # u = b c
     dc = du * b
     # --8<-- [end:toy-chain-rule]
+    _check_finite_nodes({"db": db, "dc": dc}, "dJ/db = 3c and dJ/dc = 3b")
     return {"dv": dv, "du": du, "da": da, "db": db, "dc": dc}
 # --8<-- [end:toy_backward]
 
@@ -116,6 +144,16 @@ def logistic_single(x, w, b, y):
         (floats), ``"dw"`` (shape (n_x, 1), the dtype of ``x``); ``"dx"`` means
         $\\partial \\mathcal{L}/\\partial x$.
 
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``w`` is not numeric, ``w`` and ``x`` differ in dtype, or ``b`` or ``y``
+        is not a real number.
+    ValueError
+        If ``x`` is not a column ``(n_x, 1)``, ``w`` does not have its shape, an input holds
+        NaN or inf, ``y`` is not 0 or 1, or $z = w^\\top x + b$ overflows (the message names
+        ``x, w, b``).
+
     Notes
     -----
     Forward: $z = w^\\top x + b$, $a = \\sigma(z)$,
@@ -124,8 +162,12 @@ def logistic_single(x, w, b, y):
       \\frac{\\partial\\mathcal L}{\\partial z} = \\frac{\\partial\\mathcal L}{\\partial a}\\,\\sigma'(z)
       = \\Big(-\\frac{y}{a} + \\frac{1-y}{1-a}\\Big)a(1-a) = a - y,$$
     $$\\frac{\\partial\\mathcal L}{\\partial w} = x\\,(a-y), \\qquad \\frac{\\partial\\mathcal L}{\\partial b} = a - y.$$
-    ``dz`` is computed as $a - y$ (finite even when $a$ rounds to 0 or 1);
-    ``da`` is then $\\pm\\infty$, which is why code never goes through it.
+    ``dz`` is computed as $a - y$ (finite even when $a$ rounds to 0 or 1).
+    ``da`` is computed as $-1/a = -(1 + e^{-z})$ for $y = 1$ and $1/(1-a) = 1 + e^{z}$
+    for $y = 0$: the same numbers, without the division by a rounded $1 - a$ (in float64
+    $a$ rounds to 1 from $z \\approx 37$, where $1/(1-a)$ would be $\\infty$ instead of
+    $e^{37}$). It is the one value that can still overflow, to $\\pm\\infty$ for
+    $|z| > 709$, which is why code never goes through it.
     The loss is evaluated as $\\log(1+e^{z}) - yz$, the same number without
     $\\log 0$. See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
 
@@ -144,18 +186,25 @@ def logistic_single(x, w, b, y):
     w = as_float_array(w, "w", ndim=2)
     if w.shape != x.shape:
         raise ValueError(f"w: expected shape {x.shape} to match x, got {w.shape}")
+    check_same_dtype(w, "w", x, "x")
     b = float(check_scalar(b, "b"))
     check_scalar(y, "y")
     check_binary_labels(np.asarray(y), "y")
     y = float(y)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z_check = float((w.T @ x)[0, 0]) + b
+    if not math.isfinite(z_check):
+        raise ValueError(f"x, w, b: expected values for which z = w.T @ x + b is finite, got an overflow "
+                         f"(z = {z_check!r}; max |x| = {float(abs(x).max()):.3g}, max |w| = "
+                         f"{float(abs(w).max()):.3g}, b = {b!r})")
     # --8<-- [start:logistic-single-forward]
     z = float((w.T @ x)[0, 0]) + b
     a = float(sigmoid(np.float64(z)))
     loss = float(np.logaddexp(0.0, z)) - y * z      # = -(y log a + (1-y) log(1-a))
     # --8<-- [end:logistic-single-forward]
     # --8<-- [start:logistic-single-backward]
-    with np.errstate(divide="ignore"):     # -y/a + (1-y)/(1-a), one term per label
-        da = float(-1.0 / np.float64(a)) if y == 1.0 else float(1.0 / np.float64(1.0 - a))
+    with np.errstate(over="ignore"):       # -y/a + (1-y)/(1-a), one term per label, exact near a = 0, 1
+        da = -(1.0 + float(np.exp(-z))) if y == 1.0 else 1.0 + float(np.exp(z))
     dz = a - y                  # = da * a (1 - a)
     dw = x * dz                 # (n_x, 1)
     db = dz

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_rng, check_scalar
+from collections.abc import Mapping
+
+from dlnotes._checks import (
+    as_float_array,
+    check_bool,
+    check_float_dtype,
+    check_rng,
+    check_same_dtype,
+    check_scalar,
+    check_sequence,
+)
 
 __all__ = [
     "make_flower",
@@ -43,10 +53,15 @@ def _check_m(m, minimum=2):
 
 
 def _check_dtype(dtype):
-    dt = np.dtype(dtype)
-    if dt not in (np.float32, np.float64):
-        raise TypeError(f"dtype: expected float32 or float64, got {dt}")
-    return dt
+    return check_float_dtype(dtype, "dtype")
+
+
+def _finite_or_blame(arrays, name, value):
+    """Finite parameters can still give points that overflow (``noise=1e308``): name the parameter."""
+    for arr in arrays:
+        if arr.size and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+            raise ValueError(f"{name}: expected a value small enough for finite points, got {value!r} "
+                             "(the points overflow the float range)")
 
 
 def _two_class(parts, rng, dtype, shuffle):
@@ -78,6 +93,14 @@ def make_flower(m=400, rng=0, *, dtype=np.float64):
         Points, one per column.
     Y : ndarray, shape (1, m)
         Labels 0 (first half of the columns) and 1 (second half).
+
+    Raises
+    ------
+    TypeError
+        If ``m`` is not an integer, ``rng`` is neither a ``numpy.random.Generator`` nor an int seed,
+        or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``m < 2`` or ``rng`` is a negative seed.
 
     Notes
     -----
@@ -135,6 +158,15 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     Y : ndarray, shape (1, m)
         Labels 0 (outer moon) and 1 (inner moon), columns shuffled.
 
+    Raises
+    ------
+    TypeError
+        If ``m`` is not an integer, ``noise`` not a real number, ``rng`` is neither a
+        ``numpy.random.Generator`` nor an int seed, or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``m < 2``, ``noise`` is negative, NaN, infinite or so large that the points overflow, or
+        ``rng`` is a negative seed.
+
     Notes
     -----
     Outer moon: $(\\cos\\theta, \\sin\\theta)$, inner moon:
@@ -158,8 +190,11 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     outer = np.stack([np.cos(th_out), np.sin(th_out)])
     inner = np.stack([1.0 - np.cos(th_in), 1.0 - np.sin(th_in) - 0.5])
     X, Y = _two_class([(outer, 0), (inner, 1)], rng, np.float64, shuffle=True)
-    X = X + noise * rng.standard_normal(X.shape)
-    return X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = X + noise * rng.standard_normal(X.shape)
+        X = X.astype(dtype, copy=False)
+    _finite_or_blame([X], "noise", noise)
+    return X, Y.astype(dtype, copy=False)
 # --8<-- [end:make_moons]
 
 
@@ -185,6 +220,15 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     Y : ndarray, shape (1, m)
         Labels 0 (outer, radius 1) and 1 (inner, radius ``factor``), shuffled.
 
+    Raises
+    ------
+    TypeError
+        If ``m`` is not an integer, ``noise`` or ``factor`` not a real number, ``rng`` is neither a
+        ``numpy.random.Generator`` nor an int seed, or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``m < 2``, ``noise`` is negative, NaN, infinite or so large that the points overflow,
+        ``factor`` is outside $(0, 1)$, or ``rng`` is a negative seed.
+
     Notes
     -----
     Angles evenly spaced on $[0, 2\\pi)$; outer points $(\\cos\\theta, \\sin\\theta)$,
@@ -209,8 +253,11 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     outer = np.stack([np.cos(th_out), np.sin(th_out)])
     inner = factor * np.stack([np.cos(th_in), np.sin(th_in)])
     X, Y = _two_class([(outer, 0), (inner, 1)], rng, np.float64, shuffle=True)
-    X = X + noise * rng.standard_normal(X.shape)
-    return X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = X + noise * rng.standard_normal(X.shape)
+        X = X.astype(dtype, copy=False)
+    _finite_or_blame([X], "noise", noise)
+    return X, Y.astype(dtype, copy=False)
 # --8<-- [end:make_circles]
 
 
@@ -242,6 +289,14 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     Y : ndarray, shape (1, m)
         Labels 0 and 1.
 
+    Raises
+    ------
+    TypeError
+        If ``m`` is not an integer, ``label_noise`` not a real number, ``rng`` is neither a
+        ``numpy.random.Generator`` nor an int seed, or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``m < 2``, ``label_noise`` is not positive and finite, or ``rng`` is a negative seed.
+
     Notes
     -----
     Points are uniform in the square. With the signed distance-like score
@@ -269,7 +324,8 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     dtype = _check_dtype(dtype)
     X = rng.uniform(-1.0, 1.0, size=(2, m))
     d = X[1] - 0.4 * np.sin(2.5 * X[0]) + 0.15
-    p = 0.5 * (1.0 + np.tanh(d / (2.0 * label_noise)))    # sigmoid(d / tau), overflow-free
+    with np.errstate(over="ignore"):          # a tiny tau: d / tau is +-inf and tanh gives +-1, exactly
+        p = 0.5 * (1.0 + np.tanh(d / (2.0 * label_noise)))    # sigmoid(d / tau), overflow-free
     Y = (rng.random(m) < p).astype(np.float64)
     flip = rng.random(m) < 0.04
     Y[flip] = 1.0 - Y[flip]
@@ -298,6 +354,12 @@ def load_digits(*, scale=True, dtype=np.float64):
     labels : ndarray of int64, shape (1, 1797)
         Digits 0..9; use :func:`one_hot` for a softmax output.
 
+    Raises
+    ------
+    TypeError
+        If ``scale`` is not ``True`` or ``False`` (a string such as ``"no"`` is refused), or
+        ``dtype`` is not float32 or float64.
+
     Notes
     -----
     Small enough to train a softmax network in seconds; used for the
@@ -310,6 +372,7 @@ def load_digits(*, scale=True, dtype=np.float64):
     >>> X.shape, labels.shape, float(X.max()), int(labels.max())
     ((64, 1797), (1, 1797), 1.0, 9)
     """
+    scale = check_bool(scale, "scale")
     dtype = _check_dtype(dtype)
     try:
         from sklearn.datasets import load_digits as _sk_load_digits
@@ -325,8 +388,27 @@ def load_digits(*, scale=True, dtype=np.float64):
 # --8<-- [end:load_digits]
 
 
-def _as_columns(A, name, m=None):
+def _as_numeric(A, name, *, numeric=True):
+    """``np.asarray(A)`` keeping its dtype (integer images stay integers), with clear refusals."""
+    if isinstance(A, np.matrix):
+        raise TypeError(f"{name}: expected a numpy.ndarray, got numpy.matrix (use np.asarray)")
+    if isinstance(A, np.ma.MaskedArray):
+        raise TypeError(f"{name}: expected a numpy.ndarray, got a masked array (fill or drop the masked entries)")
+    if A is None or isinstance(A, (str, bytes, Mapping)):
+        raise TypeError(f"{name}: expected an array, got {type(A).__name__} {A!r}"[:300])
     A = np.asarray(A)
+    allowed = "biuf" if numeric else "biufUS"
+    if A.dtype.kind not in allowed:
+        raise TypeError(f"{name}: expected an array of {'numbers' if numeric else 'numbers or strings'}, "
+                        f"got dtype {A.dtype}")
+    if A.dtype.kind == "f" and A.size and not (np.isfinite(A.min()) and np.isfinite(A.max())):
+        bad = int(A.size - np.count_nonzero(np.isfinite(A)))
+        raise ValueError(f"{name}: expected finite values, got {bad} NaN or inf entries")
+    return A
+
+
+def _as_columns(A, name, m=None, *, numeric=True):
+    A = _as_numeric(A, name, numeric=numeric)
     if A.ndim != 2:
         raise ValueError(f"{name}: expected a 2-D array with examples as columns, got shape {A.shape}")
     if m is not None and A.shape[1] != m:
@@ -334,9 +416,6 @@ def _as_columns(A, name, m=None):
                          f"(examples are columns), got {A.shape}")
     if A.size == 0:
         raise ValueError(f"{name}: expected a non-empty array, got shape {A.shape}")
-    if A.dtype.kind in "fc" and not np.all(np.isfinite(A)):
-        bad = int(A.size - np.count_nonzero(np.isfinite(A)))
-        raise ValueError(f"{name}: expected finite values, got {bad} NaN or inf entries")
     return A
 
 
@@ -361,6 +440,17 @@ def train_dev_test_split(X, Y, fractions=(0.8, 0.1, 0.1), rng=0):
         ``(X_train, Y_train, X_test, Y_test)`` for two fractions. Each part is
         non-empty; the sizes are the rounded cumulative fractions of ``m``.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of numbers, ``Y`` not an array of numbers or strings, ``fractions``
+        not a sequence of numbers, or ``rng`` is neither a ``numpy.random.Generator`` nor an int
+        seed.
+    ValueError
+        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
+        columns of ``X``, the fractions are not 2 or 3 positive numbers summing to 1 or leave a set
+        empty, or ``rng`` is a negative seed.
+
     Notes
     -----
     Shuffle before cutting so that every set comes from the same
@@ -380,11 +470,12 @@ def train_dev_test_split(X, Y, fractions=(0.8, 0.1, 0.1), rng=0):
     """
     X = _as_columns(X, "X")
     m = X.shape[1]
-    Y = _as_columns(Y, "Y", m)
-    try:
-        fr = [float(f) for f in fractions]
-    except TypeError:
-        raise TypeError(f"fractions: expected a sequence of 2 or 3 numbers, got {fractions!r}") from None
+    Y = _as_columns(Y, "Y", m, numeric=False)
+    check_sequence(fractions, "fractions", "a sequence of 2 or 3 numbers")
+    for f in fractions:
+        if isinstance(f, bool) or not isinstance(f, (int, float, np.integer, np.floating)):
+            raise TypeError(f"fractions: expected a sequence of 2 or 3 numbers, got {fractions!r}"[:300])
+    fr = [float(f) for f in fractions]
     if len(fr) not in (2, 3) or any(not np.isfinite(f) or f <= 0 for f in fr) or abs(sum(fr) - 1.0) > 1e-9:
         raise ValueError(f"fractions: expected 2 or 3 positive numbers summing to 1, got {tuple(fractions)!r}")
     rng = check_rng(rng)
@@ -429,9 +520,19 @@ def random_mini_batches(X, Y, batch_size=64, rng=0):
     Returns
     -------
     list of (X_batch, Y_batch)
-        $\\lceil m / \\text{batch\\_size}\\rceil$ pairs; every batch has
+        $\\lceil m / \\mathrm{batch\\_size}\\rceil$ pairs; every batch has
         ``batch_size`` columns except possibly the last, which has
-        $m - \\text{batch\\_size}\\lfloor m/\\text{batch\\_size}\\rfloor$.
+        $m - \\mathrm{batch\\_size}\\lfloor m/\\mathrm{batch\\_size}\\rfloor$.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of numbers, ``Y`` not an array of numbers or strings,
+        ``batch_size`` not an integer, or ``rng`` is neither a ``numpy.random.Generator`` nor an int
+        seed.
+    ValueError
+        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
+        columns of ``X``, ``batch_size < 1``, or ``rng`` is a negative seed.
 
     Notes
     -----
@@ -447,7 +548,7 @@ def random_mini_batches(X, Y, batch_size=64, rng=0):
     [64, 64, 20]
     """
     X = _as_columns(X, "X")
-    Y = _as_columns(Y, "Y", X.shape[1])
+    Y = _as_columns(Y, "Y", X.shape[1], numeric=False)
     check_scalar(batch_size, "batch_size", low=1, integer=True)
     rng = check_rng(rng)
     return _mini_batches(X, Y, int(batch_size), rng)
@@ -471,6 +572,15 @@ def one_hot(labels, C, *, dtype=np.float64):
     Y : ndarray, shape (C, m)
         ``Y[c, i] = 1`` if ``labels[i] == c`` else 0.
 
+    Raises
+    ------
+    TypeError
+        If ``labels`` are not integer class indices (strings, ``None``, booleans, fractions), ``C``
+        is not an integer, or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``labels`` is not 1-D or ``(1, m)``, is empty, holds NaN or inf, or a value outside $[0,
+        C-1]$, or if ``C < 2``.
+
     Notes
     -----
     The target of a softmax output layer; see
@@ -485,7 +595,9 @@ def one_hot(labels, C, *, dtype=np.float64):
     """
     check_scalar(C, "C", low=2, integer=True)
     dtype = _check_dtype(dtype)
-    lab = np.asarray(labels)
+    if labels is None or isinstance(labels, (str, bytes, Mapping)):
+        raise TypeError(f"labels: expected integer class indices, got {type(labels).__name__} {labels!r}"[:300])
+    lab = _as_numeric(labels, "labels")        # refuses matrices, strings, NaN and inf
     if lab.ndim == 2 and lab.shape[0] == 1:
         lab = lab[0]
     if lab.ndim != 1:
@@ -493,6 +605,8 @@ def one_hot(labels, C, *, dtype=np.float64):
     if lab.size == 0:
         raise ValueError(f"labels: expected at least one label, got shape {lab.shape}")
     if lab.dtype.kind == "f" and np.all(lab == np.round(lab)):
+        if lab.min() < 0 or lab.max() >= C:     # before the cast: 1e20 has no int64
+            raise ValueError(f"labels: expected values in [0, {C - 1}], got min {lab.min()} and max {lab.max()}")
         lab = lab.astype(np.int64)
     if lab.dtype.kind not in "iu":
         raise TypeError(f"labels: expected integer class indices, got dtype {lab.dtype}")
@@ -520,6 +634,13 @@ def standardize_fit(X):
         Standard deviations; a constant feature gets $\\sigma = 1$ (it is
         only centred) instead of a division by zero.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` is not a numeric ``numpy.ndarray`` (a list is converted; a matrix is refused).
+    ValueError
+        If ``X`` is not 2-D, is empty, or holds NaN or inf.
+
     Notes
     -----
     $$\\mu = \\frac1m\\sum_i x^{(i)}, \\qquad \\sigma^2 = \\frac1m\\sum_i (x^{(i)}-\\mu)^2,$$
@@ -536,8 +657,16 @@ def standardize_fit(X):
     (array([2., 5.]), array([1., 1.]))
     """
     X = as_float_array(X, "X", ndim=2)
-    mu = X.mean(axis=1, keepdims=True)
-    sigma = X.std(axis=1, keepdims=True)
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            mu = X.mean(axis=1, keepdims=True)
+            sigma = X.std(axis=1, keepdims=True)
+    except FloatingPointError:       # values near the float maximum: the same statistics, rescaled
+        scale = np.abs(X).max(axis=1, keepdims=True)
+        scale[scale == 0] = 1.0
+        Xs = X / scale
+        mu = Xs.mean(axis=1, keepdims=True) * scale
+        sigma = Xs.std(axis=1, keepdims=True) * scale
     sigma[sigma == 0] = 1.0
     return mu, sigma
 # --8<-- [end:standardize_fit]
@@ -559,6 +688,15 @@ def standardize_apply(X, mu, sigma):
     ndarray, shape (n_x, m), dtype of ``X``
         $(X - \\mu)/\\sigma$.
 
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric, or ``mu`` or ``sigma`` does not have the dtype of ``X``
+        (float32 and float64 are not mixed).
+    ValueError
+        If ``mu`` or ``sigma`` is not ``(n_x, 1)``, an input holds NaN or inf, a ``sigma`` is not
+        positive, or $(X - \\mu)/\\sigma$ overflows.
+
     Notes
     -----
     See [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
@@ -577,9 +715,16 @@ def standardize_apply(X, mu, sigma):
         if s.shape != (X.shape[0], 1):
             raise ValueError(f"{name}: expected shape ({X.shape[0]}, 1) to match X's {X.shape[0]} features, "
                              f"got {s.shape}")
+        check_same_dtype(s, name, X, "X")
     if np.any(sigma <= 0):
         raise ValueError(f"sigma: expected positive standard deviations, got minimum {float(sigma.min())!r}")
-    return ((X - mu) / sigma).astype(X.dtype, copy=False)
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            return (X - mu) / sigma
+    except FloatingPointError:
+        raise ValueError(f"X, mu, sigma: expected (X - mu) / sigma to be finite, got an overflow "
+                         f"(max |X - mu| is near the float maximum or sigma is tiny: min sigma "
+                         f"{float(sigma.min()):.3g})") from None
 # --8<-- [end:standardize_apply]
 
 
@@ -607,6 +752,17 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
         The original columns first, then the copies.
     Y_aug : ndarray, shape (n_y, m * (1 + copies))
 
+    Raises
+    ------
+    TypeError
+        If ``X`` is not numeric, ``Y`` not an array of numbers or strings, ``flip_axes`` not a list
+        or tuple, ``copies`` not an integer, ``jitter`` not a real number, or ``rng`` is neither a
+        ``numpy.random.Generator`` nor an int seed.
+    ValueError
+        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
+        columns of ``X``, ``copies < 1``, ``jitter`` is negative, infinite or so large that the
+        points overflow, a flip axis is not a coordinate of ``X``, or ``rng`` is a negative seed.
+
     Notes
     -----
     Augmentation encodes an invariance you know holds ("a point a little
@@ -621,20 +777,23 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
     ((2, 6), [0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
     """
     X = as_float_array(X, "X", ndim=2)
-    Y = _as_columns(Y, "Y", X.shape[1])
+    Y = _as_columns(Y, "Y", X.shape[1], numeric=False)
     rng = check_rng(rng)
     check_scalar(copies, "copies", low=1, integer=True)
-    check_scalar(jitter, "jitter", low=0.0)
+    jitter = check_scalar(jitter, "jitter", low=0.0)
+    check_sequence(flip_axes, "flip_axes", "a list or tuple of coordinates")
     axes = list(flip_axes)
     for a in axes:
         if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or not 0 <= a < X.shape[0]:
             raise ValueError(f"flip_axes: expected coordinates in [0, {X.shape[0] - 1}], got {flip_axes!r}")
     Xs, Ys = [X], [Y]
     for _ in range(copies):
-        Xc = X + jitter * rng.standard_normal(X.shape)
+        with np.errstate(over="ignore", invalid="ignore"):
+            Xc = (X + jitter * rng.standard_normal(X.shape)).astype(X.dtype, copy=False)
+        _finite_or_blame([Xc], "jitter", jitter)
         for a in axes:
             Xc[a] *= np.where(rng.random(X.shape[1]) < 0.5, -1.0, 1.0)
-        Xs.append(Xc.astype(X.dtype, copy=False))
+        Xs.append(Xc)
         Ys.append(Y)
     return np.concatenate(Xs, axis=1), np.concatenate(Ys, axis=1)
 # --8<-- [end:augment_2d]
@@ -653,6 +812,13 @@ def flatten_images(images):
     ndarray, shape (h*w*c, m)
         Column $i$ is image $i$ read row by row (channels fastest).
 
+    Raises
+    ------
+    TypeError
+        If ``images`` is not an array of numbers (``None``, a string, a matrix...).
+    ValueError
+        If ``images`` is not 3-D or 4-D, is empty, or holds NaN or inf.
+
     Notes
     -----
     ``images.reshape(m, -1).T``: reshape *before* transposing, so each
@@ -669,18 +835,20 @@ def flatten_images(images):
            [2, 6],
            [3, 7]])
     """
-    imgs = np.asarray(images)
+    imgs = _as_numeric(images, "images")
     if imgs.ndim not in (3, 4):
         raise ValueError(f"images: expected shape (m, h, w) or (m, h, w, c), got {imgs.shape}")
+    if imgs.size == 0:
+        raise ValueError(f"images: expected at least one non-empty image, got shape {imgs.shape}")
     return imgs.reshape(imgs.shape[0], -1).T
 # --8<-- [end:flatten_images]
 
 
 def _image_shape(X, shape):
-    try:
-        shape = tuple(int(s) for s in shape)
-    except TypeError:
-        raise TypeError(f"shape: expected a tuple (h, w) or (h, w, c), got {shape!r}") from None
+    check_sequence(shape, "shape", "a tuple (h, w) or (h, w, c) of ints")
+    if any(isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)) for s in shape):
+        raise TypeError(f"shape: expected a tuple (h, w) or (h, w, c) of ints, got {tuple(shape)!r}"[:300])
+    shape = tuple(int(s) for s in shape)
     if len(shape) not in (2, 3) or min(shape) < 1 or int(np.prod(shape)) != X.shape[0]:
         raise ValueError(f"shape: expected (h, w) or (h, w, c) with h*w*c == n_x == {X.shape[0]}, got {shape}")
     return shape
@@ -699,6 +867,14 @@ def unflatten_images(X, shape):
     Returns
     -------
     ndarray, shape (m, *shape)
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of numbers, or ``shape`` is not a tuple of ints.
+    ValueError
+        If ``X`` is not 2-D, is empty or holds NaN or inf, or ``shape`` does not have 2 or 3
+        positive entries whose product is the number of rows of ``X``.
 
     Notes
     -----
@@ -730,6 +906,13 @@ def flip_images(X, shape):
     Returns
     -------
     ndarray, shape (h*w*c, m)
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of numbers, or ``shape`` is not a tuple of ints.
+    ValueError
+        As :func:`unflatten_images`.
 
     Notes
     -----
@@ -763,6 +946,14 @@ def shift_images(X, shape, dy, dx):
     Returns
     -------
     ndarray, shape (h*w*c, m), dtype of ``X``
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of numbers, ``shape`` is not a tuple of ints, or ``dy``/``dx`` is
+        not an integer.
+    ValueError
+        As :func:`unflatten_images`, and if $|dy| \\ge h$ or $|dx| \\ge w$.
 
     Notes
     -----
@@ -804,7 +995,7 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
         Number of augmented copies, $\\ge 1$.
     max_shift : int, default 1
         Each copy of an image is shifted by integers drawn uniformly from
-        $[-\\text{max\\_shift}, \\text{max\\_shift}]$ in each direction.
+        $[-\\mathrm{max\\_shift}, \\mathrm{max\\_shift}]$ in each direction.
     flip : bool, default False
         Also mirror each copy with probability 1/2.
 
@@ -813,6 +1004,17 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     X_aug : ndarray, shape (h*w*c, m * (1 + copies))
         Originals first, then the copies.
     Y_aug : ndarray, shape (n_y, m * (1 + copies))
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not numeric, ``Y`` not an array of numbers or strings, ``shape`` not a tuple of
+        ints, ``copies`` or ``max_shift`` not an integer, ``flip`` not ``True`` or ``False``, or
+        ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
+    ValueError
+        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
+        columns of ``X``, ``shape`` does not match ``X``, ``copies < 1``, ``max_shift`` is outside
+        $[0, \\min(h, w) - 1]$, or ``rng`` is a negative seed.
 
     Notes
     -----
@@ -826,10 +1028,11 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     ((4, 12), (1, 12))
     """
     X = _as_columns(X, "X")
-    Y = _as_columns(Y, "Y", X.shape[1])
+    Y = _as_columns(Y, "Y", X.shape[1], numeric=False)
     shape = _image_shape(X, shape)
     rng = check_rng(rng)
     check_scalar(copies, "copies", low=1, integer=True)
+    flip = check_bool(flip, "flip")
     h, w = shape[:2]
     check_scalar(max_shift, "max_shift", low=0, high=min(h, w) - 1, integer=True)
     m = X.shape[1]
@@ -871,6 +1074,14 @@ def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
         ``1, 2, ..., days``.
     theta : ndarray, shape (days,)
         Temperature in °C of each day.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is neither a ``numpy.random.Generator`` nor an int seed, ``days`` is not an
+        integer, or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``days < 1`` or ``rng`` is a negative seed.
 
     Notes
     -----

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_beta
+from dlnotes._checks import as_float_array, check_beta, check_bool, check_scalar
 
 __all__ = ["ewa", "ewa_weights"]
 
@@ -30,7 +30,19 @@ def ewa(series, beta, bias_correction=False):
     Returns
     -------
     v : ndarray, same shape and float dtype as ``series``
-        ``v[t-1]`` is $v_t$ (or $\\hat v_t$ with bias correction).
+        ``v[t-1]`` is $v_t$ (or $\\hat v_t$ with bias correction). The
+        recursion and the correction run in float64 and the result is cast
+        back, so a float32 series gets float32 results with float64 accuracy.
+
+    Raises
+    ------
+    TypeError
+        ``series`` is not numeric, ``beta`` is not a real number or
+        ``bias_correction`` is not ``True``/``False`` (a string such as
+        ``"no"`` would otherwise turn it on).
+    ValueError
+        ``series`` is a scalar, empty or has NaN/inf entries, or ``beta`` is
+        not in $[0, 1)$.
 
     Notes
     -----
@@ -46,7 +58,9 @@ def ewa(series, beta, bias_correction=False):
     makes it a proper weighted mean; for a constant series $\\theta_t = c$ it
     gives exactly $c$ at every $t$. The correction fades as $\\beta^t \\to 0$.
     The correction divides the *output*; the recursion itself always runs on
-    the uncorrected $v_{t-1}$.
+    the uncorrected $v_{t-1}$. Both are computed in float64: in float32,
+    $\\beta = 0.9999999$ rounds to $0.99999988$ and $1-\\beta^t$ is off by 19 %,
+    which would give 8.39 instead of 10 for a constant series of 10.
     See [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages)
     and [bias correction](course2/week2.md#bias-correction).
 
@@ -61,19 +75,20 @@ def ewa(series, beta, bias_correction=False):
     if theta.ndim == 0:
         raise ValueError(f"series: expected a 1-D array (time along axis 0), got a scalar {theta!r}")
     beta = float(check_beta(beta, "beta"))
-    out = np.empty_like(theta)
+    bias_correction = check_bool(bias_correction, "bias_correction")
+    out = np.empty(theta.shape, dtype=np.float64)        # float64 inside, cast back at the end
     # --8<-- [start:ewa-loop]
-    v = np.zeros_like(theta[0])
+    v = np.zeros(theta.shape[1:])
     for t in range(theta.shape[0]):
         v = beta * v + (1.0 - beta) * theta[t]
         out[t] = v
     # --8<-- [end:ewa-loop]
     if bias_correction:
         # --8<-- [start:ewa-bias-correction]
-        t = np.arange(1, theta.shape[0] + 1, dtype=theta.dtype)
+        t = np.arange(1, theta.shape[0] + 1, dtype=np.float64)
         out /= (1.0 - beta ** t).reshape((-1,) + (1,) * (theta.ndim - 1))
         # --8<-- [end:ewa-bias-correction]
-    return out
+    return out.astype(theta.dtype, copy=False)
 # --8<-- [end:ewa]
 
 
@@ -93,6 +108,13 @@ def ewa_weights(beta, t):
     w : ndarray, shape (t,)
         ``w[k-1]`` is the weight of $\\theta_k$; ``w.sum() == 1 - beta**t``.
 
+    Raises
+    ------
+    TypeError
+        ``beta`` is not a real number or ``t`` is not an integer.
+    ValueError
+        ``beta`` is not in $[0, 1)$ or ``t < 1``.
+
     Notes
     -----
     From $v_t = (1-\\beta)\\sum_{k\\le t}\\beta^{t-k}\\theta_k$. The weights fall
@@ -106,7 +128,6 @@ def ewa_weights(beta, t):
     array([0.125, 0.25 , 0.5  ])
     """
     beta = float(check_beta(beta, "beta"))
-    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 1:
-        raise ValueError(f"t: expected an integer >= 1, got {t!r}")
+    t = check_scalar(t, "t", low=1, integer=True)
     return (1.0 - beta) * beta ** np.arange(t - 1, -1, -1, dtype=np.float64)
 # --8<-- [end:ewa_weights]

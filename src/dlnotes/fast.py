@@ -27,6 +27,15 @@ understand the method. What changes:
   \\hat\\varepsilon_t = \\frac{\\varepsilon}{k_t},\\quad
   k_t = \\sqrt{\\frac{1-\\beta_2}{1-\\beta_2^t}},$$
   which is the update of :class:`dlnotes.optim.Adam` rewritten, not changed.
+  A gradient whose square overflows is clipped as :meth:`dlnotes.optim.Optimizer.step`
+  clips it (to ``optimizer.clip_bound(dtype)``, small enough for $\\tilde s$ too); a
+  BLAS dot product $\\sum_i g_i^2$ (one read of the gradients, finite in the common
+  case) tells when to look for such components. Two differences remain, both
+  for gradient components between the clip bound ($\\approx 2\\cdot 10^{152}$ in float64
+  for $\\beta_2 = 0.999$) and $\\sqrt{\\text{largest float}}$ ($1.3\\cdot 10^{154}$): the
+  readable optimizers decide per parameter array and this loop for all of them at once,
+  and without any overflow such a component can still overflow $\\tilde s$ (which
+  ``train.fit`` then reports as a divergence) where the readable $s$ stays finite.
 
 * **Dropout masks come from the raw bits.** ``rng.random(shape, dtype) < p``
   turns each raw draw of the bit generator into a float and compares it with
@@ -93,6 +102,11 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
     -------
     str or None
 
+    Raises
+    ------
+    TypeError
+        ``activations`` is not iterable.
+
     Notes
     -----
     ``train.fit`` uses the fused loop exactly when this returns ``None``; see
@@ -142,6 +156,12 @@ def bernoulli_mask(rng, p, out, dtype):
     -------
     ndarray of bool
         ``out``.
+
+    Raises
+    ------
+    AttributeError, ValueError
+        Not validated (an inner-loop helper): ``rng`` must be a Generator and
+        ``out`` a boolean array.
 
     Notes
     -----
@@ -231,6 +251,14 @@ class FusedTrainer:
         L2 strength $\\lambda$: $dW^{[l]}$ gains $(\\lambda/m) W^{[l]}$ with $m$ the batch size.
     keep_probs : None, float or sequence of L - 1 floats
         Inverted-dropout keep probabilities of the hidden layers.
+
+    Raises
+    ------
+    ValueError
+        A configuration the fused loop does not implement (see
+        :func:`unsupported_reason`).
+    TypeError
+        Parameters of different dtypes, or not float32/float64.
 
     Notes
     -----
@@ -358,6 +386,22 @@ class FusedTrainer:
             elif isinstance(opt, _optim.RMSprop):
                 slots["s"] = st["s"][sl].reshape(view.shape).copy()
 
+    def _clip_huge(self, g):
+        """Clip ``g`` in place to the optimizer's ``clip_bound`` if a component's square would overflow.
+
+        The rule of :meth:`dlnotes.optim.Optimizer.step`. The common case costs one BLAS dot
+        product ($\\sum g_i^2$, a read of ``g``, no write): when it is finite, no square
+        overflows. Only when it is not are the largest components looked at.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = float(np.dot(g, g))
+        if math.isfinite(total):
+            return
+        lo, hi = float(g.min()), float(g.max())
+        if max(hi, -lo) > math.sqrt(float(np.finfo(self.dtype).max)):
+            bound = self.optimizer.clip_bound(self.dtype)
+            np.clip(g, -bound, bound, out=g)
+
     def _update(self):
         """One optimizer step on the flat vectors (the gradient is overwritten)."""
         opt, p, g, st = self.optimizer, self.theta, self.grad, self._state
@@ -367,6 +411,7 @@ class FusedTrainer:
             # --8<-- [start:fused-adam]
             b1, b2 = opt.beta1, opt.beta2
             v, s = st["v"], st["s"]
+            self._clip_huge(g)                        # as optim.Adam.step does, when g^2 would overflow
             v *= b1                                   # v~ = b1 v~ + g      (v = (1 - b1) v~)
             v += g
             np.square(g, out=g)
@@ -392,6 +437,7 @@ class FusedTrainer:
             p -= g
         else:                                         # RMSprop
             s, tmp = st["s"], st["tmp"]
+            self._clip_huge(g)
             s *= opt.beta
             np.square(g, out=tmp)
             tmp *= 1.0 - opt.beta
@@ -539,6 +585,13 @@ class FusedTrainer:
             $\\sum_k m_k\\,\\mathrm{accuracy}_k$ (0 when not recording).
         iteration : int
             ``iteration`` plus the number of steps taken.
+
+        Raises
+        ------
+        FloatingPointError
+            A recorded cost is not finite (or, under ``np.errstate(...="raise")``
+            as in ``train.fit``, an operation overflows); the message names the
+            epoch and iteration and suggests a smaller ``learning_rate``.
 
         Examples
         --------

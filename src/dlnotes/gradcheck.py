@@ -7,18 +7,32 @@ $$d\theta_{\text{approx}}[i] = \frac{J(\theta + \varepsilon e_i) - J(\theta - \v
 
 is compared with the analytic one through the relative difference
 $\lVert d\theta - d\theta_{\text{approx}}\rVert_2 / (\lVert d\theta\rVert_2 + \lVert d\theta_{\text{approx}}\rVert_2)$.
-Do it in float64, without dropout (the cost must be a deterministic function
-of $\theta$), and only to debug: it costs two forward passes per parameter.
+Do it without dropout (the cost must be a deterministic function of $\theta$), and
+only to debug: it costs two forward passes per parameter. float64 is best; in
+float32 the default step and the thresholds of the verdict adapt to the dtype
+(see :func:`numerical_grad` and :func:`classify_rel_error`).
 See [gradient checking](course2/week1.md#gradient-checking).
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_positive
+from dlnotes._checks import (
+    FLOAT_DTYPES,
+    as_float_array,
+    check_callable,
+    check_float_dtype,
+    check_mapping,
+    check_positive,
+    check_same_shape,
+    check_sequence,
+)
+from dlnotes.activations import _as_float_like
 
 __all__ = [
     "numerical_grad",
@@ -31,55 +45,129 @@ __all__ = [
 ]
 
 
+def _default_step(dtype):
+    """$\\epsilon_{\\text{mach}}^{1/3}$ of ``dtype``: 6.1e-6 in float64, 4.9e-3 in float32."""
+    return float(np.finfo(dtype).eps) ** (1 / 3)
+
+
+def _value(v, name, where):
+    """A cost value as a Python float: a finite real number, or a clear error naming ``name``."""
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v[()]
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+        shown = f"ndarray of shape {v.shape}" if isinstance(v, np.ndarray) else f"{type(v).__name__} {v!r}"[:120]
+        raise TypeError(f"{name}: expected a real number as the value of the cost, got {shown} at {where} "
+                        "(return float(...) of a scalar)")
+    v = float(v)
+    if not math.isfinite(v):
+        raise ValueError(f"{name}: expected a finite value of the cost, got {v!r} at {where}")
+    return v
+
+
+def _perturbable(x, name):
+    """``x`` itself if it can be perturbed in place: a finite, writable, contiguous float32/float64 array."""
+    if not isinstance(x, np.ndarray) or isinstance(x, (np.matrix, np.ma.MaskedArray)) or x.dtype not in FLOAT_DTYPES:
+        shown = f"{type(x).__name__} of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(f"{name}: expected a float numpy array (float32 or float64: it is perturbed in place), got {shown}")
+    as_float_array(x, name, allow_empty=True)               # NaN and inf are refused
+    if not x.flags.writeable:
+        raise ValueError(f"{name}: expected a writable array (it is perturbed in place), got a read-only one")
+    if not np.shares_memory(x.reshape(-1), x):
+        raise ValueError(f"{name}: expected a contiguous array (it is perturbed in place), got a non-contiguous view")
+    return x
+
+
+def _step_distorted(up, down, h):
+    """True when rounding changed the step ``(x + h) - (x - h)`` by more than 10 % of ``2 h``."""
+    return abs((float(up) - float(down)) - 2 * h) > 0.2 * h
+
+
+def _step_error(where, value, dtype, eps):
+    """The error for a step that rounding loses or distorts (eps below the spacing of the numbers)."""
+    spacing = float(np.spacing(dtype.type(abs(value))))
+    return ValueError(f"eps: expected a step well above the spacing of {dtype} numbers near {where} = {value:.6g} "
+                      f"({spacing:.2g}), got eps={eps!r} (leave eps=None for a step suited to {dtype})")
+
+
 # --8<-- [start:numerical_grad]
-def numerical_grad(f, x, eps=1e-7):
+def numerical_grad(f, x, eps=None):
     r"""Two-sided finite-difference gradient of a scalar function of an array.
 
     Parameters
     ----------
     f : callable
-        ``f(x) -> float``.
-    x : numpy.ndarray of float, any shape
+        ``f(x) -> float``: a finite real number (a Python or NumPy scalar).
+    x : numpy.ndarray of float32 or float64, any shape
         The point; it is modified in place during the computation and restored
-        exactly afterwards.
-    eps : float, default 1e-7
-        The step $\varepsilon$.
+        exactly afterwards, also when ``f`` raises.
+    eps : float, optional
+        The step $\varepsilon$, the same for every component. By default component
+        $x_i$ gets $\varepsilon_i = \epsilon_{\text{mach}}^{1/3}\max(1, |x_i|)$, with the
+        machine epsilon of ``x``'s dtype: $6.1\times10^{-6}$ in float64 and
+        $4.9\times10^{-3}$ in float32 for $|x_i| \le 1$.
 
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``x``
 
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable or returns something other than a real number (an array,
+        a string, ``None``), if ``x`` is not a float32/float64 array, or if ``eps`` is not a
+        real number.
+    ValueError
+        If ``x`` holds NaN or inf, is read-only or not contiguous; if ``eps`` is not
+        positive, or so small that rounding $x_i \pm \varepsilon$ to ``x``'s dtype changes
+        the step by more than 10 % (a step below the spacing of the numbers near $x_i$);
+        if ``f`` returns NaN or inf.
+
     Notes
     -----
     $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}.$$
 
-    The Taylor terms of even order cancel, so the error is $O(\varepsilon^2)$,
-    against $O(\varepsilon)$ for the one-sided $(f(x + \varepsilon e_i) - f(x))/\varepsilon$.
-    Rounding adds an error of about $\epsilon_{\text{mach}}|f|/\varepsilon$, which is why
-    $\varepsilon$ cannot be taken too small.
+    The Taylor terms of even order cancel, so the truncation error is
+    $\frac{\varepsilon^2}{6}|f'''|$, against $O(\varepsilon)$ for the one-sided
+    $(f(x + \varepsilon e_i) - f(x))/\varepsilon$. Rounding $f$ adds about
+    $\epsilon_{\text{mach}}|f|/\varepsilon$, which grows as $\varepsilon$ shrinks: the sum is
+    smallest near $\varepsilon \approx \epsilon_{\text{mach}}^{1/3}$ (times the scale of $x_i$),
+    the default. In float32 ($\epsilon_{\text{mach}} = 1.2\times10^{-7}$) the course's
+    $\varepsilon = 10^{-7}$ is below the spacing of the numbers near 3 ($2.4\times10^{-7}$), so
+    $x \pm \varepsilon = x$ and the quotient would be 0: a step that rounding loses or
+    distorts is refused. The denominator is the step actually taken,
+    $(x_i + \varepsilon) - (x_i - \varepsilon)$ after rounding to ``x``'s dtype.
     See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
     >>> import numpy as np
-    >>> numerical_grad(lambda x: float(np.sum(x ** 3)), np.array([1.0, 2.0]))  # 3x^2
+    >>> g = numerical_grad(lambda x: float(np.sum(x ** 3)), np.array([1.0, 2.0]))  # 3x^2
+    >>> np.round(g, 6)
     array([ 3., 12.])
+    >>> g32 = numerical_grad(lambda x: float(np.sum(x ** 2)), np.array([2.0], dtype=np.float32))
+    >>> g32.dtype, np.round(g32, 3)
+    (dtype('float32'), array([4.], dtype=float32))
     """
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise TypeError(f"x: expected a float numpy array (modified in place), got {type(x).__name__}")
-    check_positive(eps, "eps")
+    check_callable(f, "f")
+    x = _perturbable(x, "x")
+    eps = None if eps is None else check_positive(eps, "eps")
+    rel_step = _default_step(x.dtype)
     grad = np.empty_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)
-    if not np.shares_memory(flat, x):
-        raise ValueError("x: expected a contiguous array (it is perturbed in place), got a non-contiguous view")
     for i in range(flat.size):
         old = flat[i]
-        flat[i] = old + eps
-        f_plus = f(x)
-        flat[i] = old - eps
-        f_minus = f(x)
-        flat[i] = old
-        gflat[i] = (f_plus - f_minus) / (2 * eps)
+        h = eps if eps is not None else rel_step * max(1.0, abs(float(old)))
+        up, down = x.dtype.type(old + h), x.dtype.type(old - h)    # the points x can hold
+        if _step_distorted(up, down, h):
+            raise _step_error(f"x.flat[{i}]", float(old), x.dtype, eps)
+        try:
+            flat[i] = up
+            f_plus = _value(f(x), "f", f"x.flat[{i}] + eps")
+            flat[i] = down
+            f_minus = _value(f(x), "f", f"x.flat[{i}] - eps")
+        finally:
+            flat[i] = old                                        # restored even when f raises
+        gflat[i] = (f_plus - f_minus) / (float(up) - float(down))
     return grad
 # --8<-- [end:numerical_grad]
 
@@ -91,16 +179,25 @@ def params_to_vector(parameters, keys=None):
     Parameters
     ----------
     parameters : dict of array_like
-        E.g. ``{"W1": (n1, n0), "b1": (n1, 1), ...}``.
+        E.g. ``{"W1": (n1, n0), "b1": (n1, 1), ...}``, all of one dtype.
     keys : sequence of str, optional
         Which entries, in which order (default: the dict's order).
 
     Returns
     -------
     theta : numpy.ndarray, shape (total size,)
-        The entries of each array in row-major order, one array after the other.
+        The entries of each array in row-major order, one array after the other, in
+        the arrays' dtype.
     spec : list of (str, tuple)
         ``(key, shape)`` pairs to undo it with :func:`vector_to_params`.
+
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not a dict, ``keys`` is not a list or tuple, an entry is not an
+        array of real numbers, or the entries mix float32 and float64 (no silent upcast).
+    ValueError
+        If ``keys`` names a missing entry or repeats one, or an entry holds NaN or inf.
 
     Notes
     -----
@@ -114,17 +211,59 @@ def params_to_vector(parameters, keys=None):
     >>> theta, spec
     (array([1., 2., 3.]), [('W1', (1, 2)), ('b1', (1, 1))])
     """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters: expected a dict of arrays, got {type(parameters).__name__}")
-    keys = list(parameters) if keys is None else list(keys)
+    check_mapping(parameters, "parameters", "a dict of arrays")
+    if keys is None:
+        keys = list(parameters)
+    else:
+        keys = list(check_sequence(keys, "keys", "a list of keys of parameters"))
     missing = [k for k in keys if k not in parameters]
     if missing:
-        raise ValueError(f"keys: expected keys of parameters {sorted(parameters)}, got unknown {missing}")
-    arrays = [as_float_array(parameters[k], k, allow_empty=True) for k in keys]
+        raise ValueError(f"keys: expected keys of parameters {sorted(map(str, parameters))}, got unknown {missing}")
+    repeated = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"keys: expected each key once, got {repeated} more than once")
+    arrays = []
+    for k in keys:
+        if not arrays:
+            arrays.append(as_float_array(parameters[k], str(k), allow_empty=True))
+        else:
+            arrays.append(_as_float_like(parameters[k], str(k), arrays[0], str(keys[0]), allow_empty=True))
     spec = [(k, a.shape) for k, a in zip(keys, arrays)]
     theta = np.concatenate([a.reshape(-1) for a in arrays]) if arrays else np.zeros(0)
     return theta, spec
 # --8<-- [end:params_to_vector]
+
+
+def _check_spec(spec):
+    """A list of ``(key, shape)`` pairs with distinct keys, shapes as tuples of non-negative ints."""
+    check_sequence(spec, "spec", "a list of (key, shape) pairs from params_to_vector")
+    out = []
+    for j, item in enumerate(spec):
+        ok = isinstance(item, (tuple, list)) and len(item) == 2
+        shape = item[1] if ok else None
+        if ok and isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
+            shape = (shape,)
+        ok = ok and isinstance(shape, (tuple, list)) and all(
+            isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape)
+        if not ok:
+            raise TypeError(f"spec[{j}]: expected a (key, shape) pair with a shape of non-negative ints, "
+                            f"got {item!r}"[:300])
+        out.append((item[0], tuple(int(n) for n in shape)))
+    keys = [k for k, _ in out]
+    repeated = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"spec: expected each key once, got {repeated} more than once")
+    return out
+
+
+def _split(theta, spec):
+    """Views of ``theta`` with the shapes of ``spec`` (already checked)."""
+    out, start = {}, 0
+    for key, shape in spec:
+        size = math.prod(shape)
+        out[key] = theta[start:start + size].reshape(shape)
+        start += size
+    return out
 
 
 # --8<-- [start:vector_to_params]
@@ -142,6 +281,15 @@ def vector_to_params(theta, spec):
     dict of numpy.ndarray
         Views into ``theta`` (no copy), with the shapes of ``spec``.
 
+    Raises
+    ------
+    TypeError
+        If ``theta`` is not an array of real numbers, or ``spec`` is not a list of
+        ``(key, shape)`` pairs.
+    ValueError
+        If ``theta`` is not 1-D, holds NaN or inf, or its size is not the sum of the sizes in
+        ``spec``; if a key of ``spec`` is repeated.
+
     Notes
     -----
     The sizes must add up: $\sum_k \prod \text{shape}_k = \dim\theta$.
@@ -154,14 +302,11 @@ def vector_to_params(theta, spec):
     {'W1': array([[1., 2.]]), 'b1': array([[3.]])}
     """
     theta = as_float_array(theta, "theta", ndim=1, allow_empty=True)
-    sizes = [int(np.prod(shape)) for _, shape in spec]
-    if sum(sizes) != theta.size:
-        raise ValueError(f"theta: expected {sum(sizes)} entries to fill {spec}, got {theta.size}")
-    out, start = {}, 0
-    for (key, shape), size in zip(spec, sizes):
-        out[key] = theta[start:start + size].reshape(shape)
-        start += size
-    return out
+    spec = _check_spec(spec)
+    total = sum(math.prod(shape) for _, shape in spec)
+    if total != theta.size:
+        raise ValueError(f"theta: expected {total} entries to fill {spec}, got {theta.size}"[:300])
+    return _split(theta, spec)
 # --8<-- [end:vector_to_params]
 
 
@@ -171,18 +316,28 @@ def relative_difference(g, g_num):
 
     Parameters
     ----------
-    g, g_num : array_like, same shape
+    g, g_num : array_like, same shape and dtype
         Analytic and numerical gradients.
 
     Returns
     -------
     float in [0, 1]
 
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or one is float32 and the other
+        float64.
+    ValueError
+        If the shapes differ (no broadcasting) or an argument holds NaN or inf.
+
     Notes
     -----
     Dividing by the norms makes the measure independent of the scale of the
     cost; the sum (rather than a single norm) keeps it bounded by 1 and
-    defined when one gradient is zero.
+    defined when one gradient is zero. Both vectors are first divided by their
+    largest entry (which leaves the ratio unchanged), so that the squares inside
+    the norms cannot overflow for gradients of $10^{200}$.
     See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
@@ -194,34 +349,66 @@ def relative_difference(g, g_num):
     1.0
     """
     g = as_float_array(g, "g", allow_empty=True)
-    g_num = as_float_array(g_num, "g_num", allow_empty=True)
-    if g.shape != g_num.shape:
-        raise ValueError(f"g_num: expected shape {g.shape} (the shape of g), got {g_num.shape}")
-    denom = np.linalg.norm(g) + np.linalg.norm(g_num)
-    if denom == 0:
+    g_num = _as_float_like(g_num, "g_num", g, "g", allow_empty=True)
+    check_same_shape(g_num, "g_num", g, "g")
+    scale = max(float(np.abs(g).max(initial=0)), float(np.abs(g_num).max(initial=0)))
+    if scale == 0:
         return 0.0
-    return float(np.linalg.norm(g - g_num) / denom)
+    g, g_num = g / scale, g_num / scale
+    return float(np.linalg.norm(g - g_num) / (np.linalg.norm(g) + np.linalg.norm(g_num)))
 # --8<-- [end:relative_difference]
 
 
+#: Verdict thresholds of the course, for float64 and its default step.
+_THRESHOLDS_FLOAT64 = (1e-7, 1e-5, 1e-3)
+
+
+def _thresholds(dtype):
+    """The float64 thresholds with their exponents scaled to the digits of ``dtype``.
+
+    ``t ** (log eps_dtype / log eps_float64)``: a threshold that asks for agreement to a
+    given fraction of float64's 15.7 digits asks for the same fraction of float32's 6.9.
+    """
+    power = math.log(np.finfo(dtype).eps) / math.log(np.finfo(np.float64).eps)
+    return tuple(t ** power for t in _THRESHOLDS_FLOAT64)
+
+
 # --8<-- [start:classify_rel_error]
-def classify_rel_error(rel_error):
-    r"""Read a relative difference with $\varepsilon = 10^{-7}$ (float64).
+def classify_rel_error(rel_error, dtype=np.float64):
+    r"""Read a relative difference: great, check, suspicious or wrong, for the dtype of the check.
 
     Parameters
     ----------
     rel_error : float
+        A relative difference (:func:`relative_difference`), $\ge 0$.
+    dtype : numpy dtype, default float64
+        The dtype the gradients were computed in: float32 has fewer digits, so its
+        thresholds are looser.
 
     Returns
     -------
     str
-        ``"great"`` below $10^{-7}$, ``"check"`` below $10^{-5}$ (probably fine,
+        In float64: ``"great"`` below $10^{-7}$, ``"check"`` below $10^{-5}$ (probably fine,
         look at the components), ``"suspicious"`` up to $10^{-3}$, ``"wrong"`` above:
-        almost certainly a bug.
+        almost certainly a bug. In float32: $8.0\times10^{-4}$, $6.1\times10^{-3}$ and
+        $4.7\times10^{-2}$.
+
+    Raises
+    ------
+    TypeError
+        If ``rel_error`` is not a real number, or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``rel_error`` is negative, NaN or infinite.
 
     Notes
     -----
-    The thresholds are the course's rules of thumb for $\varepsilon = 10^{-7}$.
+    The float64 thresholds are the course's rules of thumb. A float32 check agrees to
+    fewer digits even when the gradient is right (its rounding error
+    $\epsilon_{\text{mach}}^{2/3}$ at the best step is $2.4\times10^{-5}$, against
+    $3.7\times10^{-11}$ in float64), so each threshold $t$ becomes
+    $t^{\,\log\epsilon_{32} / \log\epsilon_{64}} = t^{0.44}$: the same fraction of the
+    dtype's digits ($10^{-7}$ asks for 7 of float64's 15.7 digits, $8\times10^{-4}$ for
+    3.1 of float32's 6.9). A forgotten factor 2 ($1/3$) is ``"wrong"`` in both.
     Kinks (ReLU at 0, $|w|$ at 0) crossed by the $\pm\varepsilon$ step can push a
     correct gradient into "check".
     See [gradient checking](course2/week1.md#gradient-checking).
@@ -230,16 +417,20 @@ def classify_rel_error(rel_error):
     --------
     >>> classify_rel_error(3e-9), classify_rel_error(2e-6), classify_rel_error(1e-4), classify_rel_error(0.2)
     ('great', 'check', 'suspicious', 'wrong')
+    >>> import numpy as np
+    >>> classify_rel_error(1e-4, np.float32), classify_rel_error(0.2, np.float32)
+    ('great', 'wrong')
     """
-    if isinstance(rel_error, bool) or not isinstance(rel_error, (int, float, np.floating, np.integer)):
-        raise TypeError(f"rel_error: expected a real number, got {type(rel_error).__name__}")
-    if not (rel_error >= 0):
-        raise ValueError(f"rel_error: expected a non-negative number, got {rel_error!r}")
-    if rel_error < 1e-7:
+    if isinstance(rel_error, (bool, np.bool_)) or not isinstance(rel_error, numbers.Real):
+        raise TypeError(f"rel_error: expected a real number, got {type(rel_error).__name__} {rel_error!r}"[:200])
+    if not (rel_error >= 0) or not math.isfinite(rel_error):
+        raise ValueError(f"rel_error: expected a non-negative finite number, got {rel_error!r}")
+    great, check, suspicious = _thresholds(check_float_dtype(dtype, "dtype"))
+    if rel_error < great:
         return "great"
-    if rel_error < 1e-5:
+    if rel_error < check:
         return "check"
-    if rel_error <= 1e-3:
+    if rel_error <= suspicious:
         return "suspicious"
     return "wrong"
 # --8<-- [end:classify_rel_error]
@@ -256,7 +447,7 @@ class GradientCheckResult(NamedTuple):
     rel_error : float
         Relative difference over the whole vector $\\theta$.
     verdict : str
-        :func:`classify_rel_error` of ``rel_error``.
+        :func:`classify_rel_error` of ``rel_error``, for the parameters' dtype.
     analytic, numerical : numpy.ndarray
         The two flattened gradients.
     per_key : dict
@@ -279,8 +470,18 @@ class GradientCheckResult(NamedTuple):
 # --8<-- [end:GradientCheckResult]
 
 
+def _locate(spec, i):
+    """(key, index inside that array) of component ``i`` of the flattened vector."""
+    for key, shape in spec:
+        size = math.prod(shape)
+        if i < size:
+            return key, ", ".join(map(str, np.unravel_index(i, shape)))
+        i -= size
+    raise IndexError(i)  # pragma: no cover - i is always inside theta
+
+
 # --8<-- [start:gradient_check]
-def gradient_check(cost_fn, parameters, grads, eps=1e-7):
+def gradient_check(cost_fn, parameters, grads, eps=None):
     r"""Check backpropagated gradients against two-sided differences of the cost.
 
     Parameters
@@ -289,22 +490,39 @@ def gradient_check(cost_fn, parameters, grads, eps=1e-7):
         ``cost_fn(parameters) -> float``, the cost $J$ as a deterministic function of
         a parameter dict (no dropout).
     parameters : dict of numpy.ndarray
-        The point $\theta$ (use float64).
+        The point $\theta$, all of one dtype (float64 is best; float32 works, with a
+        larger step and looser thresholds).
     grads : dict of numpy.ndarray
-        The analytic gradient: ``"d" + key`` for every key of ``parameters``.
-    eps : float, default 1e-7
+        The analytic gradient: ``"d" + key`` for every key of ``parameters``, with the
+        shape and dtype of that parameter.
+    eps : float, optional
+        The step; by default $\epsilon_{\text{mach}}^{1/3}\max(1, |\theta_i|)$ for the
+        parameters' dtype (see :func:`numerical_grad`).
 
     Returns
     -------
     GradientCheckResult
         ``rel_error``, ``verdict``, the two gradient vectors and ``per_key`` errors.
 
+    Raises
+    ------
+    TypeError
+        If ``cost_fn`` is not callable or does not return a real number, ``parameters`` or
+        ``grads`` is not a dict, an entry is not an array of real numbers, or the dtypes
+        are mixed (a float32 gradient of a float64 parameter, or the reverse).
+    ValueError
+        If ``parameters`` is empty, a gradient is missing or has another shape than its
+        parameter, an array holds NaN or inf, ``cost_fn`` returns NaN or inf, or ``eps``
+        is not positive or below the spacing of the parameters' values in their dtype.
+
     Notes
     -----
     $\theta = \mathrm{vec}(\text{parameters})$, $d\theta = \mathrm{vec}(\text{grads})$,
     $d\theta_{\text{approx}}[i] = \dfrac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon}$,
     and the result is $\lVert d\theta - d\theta_{\text{approx}}\rVert_2 /
-    (\lVert d\theta\rVert_2 + \lVert d\theta_{\text{approx}}\rVert_2)$.
+    (\lVert d\theta\rVert_2 + \lVert d\theta_{\text{approx}}\rVert_2)$, read by
+    :func:`classify_rel_error` with the thresholds of the parameters' dtype.
+    The caller's arrays are not modified.
     See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
@@ -316,24 +534,42 @@ def gradient_check(cost_fn, parameters, grads, eps=1e-7):
     'great'
     >>> gradient_check(cost, params, {"dw": params["w"]}).verdict   # forgot the factor 2
     'wrong'
+    >>> p32 = {"w": np.array([1.0, -2.0], dtype=np.float32)}
+    >>> gradient_check(cost, p32, {"dw": 2 * p32["w"]}).verdict     # float32: larger step, looser thresholds
+    'great'
     """
-    if not callable(cost_fn):
-        raise TypeError(f"cost_fn: expected a callable parameters -> float, got {type(cost_fn).__name__}")
+    check_callable(cost_fn, "cost_fn")
+    check_mapping(parameters, "parameters", "a dict of parameter arrays")
+    check_mapping(grads, "grads", "a dict of gradient arrays")
+    if not parameters:
+        raise ValueError("parameters: expected at least one parameter array, got an empty dict")
     keys = list(parameters)
-    missing = [k for k in keys if "d" + k not in grads]
+    missing = [k for k in keys if "d" + str(k) not in grads]
     if missing:
-        raise ValueError(f"grads: expected keys {['d' + k for k in missing]}, got keys {sorted(grads)}")
-    for k in keys:
-        if np.shape(grads["d" + k]) != np.shape(parameters[k]):
-            raise ValueError(f"d{k}: expected shape {np.shape(parameters[k])} (the shape of {k}), "
-                             f"got {np.shape(grads['d' + k])}")
+        raise ValueError(f"grads: expected keys {['d' + str(k) for k in missing]}, got keys {sorted(map(str, grads))}")
     theta, spec = params_to_vector(parameters, keys)
-    analytic, _ = params_to_vector({k: grads["d" + k] for k in keys})
-    theta = theta.copy()
-    numerical = numerical_grad(lambda t: cost_fn(vector_to_params(t, spec)), theta, eps)
+    parts = _split(theta, spec)
+    analytic = []
+    for k in keys:
+        dk = _as_float_like(grads["d" + str(k)], "d" + str(k), parts[k], str(k), allow_empty=True)
+        if dk.shape != parts[k].shape:
+            raise ValueError(f"d{k}: expected shape {parts[k].shape} (the shape of {k}), got {dk.shape}")
+        analytic.append(dk.reshape(-1))
+    analytic = np.concatenate(analytic)
+    if eps is not None:                        # a step lost to rounding, named by parameter
+        eps = check_positive(eps, "eps")
+        taken = (theta + eps).astype(np.float64) - (theta - eps).astype(np.float64)
+        distorted = np.flatnonzero(np.abs(taken - 2 * eps) > 0.2 * eps)
+        if distorted.size:
+            i = int(distorted[0])
+            key, at = _locate(spec, i)
+            raise _step_error(f"{key}[{at}]", float(theta[i]), theta.dtype, eps)
+    theta = theta.copy()                       # perturbed in place: never the caller's arrays
+    _value(cost_fn(_split(theta, spec)), "cost_fn", "the given parameters")
+    numerical = numerical_grad(lambda t: _value(cost_fn(_split(t, spec)), "cost_fn", "a perturbed parameter"),
+                               theta, eps)
     rel = relative_difference(analytic, numerical)
-    a_parts = vector_to_params(analytic, spec)
-    n_parts = vector_to_params(numerical, spec)
+    a_parts, n_parts = _split(analytic, spec), _split(numerical, spec)
     per_key = {k: relative_difference(a_parts[k], n_parts[k]) for k in keys}
-    return GradientCheckResult(rel, classify_rel_error(rel), analytic, numerical, per_key)
+    return GradientCheckResult(rel, classify_rel_error(rel, theta.dtype), analytic, numerical, per_key)
 # --8<-- [end:gradient_check]

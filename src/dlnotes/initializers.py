@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlnotes import activations as _act
-from dlnotes._checks import as_float_array, check_positive, check_rng, check_scalar
+from dlnotes._checks import check_bool, check_float_dtype, check_positive, check_rng, check_scalar, check_sequence
 
 __all__ = [
     "zeros",
@@ -37,19 +37,21 @@ __all__ = [
 
 def _shape(shape):
     """Validate a weight shape ``(n_out, n_in)`` of positive ints."""
-    if isinstance(shape, (int, np.integer)):
-        shape = (shape,)
+    check_sequence(shape, "shape", "a tuple of positive ints such as (n_out, n_in)")
     shape = tuple(shape)
-    for k, n in enumerate(shape):
-        check_positive(n, f"shape[{k}]", integer=True)
-    return shape
+    return tuple(check_positive(n, f"shape[{k}]", integer=True) for k, n in enumerate(shape))
 
 
 def _dtype(dtype):
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
-    return dtype
+    return check_float_dtype(dtype, "dtype")
+
+
+def _finite(W, name, value):
+    """A fill value or scale that overflows the dtype (1e39 in float32) gives inf: refuse it by name."""
+    if W.size and not (np.isfinite(W.min()) and np.isfinite(W.max())):
+        raise ValueError(f"{name}: expected a value whose weights are finite in {W.dtype} (at most "
+                         f"{float(np.finfo(W.dtype).max):.3g}), got {value!r}")
+    return W
 
 
 def _fans(shape):
@@ -67,7 +69,7 @@ def zeros(shape, rng=None, *, dtype=np.float64):
     Parameters
     ----------
     shape : tuple of int
-        ``(n_out, n_in)`` (or any shape).
+        ``(n_out, n_in)`` (or any shape, as a tuple: ``(5,)``, not ``5``).
     rng : ignored
         Accepted so that every initializer has the same signature.
     dtype : float32 or float64
@@ -75,6 +77,13 @@ def zeros(shape, rng=None, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray of zeros
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not a tuple of ints, or ``dtype`` is not float32/float64.
+    ValueError
+        If a size is below 1.
 
     Notes
     -----
@@ -106,6 +115,13 @@ def constant(shape, value, *, dtype=np.float64):
     -------
     numpy.ndarray filled with ``value``
 
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not a tuple of ints, or ``dtype`` is not float32/float64.
+    ValueError
+        If a size is below 1, or ``value`` is NaN, inf or too large for ``dtype``.
+
     Notes
     -----
     $W_{ij} = c$ for all $i, j$. See [random initialization](course1/week3.md#random-initialization).
@@ -115,8 +131,10 @@ def constant(shape, value, *, dtype=np.float64):
     >>> constant((1, 2), 0.5)
     array([[0.5, 0.5]])
     """
-    check_scalar(value, "value")
-    return np.full(_shape(shape), value, dtype=_dtype(dtype))
+    value = check_scalar(value, "value")
+    shape, dtype = _shape(shape), _dtype(dtype)
+    with np.errstate(over="ignore"):                  # 1e39 -> inf in float32, reported by name
+        return _finite(np.full(shape, value, dtype=dtype), "value", value)
 # --8<-- [end:constant]
 
 
@@ -136,6 +154,14 @@ def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
     -------
     numpy.ndarray
 
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
+        is not float32 or float64.
+    ValueError
+        If a size is below 1, or ``scale`` is not positive or too large for ``dtype``.
+
     Notes
     -----
     With scale 1 and $n_{in}$ inputs, $\mathrm{Var}(z) = n_{in}\mathrm{Var}(a)$:
@@ -147,9 +173,10 @@ def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
     >>> random_normal((2, 2), rng=0).shape
     (2, 2)
     """
-    rng = check_rng(rng)
-    check_positive(scale, "scale")
-    return float(scale) * rng.standard_normal(_shape(shape), dtype=_dtype(dtype))
+    shape, dtype, rng = _shape(shape), _dtype(dtype), check_rng(rng)
+    scale = check_positive(scale, "scale")
+    with np.errstate(over="ignore"):                  # reported by name
+        return _finite(scale * rng.standard_normal(shape, dtype=dtype), "scale", scale)
 # --8<-- [end:random_normal]
 
 
@@ -167,6 +194,14 @@ def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
+        is not float32 or float64.
+    ValueError
+        If a size is below 1, or ``scale`` is not positive or too large for ``dtype``.
 
     Notes
     -----
@@ -199,6 +234,14 @@ def lecun(shape, rng, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
+        is not float32 or float64.
+    ValueError
+        If a size is below 1, or ``shape`` is not ``(n_out, n_in)``.
 
     Notes
     -----
@@ -235,6 +278,14 @@ def glorot(shape, rng, *, dtype=np.float64):
     -------
     numpy.ndarray
 
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
+        is not float32 or float64.
+    ValueError
+        If a size is below 1, or ``shape`` is not ``(n_out, n_in)``.
+
     Notes
     -----
     The forward pass wants $\mathrm{Var}(w) = 1/n_{in}$ and the backward pass
@@ -266,6 +317,14 @@ def he(shape, rng, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
+        is not float32 or float64.
+    ValueError
+        If a size is below 1, or ``shape`` is not ``(n_out, n_in)``.
 
     Notes
     -----
@@ -299,6 +358,8 @@ INITIALIZERS = {
 
 
 def _initializer(method):
+    if not isinstance(method, str):
+        raise TypeError(f"method: expected one of {sorted(INITIALIZERS)}, got {type(method).__name__} {method!r}"[:300])
     if method not in INITIALIZERS:
         raise ValueError(f"method: expected one of {sorted(INITIALIZERS)}, got {method!r}")
     return INITIALIZERS[method]
@@ -328,6 +389,16 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
     dict of numpy.ndarray
         ``W{l}`` of shape ``(n[l], n[l-1])``, ``b{l}`` of shape ``(n[l], 1)`` (zeros).
 
+    Raises
+    ------
+    TypeError
+        If ``layer_dims`` is not a list of ints, ``method`` not a string, ``rng`` missing (for
+        any method but ``"zeros"``) or not a generator or seed, ``dtype`` not float32/float64,
+        or ``batchnorm`` not a bool.
+    ValueError
+        If ``method`` is unknown, ``layer_dims`` has fewer than 2 sizes or a size below 1, or the
+        seed is negative.
+
     Notes
     -----
     $W^{[l]} \sim \mathcal{N}(0, \sigma_l^2)$ with $\sigma_l$ from ``method``;
@@ -344,12 +415,13 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
     ['W1', 'W2', 'b2', 'beta1', 'gamma1']
     """
     init = _initializer(method)
+    check_sequence(layer_dims, "layer_dims", "a list of layer sizes [n_x, ..., n_y]")
     dims = list(layer_dims)
     if len(dims) < 2:
         raise ValueError(f"layer_dims: expected at least 2 sizes [n_x, ..., n_y], got {dims}")
-    for k, n in enumerate(dims):
-        check_positive(n, f"layer_dims[{k}]", integer=True)
+    dims = [check_positive(n, f"layer_dims[{k}]", integer=True) for k, n in enumerate(dims)]
     dtype = _dtype(dtype)
+    batchnorm = check_bool(batchnorm, "batchnorm")
     if method != "zeros":
         if rng is None:
             raise TypeError(f"rng: expected a numpy.random.Generator or an int seed for method={method!r}, got None")
@@ -365,6 +437,21 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
             parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
     return parameters
 # --8<-- [end:initialize_parameters]
+
+
+def _signal(x, what, layer, method, depth):
+    """``x`` if finite, else the ``ValueError`` the docstring promises (naming ``depth`` and ``method``)."""
+    if not (np.isfinite(x.min()) and np.isfinite(x.max())):
+        raise ValueError(f"depth: expected a depth at which the {what} of method={method!r} stay finite in "
+                         f"{x.dtype}, got depth={depth}, whose {what} overflow at layer {layer}; use fewer layers "
+                         f"or another method")
+    return x
+
+
+def _std(x):
+    """Standard deviation of a finite array, scaled by max|x| so that the squares never overflow."""
+    s = float(np.abs(x).max())
+    return s * float((x / s).std()) if s > 0 else 0.0
 
 
 # --8<-- [start:activation_stats_by_depth]
@@ -397,8 +484,17 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
         ``"layer"`` ($1..L$, ints), ``"activation_std"`` (std of $A^{[l]}$),
         ``"gradient_std"`` (std of $dW^{[l]}$) and ``"dA_std"`` (std of the
         backpropagated $dA^{[l-1]}$ leaving layer $l$); the standard deviations
-        have the dtype ``dtype`` of the network. A signal that overflows
-        float64 (hundreds of layers with a bad initializer) raises ``ValueError``.
+        have the dtype ``dtype`` of the network.
+
+    Raises
+    ------
+    TypeError
+        If ``method`` or ``activation`` is not a string, ``depth``, ``width`` or ``m`` is not an
+        int, ``rng`` is not a generator or seed, or ``dtype`` is not float32/float64.
+    ValueError
+        If ``method`` or ``activation`` is unknown (or ``"softmax"``), a size is below 1, or
+        the signal overflows ``dtype`` (hundreds of layers with a bad initializer): the
+        message names ``depth`` and the layer where it happened.
 
     Notes
     -----
@@ -422,9 +518,10 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     check_positive(depth, "depth", integer=True)
     check_positive(width, "width", integer=True)
     check_positive(m, "m", integer=True)
-    if activation not in _act.ACTIVATIONS or activation == "softmax":
+    if not isinstance(activation, str) or activation not in _act.ACTIVATIONS or activation == "softmax":
         names = sorted(k for k in _act.ACTIVATIONS if k != "softmax")
-        raise ValueError(f"activation: expected one of {names}, got {activation!r}")
+        kind = ValueError if isinstance(activation, str) else TypeError
+        raise kind(f"activation: expected one of {names}, got {activation!r}"[:300])
     g, g_grad = _act.ACTIVATIONS[activation]
     rng = check_rng(rng)
     dtype = _dtype(dtype)
@@ -432,16 +529,17 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     A = rng.standard_normal((width, m), dtype=dtype)
     act_std, grad_std, dA_std = (np.empty(depth, dtype=dtype) for _ in range(3))
     As, Zs = [A], []
-    for l, W in enumerate(Ws):
-        Zs.append(W @ As[l])
-        As.append(g(Zs[l]))
-        act_std[l] = As[l + 1].std()
-    dA = rng.standard_normal((width, m), dtype=dtype)
-    for l in reversed(range(depth)):
-        dZ = dA * g_grad(Zs[l])
-        grad_std[l] = (dZ @ As[l].T / m).std()
-        dA = Ws[l].T @ dZ
-        dA_std[l] = dA.std()
+    with np.errstate(over="ignore", invalid="ignore"):     # an overflow is reported by _signal, by name
+        for l, W in enumerate(Ws):
+            Zs.append(_signal(W @ As[l], "activations", l + 1, method, depth))
+            As.append(g(Zs[l]))
+            act_std[l] = _std(As[l + 1])
+        dA = rng.standard_normal((width, m), dtype=dtype)
+        for l in reversed(range(depth)):
+            dZ = dA * g_grad(Zs[l])
+            grad_std[l] = _std(_signal(dZ @ As[l].T / m, "gradients", l + 1, method, depth))
+            dA = _signal(Ws[l].T @ dZ, "gradients", l + 1, method, depth)
+            dA_std[l] = _std(dA)
     return {"layer": np.arange(1, depth + 1), "activation_std": act_std,
             "gradient_std": grad_std, "dA_std": dA_std}
 # --8<-- [end:activation_stats_by_depth]

@@ -11,12 +11,16 @@ See [logistic regression as a one-neuron network](course1/week2.md#the-model) an
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from dlnotes._checks import (
     as_float_array,
     check_binary_labels,
+    check_float_dtype,
     check_positive,
+    check_same_dtype,
     check_same_examples,
     check_scalar,
     check_shape,
@@ -27,22 +31,57 @@ from dlnotes.losses import binary_cross_entropy_from_logits
 __all__ = ["initialize_zeros", "propagate_loop", "propagate", "optimize", "predict", "fit"]
 
 
-def _check_wbXY(w, b, X, Y=None):
+_NO_LABELS = object()
+
+
+def _check_wbXY(w, b, X, Y=_NO_LABELS, *, blame="w"):
+    """Validate the model ``(w, b)`` against the data ``X`` (and labels ``Y``).
+
+    ``blame`` is the argument a feature-count mismatch is reported on: ``w`` when ``w`` is
+    being fitted to ``X``, ``X`` when new data is given to a trained ``w`` (``predict``).
+    """
     X = as_float_array(X, "X", ndim=2)
-    w = check_shape(as_float_array(w, "w"), "w", (X.shape[0], 1))
-    if w.dtype != X.dtype:
-        raise TypeError(f"w: expected dtype {X.dtype} (the dtype of X), got {w.dtype}")
+    w = as_float_array(w, "w")
+    if w.shape != (X.shape[0], 1):
+        if blame == "X" and w.ndim == 2 and w.shape[1] == 1:
+            raise ValueError(f"X: expected shape ({w.shape[0]}, m) to match w's {w.shape[0]} features, "
+                             f"got {X.shape}")
+        raise ValueError(f"w: expected shape ({X.shape[0]}, 1) to match X's {X.shape[0]} features (rows), "
+                         f"got {w.shape}")
+    check_same_dtype(w, "w", X, "X")
     if isinstance(b, np.ndarray) and b.ndim == 0:
         b = b.item()
-    check_scalar(b, "b")
+    b = check_scalar(b, "b")
+    big = float(np.finfo(X.dtype).max)
+    if abs(b) > big:
+        raise ValueError(f"b: expected a value representable in {X.dtype} (|b| <= {big:.4g}), got {b!r}")
     b = X.dtype.type(b)
-    if Y is None:
+    if Y is _NO_LABELS:
         return w, b, X
     Y = as_float_array(Y, "Y")
     check_same_examples(X, Y)
     check_shape(Y, "Y", (1, X.shape[1]))
     check_binary_labels(Y)
     return w, b, X, Y.astype(X.dtype, copy=False)
+
+
+@contextmanager
+def _overflow_is_an_error(names, what="w.T @ X + b and the gradients"):
+    """Turn a NumPy overflow in ``what`` into a ``ValueError`` naming ``names``.
+
+    Without it the overflow is a ``RuntimeWarning`` and the ``inf`` surfaces later as a message
+    about ``z``, a name the caller never used.
+    """
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            yield
+    except FloatingPointError as exc:
+        raise _overflow_error(names, what, exc) from None
+
+
+def _overflow_error(names, what, exc):
+    return ValueError(f"{names}: expected values for which {what} stay finite, "
+                      f"got an overflow ({exc}); rescale X (see data.standardize_fit) or shrink w")
 
 
 # --8<-- [start:initialize_zeros]
@@ -60,6 +99,13 @@ def initialize_zeros(dim, dtype=np.float64):
     w : numpy.ndarray, shape (dim, 1)
     b : numpy scalar of ``dtype``, 0
 
+    Raises
+    ------
+    TypeError
+        If ``dim`` is not an integer, or ``dtype`` is not float32 or float64.
+    ValueError
+        If ``dim < 1``.
+
     Notes
     -----
     Zeros are fine here: there is a single unit, so no symmetry to break
@@ -73,9 +119,7 @@ def initialize_zeros(dim, dtype=np.float64):
     ((2, 1), 0.0)
     """
     check_positive(dim, "dim", integer=True)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    dtype = check_float_dtype(dtype)
     return np.zeros((dim, 1), dtype=dtype), dtype.type(0)
 # --8<-- [end:initialize_zeros]
 
@@ -97,6 +141,17 @@ def propagate_loop(w, b, X, Y):
         ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
     cost : float
 
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric (``b`` must be a real number), or ``w`` and ``X``
+        differ in dtype (float32 and float64 are not mixed).
+    ValueError
+        If ``w`` is not ``(n_x, 1)`` for the ``n_x`` rows of ``X``, ``Y`` is not ``(1, m)``,
+        labels are not 0 or 1, an input holds NaN, inf or no example, ``b`` does not fit the
+        dtype of ``X``, or ``w.T @ X + b`` (or a gradient) overflows (the message names
+        ``w, X``).
+
     Notes
     -----
     For $i = 1..m$: $z^{(i)} = w^\top x^{(i)} + b$, $a^{(i)} = \sigma(z^{(i)})$,
@@ -117,17 +172,18 @@ def propagate_loop(w, b, X, Y):
     dw = np.zeros((n, 1), dtype=X.dtype)
     db = X.dtype.type(0)
     cost = 0.0
-    for i in range(m):
-        z = b
-        for j in range(n):
-            z += w[j, 0] * X[j, i]
-        a = sigmoid(z)
-        cost += binary_cross_entropy_from_logits([[z]], Y[:, i:i + 1])
-        dz = a - Y[0, i]
-        for j in range(n):
-            dw[j, 0] += X[j, i] * dz
-        db += dz
-    return {"dw": dw / m, "db": X.dtype.type(db / m)}, cost / m
+    with _overflow_is_an_error("w, X"):
+        for i in range(m):
+            z = b
+            for j in range(n):
+                z += w[j, 0] * X[j, i]
+            a = sigmoid(z)
+            cost += binary_cross_entropy_from_logits([[z]], Y[:, i:i + 1])
+            dz = a - Y[0, i]
+            for j in range(n):
+                dw[j, 0] += X[j, i] * dz
+            db += dz
+        return {"dw": dw / m, "db": X.dtype.type(db / m)}, cost / m
 # --8<-- [end:propagate_loop]
 
 
@@ -148,6 +204,17 @@ def propagate(w, b, X, Y):
         ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
     cost : float
 
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric (``b`` must be a real number), or ``w`` and ``X``
+        differ in dtype (float32 and float64 are not mixed).
+    ValueError
+        If ``w`` is not ``(n_x, 1)`` for the ``n_x`` rows of ``X``, ``Y`` is not ``(1, m)``,
+        labels are not 0 or 1, an input holds NaN, inf or no example, ``b`` does not fit the
+        dtype of ``X``, or ``w.T @ X + b`` (or a gradient) overflows (the message names
+        ``w, X``).
+
     Notes
     -----
     $$Z = w^\top X + b,\quad A = \sigma(Z),\quad
@@ -167,6 +234,12 @@ def propagate(w, b, X, Y):
     (array([[0.25]]), 0.0, 0.693147...)
     """
     w, b, X, Y = _check_wbXY(w, b, X, Y)
+    with _overflow_is_an_error("w, X"):
+        return _propagate(w, b, X, Y)
+
+
+def _propagate(w, b, X, Y):
+    """:func:`propagate` without validation: :func:`optimize` checks its inputs once, not at every iteration."""
     m = X.shape[1]
     # --8<-- [start:propagate-equations]
     Z = w.T @ X + b
@@ -209,9 +282,16 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
 
     Raises
     ------
+    TypeError
+        As :func:`propagate`, and if ``num_iterations``, ``learning_rate`` or ``record_every``
+        is not a number of the right kind.
+    ValueError
+        As :func:`propagate` (including an overflow of ``w.T @ X + b`` for the starting ``w``),
+        and if ``num_iterations``, ``learning_rate`` or ``record_every`` is not positive.
     FloatingPointError
-        If a value overflows (naming the iteration); the parameters are never
-        returned with NaN or inf entries.
+        If gradient descent diverges, naming the iteration and ``learning_rate``: a value
+        overflows, or the last cost is far above the first ($J_{\text{last}} > J_0 + 10\max(1, J_0)$).
+        The parameters are never returned with NaN or inf entries.
 
     Notes
     -----
@@ -235,19 +315,32 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
     learning_rate = float(check_positive(learning_rate, "learning_rate"))
     check_positive(record_every, "record_every", integer=True)
     costs = []
+    first = None
     for i in range(num_iterations):
         try:
             with np.errstate(over="raise", invalid="raise"):
-                grads, cost = propagate(w, b, X, Y)
+                grads, cost = _propagate(w, b, X, Y)      # propagate, validated once above
+        except FloatingPointError as exc:
+            if i == 0:                       # no step taken yet: the starting point overflows
+                raise _overflow_error("w, X", "w.T @ X + b and the gradients", exc) from None
+            raise FloatingPointError(f"gradient descent diverged at iteration {i} ({exc}); "
+                                     f"try a smaller learning_rate than {learning_rate}") from None
+        try:
+            with np.errstate(over="raise", invalid="raise"):
                 # --8<-- [start:optimize-step]
                 w = w - learning_rate * grads["dw"]
                 b = b - learning_rate * grads["db"]
                 # --8<-- [end:optimize-step]
         except FloatingPointError as exc:
             raise FloatingPointError(f"gradient descent diverged at iteration {i} ({exc}); "
-                                     f"try a smaller learning_rate than {learning_rate}") from exc
+                                     f"try a smaller learning_rate than {learning_rate}") from None
+        first = cost if first is None else first
         if i % record_every == 0:
             costs.append(cost)
+    if cost > first + 10.0 * max(1.0, first):
+        raise FloatingPointError(f"gradient descent diverged: the cost went from {first:.6g} at iteration 0 "
+                                 f"to {cost:.6g} at iteration {num_iterations - 1}; "
+                                 f"try a smaller learning_rate than {learning_rate}")
     return {"w": w, "b": b}, grads, costs
 # --8<-- [end:optimize]
 
@@ -266,6 +359,14 @@ def predict(w, b, X):
     -------
     numpy.ndarray of int64, shape (1, m)
 
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric, or ``w`` and ``X`` differ in dtype.
+    ValueError
+        If ``X`` does not have the ``n_x`` rows of ``w`` (the message names ``X``), ``w`` is
+        not a column, an input holds NaN, inf or no example, or ``w.T @ X + b`` overflows.
+
     Notes
     -----
     $\sigma(z) > 0.5 \iff z > 0$: the decision boundary is the hyperplane
@@ -277,8 +378,9 @@ def predict(w, b, X):
     >>> predict(np.array([[1.0]]), 0.0, np.array([[-3.0, 0.5]]))
     array([[0, 1]])
     """
-    w, b, X = _check_wbXY(w, b, X)
-    A = sigmoid(w.T @ X + b)
+    w, b, X = _check_wbXY(w, b, X, blame="X")
+    with _overflow_is_an_error("w, X", "w.T @ X + b"):
+        A = sigmoid(w.T @ X + b)
     return (A > 0.5).astype(np.int64)
 # --8<-- [end:predict]
 
@@ -294,7 +396,7 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     Y_train : array_like, shape (1, m_train)
     X_test, Y_test : array_like, optional
         A held-out set, shapes (n_x, m_test) and (1, m_test), labels in {0, 1};
-        ``X_test`` is converted to the dtype of ``X_train`` (the model's dtype).
+        ``X_test`` must have the dtype of ``X_train`` (the model's dtype).
     num_iterations : int, default 2000
     learning_rate : float, default 0.5
     record_every : int, default 100
@@ -304,6 +406,18 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     dict
         ``"w"``, ``"b"``, ``"costs"``, ``"train_accuracy"`` and, with a test set,
         ``"test_accuracy"`` (fractions in [0, 1]).
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric, ``X_test`` and ``X_train`` differ in dtype, or a
+        hyperparameter has the wrong type.
+    ValueError
+        If the shapes do not match (``Y_train`` is not ``(1, m_train)``, ``X_test`` has another
+        number of features...), labels are not 0 or 1, an input holds NaN, inf or no example,
+        only one of ``X_test`` and ``Y_test`` is given, or a hyperparameter is not positive.
+    FloatingPointError
+        If gradient descent diverges (see :func:`optimize`): the message names ``learning_rate``.
 
     Notes
     -----
@@ -330,7 +444,7 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
         if X_test.shape[0] != X_train.shape[0]:
             raise ValueError(f"X_test: expected shape ({X_train.shape[0]}, m_test) to match X_train's "
                              f"{X_train.shape[0]} features, got {X_test.shape}")
-        X_test = X_test.astype(X_train.dtype, copy=False)    # the model's dtype
+        check_same_dtype(X_test, "X_test", X_train, "X_train")    # the model's dtype
         Y_test = as_float_array(Y_test, "Y_test")
         check_same_examples(X_test, Y_test, "X_test", "Y_test")
         check_shape(Y_test, "Y_test", (1, X_test.shape[1]))

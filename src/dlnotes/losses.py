@@ -6,6 +6,15 @@ returned as a Python ``float``. Gradients (``bce_grad``, ``mse_grad``,
 ``softmax_cross_entropy_grad``) are per-example derivatives of the *loss*, with
 no $1/m$: that factor appears when the backward pass sums over examples.
 
+**Inputs.** The two arrays have exactly the same shape (no broadcasting). Results keep
+the dtype of the predictions (``A``, ``Yhat``, ``Z``); labels and targets may be integers
+or booleans (converted exactly), but a float32 array next to a float64 one raises
+``TypeError`` rather than being silently upcast or rounded. Probabilities must lie in
+$[0, 1]$ (for logits use the ``*_from_logits`` losses); the softmax-specific ones
+(``sparse_categorical_cross_entropy``, ``softmax_cross_entropy_grad``) also need columns
+summing to 1. Costs are summed after dividing by $m$, so a finite mean
+never overflows on the way; a mean too large for a float raises ``FloatingPointError``.
+
 See [the logistic-regression cost](course1/week2.md#the-loss-binary-cross-entropy) and
 [softmax and its loss](course2/week3.md#softmax-regression).
 """
@@ -14,7 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_binary_labels, check_same_examples
+from dlnotes._checks import as_float_array, check_binary_labels, check_float_dtype, check_same_examples, check_same_shape
+from dlnotes.activations import _as_float_like
 
 __all__ = [
     "clip_eps",
@@ -31,13 +41,43 @@ __all__ = [
 
 
 def _pred_and_labels(A, Y, a_name, y_name="Y"):
-    """Validate a (n_y, m) prediction and labels of the same shape; labels take A's dtype."""
+    """Validate a (n_y, m) prediction and labels of exactly its shape and dtype (integer labels take it)."""
     A = as_float_array(A, a_name, ndim=2)
-    Y = as_float_array(Y, y_name)
+    Y = _as_float_like(Y, y_name, A, a_name)
     check_same_examples(A, Y, a_name, y_name)
-    if Y.shape != A.shape:
-        raise ValueError(f"{y_name}: expected shape {A.shape} (the shape of {a_name}), got {Y.shape}")
-    return A, Y.astype(A.dtype, copy=False)
+    check_same_shape(Y, y_name, A, a_name)
+    return A, Y
+
+
+def _check_probabilities(P, name, *, columns_sum_to_one=False):
+    """Predicted probabilities lie in [0, 1] (and, for softmax outputs, each column sums to 1)."""
+    lo, hi = float(P.min()), float(P.max())
+    if lo < 0 or hi > 1:
+        raise ValueError(f"{name}: expected probabilities in [0, 1] (for logits use the *_from_logits loss), "
+                         f"got values in [{lo:.3g}, {hi:.3g}]")
+    if columns_sum_to_one:
+        sums = P.sum(axis=0)
+        if float(np.abs(sums - 1).max()) > 1e-3:
+            raise ValueError(f"{name}: expected columns summing to 1 (softmax outputs), "
+                             f"got column sums in [{sums.min():.3g}, {sums.max():.3g}]")
+
+
+def _cost(losses, name, scale=1.0):
+    """``scale`` times the mean over the m examples (columns) of per-entry ``losses``, as a float.
+
+    Each loss is divided by m *before* the sum, so no partial sum exceeds the mean: a finite
+    mean never overflows on the way. A float32 mean beyond float32's range is summed in
+    float64 (the cost is a Python float); a mean beyond float64's raises FloatingPointError.
+    """
+    m = losses.shape[1]
+    with np.errstate(over="ignore"):
+        J = scale * float(np.sum(losses / m))
+        if not np.isfinite(J) and losses.dtype != np.float64:
+            J = scale * float(np.sum(losses.astype(np.float64) / m))
+    if not np.isfinite(J):
+        raise FloatingPointError(f"{name}: expected inputs whose mean loss is a finite float, got a mean loss "
+                                 f"beyond {np.finfo(np.float64).max:.3g} (rescale {name})")
+    return J
 
 
 def _check_distributions(Y, name="Y"):
@@ -69,13 +109,18 @@ def clip_eps(dtype):
     float32 ($1 - 10^{-15} = 1$ exactly) and $\log(1 - a)$ would be $-\infty$.
     See [why the loss clips $\hat y$](course1/week2.md#the-model).
 
+    Raises
+    ------
+    TypeError
+        If ``dtype`` is not float32 or float64 (``"foo"``, an integer dtype...).
+
     Examples
     --------
     >>> import numpy as np
     >>> clip_eps(np.float32) > clip_eps(np.float64)
     True
     """
-    return float(np.finfo(dtype).eps)
+    return float(np.finfo(check_float_dtype(dtype, "dtype")).eps)
 # --8<-- [end:clip_eps]
 
 
@@ -105,6 +150,15 @@ def binary_cross_entropy(A, Y):
     logits are available, :func:`binary_cross_entropy_from_logits` is exact.
     See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf, ``A`` has values outside $[0, 1]$ or ``Y`` labels other than 0 and 1.
+
     Examples
     --------
     >>> import numpy as np
@@ -112,11 +166,11 @@ def binary_cross_entropy(A, Y):
     0.693147...
     """
     A, Y = _pred_and_labels(A, Y, "A")
+    _check_probabilities(A, "A")
     check_binary_labels(Y, "Y")
     eps = clip_eps(A.dtype)
     A = np.clip(A, eps, 1 - eps)
-    m = A.shape[1]
-    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log1p(-A)) / m)
+    return _cost(-(Y * np.log(A) + (1 - Y) * np.log1p(-A)), "A")
 # --8<-- [end:binary_cross_entropy]
 
 
@@ -145,7 +199,21 @@ def binary_cross_entropy_from_logits(Z, Y):
 
     $$\mathcal{L}(z, y) = \max(z, 0) - z\,y + \log\!\big(1 + e^{-|z|}\big).$$
 
+    For $y \in \{0, 1\}$ the first two terms are $\max(z, 0)$ or $\max(-z, 0)$, so each loss
+    is finite for any finite $z$, and the mean is taken by dividing each loss by $m$ before
+    summing: logits of $\pm 10^{308}$ give the right, finite cost.
     See [the loss from the logit](course1/week2.md#the-model).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``Z`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``Z`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf, or ``Y`` has labels other than 0 and 1.
+    FloatingPointError
+        If the mean loss is too large for a float (it is computed without intermediate overflow).
 
     Examples
     --------
@@ -155,9 +223,8 @@ def binary_cross_entropy_from_logits(Z, Y):
     """
     Z, Y = _pred_and_labels(Z, Y, "Z")
     check_binary_labels(Y, "Y")
-    m = Z.shape[1]
     losses = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
-    return float(np.sum(losses) / m)
+    return _cost(losses, "Z")
 # --8<-- [end:binary_cross_entropy_from_logits]
 
 
@@ -186,6 +253,15 @@ def bce_grad(A, Y):
     $A$ is clipped as in :func:`binary_cross_entropy`.
     See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
 
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf, ``A`` has values outside $[0, 1]$ or ``Y`` labels other than 0 and 1.
+
     Examples
     --------
     >>> import numpy as np
@@ -193,6 +269,7 @@ def bce_grad(A, Y):
     array([[-2.,  2.]])
     """
     A, Y = _pred_and_labels(A, Y, "A")
+    _check_probabilities(A, "A")
     check_binary_labels(Y, "Y")
     eps = clip_eps(A.dtype)
     A = np.clip(A, eps, 1 - eps)
@@ -224,6 +301,17 @@ def categorical_cross_entropy(Yhat, Y):
     $\hat y$ is clipped below at $\varepsilon$ (see :func:`clip_eps`).
     See [softmax and its loss](course2/week3.md#softmax-regression).
 
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``Yhat`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``Yhat`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf, an entry of ``Yhat`` is outside $[0, 1]$, or a column of ``Y`` is not a
+        distribution (non-negative, summing to 1). Columns of ``Yhat`` need not sum to 1: the
+        loss is defined for any probabilities, e.g. sigmoid outputs trained through the chain rule.
+
     Examples
     --------
     >>> import numpy as np
@@ -231,10 +319,10 @@ def categorical_cross_entropy(Yhat, Y):
     0.287682...
     """
     Yhat, Y = _pred_and_labels(Yhat, Y, "Yhat")
+    _check_probabilities(Yhat, "Yhat")
     _check_distributions(Y, "Y")
-    m = Yhat.shape[1]
     logp = np.log(np.maximum(Yhat, clip_eps(Yhat.dtype)))
-    return float(-np.sum(Y * logp) / m)
+    return _cost(-(Y * logp), "Yhat")
 # --8<-- [end:categorical_cross_entropy]
 
 
@@ -260,9 +348,26 @@ def categorical_cross_entropy_from_logits(Z, Y):
     computed with the column maximum $M$ factored out:
     $\log\sum_j e^{z_j} = M + \log\sum_j e^{z_j - M}$. Since $\sum_k y_k = 1$,
 
-    $$\mathcal{L}(z, y) = \mathrm{LSE}(z) - \sum_k y_k z_k.$$
+    $$\mathcal{L}(z, y) = \mathrm{LSE}(z) - \sum_k y_k z_k
+      = \sum_k y_k\Big(\log\sum_j e^{z_j - M} + (M - z_k)\Big).$$
 
+    The last form is computed for each example, then averaged: both terms are
+    non-negative, the first is at most $\log C$, and nothing cancels, so equal logits
+    of $10^{300}$ give exactly $\log C$ (the first form would give
+    $(10^{300} + \log C) - 10^{300} = 0$). $M - z_k$ is computed in halves,
+    $M/2 - z_k/2$, which cannot overflow even for logits of $\pm 10^{308}$.
     See [softmax and its loss](course2/week3.md#softmax-regression).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``Z`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``Z`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf, or a column of ``Y`` is not one-hot (non-negative, summing to 1).
+    FloatingPointError
+        If the mean loss is too large for a float (it is computed without intermediate overflow).
 
     Examples
     --------
@@ -272,10 +377,13 @@ def categorical_cross_entropy_from_logits(Z, Y):
     """
     Z, Y = _pred_and_labels(Z, Y, "Z")
     _check_distributions(Y, "Y")
-    m = Z.shape[1]
     M = Z.max(axis=0, keepdims=True)
-    lse = M + np.log(np.sum(np.exp(Z - M), axis=0, keepdims=True))
-    return float((np.sum(lse) - np.sum(Y * Z)) / m)
+    with np.errstate(over="ignore"):       # z - M is -inf only where e^(z - M) = 0 anyway
+        shifted = Z - M
+    log_norm = np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))   # in [0, log C]
+    half_gap = M / 2 - Z / 2               # (M - z_k) / 2 >= 0: exact halves, never overflows
+    half_losses = np.sum(Y * (log_norm / 2 + half_gap), axis=0, keepdims=True)
+    return _cost(half_losses, "Z", scale=2.0)
 # --8<-- [end:categorical_cross_entropy_from_logits]
 
 
@@ -301,6 +409,16 @@ def sparse_categorical_cross_entropy(Yhat, labels):
     picks one entry per column instead of multiplying by a mostly-zero matrix.
     See [softmax and its loss](course2/week3.md#softmax-regression).
 
+    Raises
+    ------
+    TypeError
+        If ``Yhat`` is not an array of real numbers, or ``labels`` are not integers
+        (floats with a fractional part, NaN, strings).
+    ValueError
+        If ``Yhat`` is not 2-D, is empty, holds NaN or inf, or a column is not a probability
+        vector (values in $[0, 1]$ summing to 1); if ``labels`` does not have shape ``(m,)`` or
+        ``(1, m)``, or a label is outside $\{0, \dots, C-1\}$.
+
     Examples
     --------
     >>> import numpy as np
@@ -308,17 +426,26 @@ def sparse_categorical_cross_entropy(Yhat, labels):
     0.287682...
     """
     Yhat = as_float_array(Yhat, "Yhat", ndim=2)
+    _check_probabilities(Yhat, "Yhat", columns_sum_to_one=True)
+    if isinstance(labels, (np.matrix, np.ma.MaskedArray)):
+        raise TypeError(f"labels: expected a numpy.ndarray or a list of class indices, got {type(labels).__name__}")
     labels = np.asarray(labels)
     C, m = Yhat.shape
-    if labels.dtype.kind not in "iu" and not (labels.dtype.kind == "f" and np.all(labels == np.round(labels))):
-        raise TypeError(f"labels: expected integer class indices, got dtype {labels.dtype}")
+    integral = labels.dtype.kind in "iu" or (
+        labels.dtype.kind == "f" and labels.size and bool(np.all(np.isfinite(labels)))
+        and bool(np.all(labels == np.round(labels))))
+    if not integral:
+        shown = f"dtype {labels.dtype}" if labels.dtype.kind != "f" else \
+            f"non-integer values such as {labels[~(labels == np.round(labels))].flat[0]!r}" if labels.size else "none"
+        raise TypeError(f"labels: expected integer class indices, got {shown}")
     if labels.shape not in ((m,), (1, m)):
         raise ValueError(f"labels: expected shape ({m},) or (1, {m}) to match Yhat's {m} examples, got {labels.shape}")
+    if labels.min() < 0 or labels.max() >= C:   # before the cast to intp: 1e30 must not wrap around
+        lo, hi = labels.min(), labels.max()
+        raise ValueError(f"labels: expected class indices in [0, {C - 1}], got values in [{lo:g}, {hi:g}]")
     labels = labels.reshape(-1).astype(np.intp)
-    if labels.min() < 0 or labels.max() >= C:
-        raise ValueError(f"labels: expected class indices in [0, {C - 1}], got values in [{labels.min()}, {labels.max()}]")
     p = Yhat[labels, np.arange(m)]
-    return float(-np.sum(np.log(np.maximum(p, clip_eps(Yhat.dtype)))) / m)
+    return _cost(-np.log(np.maximum(p, clip_eps(Yhat.dtype)))[None, :], "Yhat")
 # --8<-- [end:sparse_categorical_cross_entropy]
 
 
@@ -344,6 +471,15 @@ def softmax_cross_entropy_grad(Yhat, Y):
     = -y_j + \hat y_j\sum_k y_k = \hat y_j - y_j.$
     See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``Yhat`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``Yhat`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf, a column of ``Yhat`` is not a probability vector, or a column of ``Y`` is not one-hot.
+
     Examples
     --------
     >>> import numpy as np
@@ -352,6 +488,7 @@ def softmax_cross_entropy_grad(Yhat, Y):
            [-0.25]])
     """
     Yhat, Y = _pred_and_labels(Yhat, Y, "Yhat")
+    _check_probabilities(Yhat, "Yhat", columns_sum_to_one=True)
     _check_distributions(Y, "Y")
     return Yhat - Y
 # --8<-- [end:softmax_cross_entropy_grad]
@@ -384,6 +521,17 @@ def mean_squared_error(A, Y):
     the learning rate.
     See [why not squared error](course1/week2.md#the-loss-binary-cross-entropy).
 
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf.
+    FloatingPointError
+        If the mean loss is too large for a float (it is computed without intermediate overflow).
+
     Examples
     --------
     >>> import numpy as np
@@ -391,9 +539,10 @@ def mean_squared_error(A, Y):
     1.25
     """
     A, Y = _pred_and_labels(A, Y, "A")
-    m = A.shape[1]
-    diff = A - Y
-    return float(np.sum(diff * diff) / (2 * m))
+    with np.errstate(over="ignore"):        # an overflow is reported by _cost, naming A
+        diff = A - Y
+        losses = 0.5 * diff * diff
+    return _cost(losses, "A")
 # --8<-- [end:mean_squared_error]
 
 
@@ -417,6 +566,17 @@ def mse_grad(A, Y):
     $\mathcal{L} = \tfrac12\lVert a - y\rVert^2 \Rightarrow \partial\mathcal{L}/\partial a = a - y$.
     See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers, or ``Y`` is a float array of another
+        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
+    ValueError
+        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
+        NaN or inf.
+    FloatingPointError
+        If $a - y$ overflows (entries near the largest float of opposite signs).
+
     Examples
     --------
     >>> import numpy as np
@@ -424,5 +584,10 @@ def mse_grad(A, Y):
     array([[1., 2.]])
     """
     A, Y = _pred_and_labels(A, Y, "A")
-    return A - Y
+    with np.errstate(over="ignore"):
+        dA = A - Y
+    if not (np.isfinite(dA.min()) and np.isfinite(dA.max())):
+        raise FloatingPointError(f"A: expected predictions and targets whose difference is a finite {A.dtype}, "
+                                 f"got |A - Y| beyond {np.finfo(A.dtype).max:.3g} (rescale the targets)")
+    return dA
 # --8<-- [end:mse_grad]

@@ -18,6 +18,7 @@ See [the building blocks of a deep network](course1/week4.md#forward-and-backwar
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -26,11 +27,16 @@ from dlnotes._checks import (
     as_float_array,
     check_beta,
     check_binary_labels,
+    check_bool,
     check_keep_prob,
+    check_mapping,
     check_positive,
     check_rng,
+    check_same_dtype,
     check_same_examples,
+    check_same_shape,
     check_scalar,
+    check_sequence,
     check_shape,
 )
 from dlnotes.activations import ACTIVATIONS
@@ -73,13 +79,44 @@ _FUSED = {("sigmoid", "bce"), ("softmax", "cce"), ("identity", "mse"), ("linear"
 
 
 def _check_loss(loss):
+    if not isinstance(loss, str):
+        raise TypeError(f"loss: expected one of {sorted(LOSSES)}, got {type(loss).__name__} {loss!r}"[:300])
     if loss not in LOSSES:
         raise ValueError(f"loss: expected one of {sorted(LOSSES)}, got {loss!r}")
 
 
 def _check_activation(name, argname="activation"):
+    if not isinstance(name, str):
+        raise TypeError(f"{argname}: expected one of {sorted(ACTIVATIONS)}, got {type(name).__name__} {name!r}"[:300])
     if name not in ACTIVATIONS:
         raise ValueError(f"{argname}: expected one of {sorted(ACTIVATIONS)}, got {name!r}")
+
+
+def _check_layer_dims(layer_dims):
+    """A list of at least two positive ints; returns it as a list."""
+    check_sequence(layer_dims, "layer_dims", "a list of layer sizes [n_x, ..., n_y]")
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError(f"layer_dims: expected at least 2 sizes [n_x, ..., n_y], got {dims}")
+    for k, n in enumerate(dims):
+        check_positive(n, f"layer_dims[{k}]", integer=True)
+    return [int(n) for n in dims]
+
+
+def _all_finite(arr):
+    """One min/max pass (NaN and inf propagate), no temporary boolean array the size of ``arr``."""
+    return not arr.size or bool(np.isfinite(arr.min()) and np.isfinite(arr.max()))
+
+
+def _overflow(name, what, arr, hint):
+    """The FloatingPointError for a computed ``arr`` that overflowed, naming the caller's ``name``."""
+    bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+    return FloatingPointError(f"{name}: expected {what} to be finite in {arr.dtype}, got {bad} NaN or inf "
+                              f"entries (an overflow); {hint}")
+
+
+def _largest(x):
+    return float(np.max(np.abs(x))) if np.size(x) else 0.0
 
 
 # --8<-- [start:layer_shapes]
@@ -98,6 +135,13 @@ def layer_shapes(layer_dims, batchnorm=False):
     dict
         ``{"W1": (n1, n0), "b1": (n1, 1), ...}``.
 
+    Raises
+    ------
+    TypeError
+        If ``layer_dims`` is not a list or tuple of ints, or ``batchnorm`` is not a bool.
+    ValueError
+        If ``layer_dims`` has fewer than 2 sizes or a size below 1.
+
     Notes
     -----
     $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$ (rows: units of this layer; columns:
@@ -110,11 +154,8 @@ def layer_shapes(layer_dims, batchnorm=False):
     >>> layer_shapes([5, 4, 3, 1])
     {'W1': (4, 5), 'b1': (4, 1), 'W2': (3, 4), 'b2': (3, 1), 'W3': (1, 3), 'b3': (1, 1)}
     """
-    dims = list(layer_dims)
-    if len(dims) < 2:
-        raise ValueError(f"layer_dims: expected at least 2 sizes [n_x, ..., n_y], got {dims}")
-    for k, n in enumerate(dims):
-        check_positive(n, f"layer_dims[{k}]", integer=True)
+    dims = _check_layer_dims(layer_dims)
+    batchnorm = check_bool(batchnorm, "batchnorm")
     L = len(dims) - 1
     shapes = {}
     for l in range(1, L + 1):
@@ -141,6 +182,13 @@ def num_layers(parameters):
     -------
     int
 
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not a dict.
+    ValueError
+        If its weights are not exactly ``W1``..``WL``.
+
     Notes
     -----
     The input layer is not counted: a network with ``W1``, ``W2`` has $L = 2$.
@@ -151,13 +199,24 @@ def num_layers(parameters):
     >>> num_layers({"W1": 0, "b1": 0, "W2": 0, "b2": 0})
     2
     """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters: expected a dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}")
-    layers = sorted(int(k[1:]) for k in parameters if re.fullmatch(r"W\d+", k))
+    check_mapping(parameters, "parameters", "a dict like {'W1': ..., 'b1': ...}")
+    layers = sorted(int(k[1:]) for k in parameters if isinstance(k, str) and re.fullmatch(r"W\d+", k))
     if not layers or layers != list(range(1, len(layers) + 1)):
-        raise ValueError(f"parameters: expected weights W1..WL, got keys {sorted(parameters)}")
+        raise ValueError(f"parameters: expected weights W1..WL, got keys {sorted(map(str, parameters))}")
     return len(layers)
 # --8<-- [end:num_layers]
+
+
+def _check_linear_args(A_prev, W, b):
+    A_prev = as_float_array(A_prev, "A_prev", ndim=2)
+    W = check_same_dtype(as_float_array(W, "W", ndim=2), "W", A_prev, "A_prev")
+    if W.shape[1] != A_prev.shape[0]:
+        raise ValueError(f"W: expected shape ({W.shape[0]}, {A_prev.shape[0]}) to match A_prev's "
+                         f"{A_prev.shape[0]} rows, got {W.shape}")
+    if b is not None:
+        b = check_shape(as_float_array(b, "b"), "b", (W.shape[0], 1))
+        check_same_dtype(b, "b", A_prev, "A_prev")
+    return A_prev, W, b
 
 
 # --8<-- [start:linear_forward]
@@ -178,6 +237,16 @@ def linear_forward(A_prev, W, b):
     cache : tuple
         ``(A_prev, W, b)`` for :func:`linear_backward`.
 
+    Raises
+    ------
+    TypeError
+        If an argument is not a float array, or ``W`` or ``b`` has another dtype than ``A_prev``.
+    ValueError
+        If the shapes do not match (``W.shape[1] != A_prev.shape[0]``, ``b`` not ``(n[l], 1)``),
+        or an input holds NaN or inf.
+    FloatingPointError
+        If ``W @ A_prev + b`` overflows (inputs far too large).
+
     Notes
     -----
     $z^{(i)} = W a^{(i)} + b$ for each column; stacking the columns,
@@ -191,16 +260,12 @@ def linear_forward(A_prev, W, b):
     >>> Z
     array([[4., 7.]])
     """
-    A_prev = as_float_array(A_prev, "A_prev", ndim=2)
-    W = as_float_array(W, "W", ndim=2)
-    if W.shape[1] != A_prev.shape[0]:
-        raise ValueError(f"W: expected shape ({W.shape[0]}, {A_prev.shape[0]}) to match A_prev's "
-                         f"{A_prev.shape[0]} rows, got {W.shape}")
-    if b is None:
-        Z = W @ A_prev
-    else:
-        b = check_shape(as_float_array(b, "b"), "b", (W.shape[0], 1))
-        Z = W @ A_prev + b
+    A_prev, W, b = _check_linear_args(A_prev, W, b)
+    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported below, by name
+        Z = W @ A_prev if b is None else W @ A_prev + b
+    if not _all_finite(Z):
+        raise _overflow("W", "Z = W @ A_prev + b", Z, f"W and A_prev are too large (largest |W| = "
+                        f"{_largest(W):.3g}, largest |A_prev| = {_largest(A_prev):.3g}): scale the inputs")
     return Z, (A_prev, W, b)
 # --8<-- [end:linear_forward]
 
@@ -224,6 +289,12 @@ def linear_activation_forward(A_prev, W, b, activation):
     cache : tuple
         ``(linear_cache, Z)`` for :func:`linear_activation_backward`.
 
+    Raises
+    ------
+    TypeError, ValueError, FloatingPointError
+        As :func:`linear_forward`; also ``ValueError`` for an unknown ``activation``
+        (``TypeError`` if it is not a string or ``b`` is ``None``).
+
     Notes
     -----
     $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$, $A^{[l]} = g^{[l]}(Z^{[l]})$.
@@ -238,6 +309,9 @@ def linear_activation_forward(A_prev, W, b, activation):
     array([[1., 0.]])
     """
     _check_activation(activation)
+    if b is None:                  # linear_forward takes None for a batch-norm layer; a whole layer needs b
+        raise TypeError("b: expected an array of shape (n[l], 1), got None (a layer without bias is "
+                        "linear_forward(A_prev, W, None) followed by batch norm)")
     g, _ = ACTIVATIONS[activation]
     Z, linear_cache = linear_forward(A_prev, W, b)
     A = g(Z)
@@ -248,9 +322,10 @@ def linear_activation_forward(A_prev, W, b, activation):
 def _check_network(X, parameters, activations):
     """Validate the parameter dict against X and the activation list; return L."""
     L = num_layers(parameters)
-    if isinstance(activations, str) or len(activations) != L:
-        got = repr(activations) if isinstance(activations, str) else f"{len(activations)}"
-        raise ValueError(f"activations: expected {L} names (one per layer, the parameters have W1..W{L}), got {got}")
+    check_sequence(activations, "activations", f"a list of {L} activation names")
+    if len(activations) != L:
+        raise ValueError(f"activations: expected {L} names (one per layer, the parameters have W1..W{L}), "
+                         f"got {len(activations)}")
     for l, name in enumerate(activations, start=1):
         _check_activation(name, f"activations[{l - 1}]")
     rows_prev, prev = X.shape[0], "X's features"
@@ -273,13 +348,37 @@ def _check_network(X, parameters, activations):
     return L
 
 
+def _check_bn_state(bn_state, parameters, L, dtype, training):
+    """bn_state: None or a dict whose running averages are finite (n[l], 1) arrays of the data's dtype."""
+    if bn_state is None:
+        return
+    check_mapping(bn_state, "bn_state", "a dict of running averages {'mu1': ..., 'var1': ...} or None")
+    for l in range(1, L + 1):
+        if f"gamma{l}" not in parameters:
+            continue
+        n = np.shape(parameters[f"W{l}"])[0]
+        present = [k in bn_state for k in (f"mu{l}", f"var{l}")]
+        if training and present[0] != present[1]:
+            raise ValueError(f"bn_state: expected both 'mu{l}' and 'var{l}' or neither, got keys {sorted(bn_state)}")
+        for key in (f"mu{l}", f"var{l}"):
+            if key not in bn_state:
+                continue                 # training creates it; inference reports it in _batchnorm_layer
+            name = f"bn_state[{key!r}]"
+            v = check_shape(as_float_array(bn_state[key], name), name, (n, 1))
+            if v.dtype != dtype:
+                raise TypeError(f"{name}: expected dtype {dtype} (the dtype of X), got {v.dtype}")
+            if key.startswith("var") and v.min() < 0:
+                raise ValueError(f"{name}: expected non-negative variances, got minimum {float(v.min())!r}")
+
+
 def _keep_prob_list(keep_probs, L):
     """None, a float, or L-1 floats -> a list of L keep probabilities (output layer: 1)."""
     if keep_probs is None:
         return [1.0] * L
-    if isinstance(keep_probs, (int, float, np.floating)) and not isinstance(keep_probs, bool):
+    if isinstance(keep_probs, (int, float, np.floating, np.integer)) and not isinstance(keep_probs, bool):
         check_keep_prob(keep_probs, "keep_probs")
         return [float(keep_probs)] * (L - 1) + [1.0]
+    check_sequence(keep_probs, "keep_probs", f"None, a float or a list of {L - 1} floats (one per hidden layer)")
     keep_probs = list(keep_probs)
     if len(keep_probs) != L - 1:
         raise ValueError(f"keep_probs: expected a float or {L - 1} values (one per hidden layer), "
@@ -327,6 +426,20 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
     caches : list of dict, length L
         What :func:`model_backward` needs for each layer.
 
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not a dict, ``activations`` not a list of names, ``training``
+        not a bool, ``rng`` missing when dropout is on, or a parameter or running average
+        has another dtype than ``X``.
+    ValueError
+        If a shape does not fit (``W{l}`` against the previous layer, ``b{l}``, ``gamma{l}``,
+        ``beta{l}`` and ``bn_state``'s ``mu{l}``, ``var{l}`` must be ``(n[l], 1)``), a value is
+        NaN or inf, a keep probability is outside (0, 1], or inference mode lacks ``bn_state``.
+    FloatingPointError
+        If a layer overflows (names ``X`` for the first layer, ``W{l}`` after: weights
+        grown far too large, typically by too large a learning rate).
+
     Notes
     -----
     For $l = 1..L$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of
@@ -347,6 +460,8 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
     """
     X = as_float_array(X, "X", ndim=2)
     L = _check_network(X, parameters, activations)
+    training = check_bool(training, "training")
+    _check_bn_state(bn_state, parameters, L, X.dtype, training)
     kps = _keep_prob_list(keep_probs, L)
     if training and min(kps) < 1:
         if rng is None:
@@ -355,23 +470,39 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
     bn_momentum = float(check_beta(bn_momentum, "bn_momentum"))
     bn_eps = float(check_positive(bn_eps, "bn_eps"))
     A, caches = X, []
-    for l in range(1, L + 1):
-        W, g = parameters[f"W{l}"], ACTIVATIONS[activations[l - 1]][0]
-        cache = {"activation": activations[l - 1], "bn": None, "D": None, "keep_prob": kps[l - 1]}
-        # --8<-- [start:model_forward-layer]
-        if f"gamma{l}" in parameters:                      # batch-norm layer: no bias
-            Z, cache["linear"] = linear_forward(A, W, None)
-            Z = _batchnorm_layer(Z, l, parameters, bn_state, training, bn_momentum, bn_eps, cache)
-        else:
-            Z, cache["linear"] = linear_forward(A, W, parameters[f"b{l}"])
-        A = g(Z)
-        if training and kps[l - 1] < 1:                    # inverted dropout (hidden layers)
-            A, cache["D"] = dropout_forward(A, kps[l - 1], rng)
-        # --8<-- [end:model_forward-layer]
-        cache["Z"] = Z
-        caches.append(cache)
+    try:
+        for l in range(1, L + 1):
+            W, g = parameters[f"W{l}"], ACTIVATIONS[activations[l - 1]][0]
+            cache = {"activation": activations[l - 1], "bn": None, "D": None, "keep_prob": kps[l - 1]}
+            # --8<-- [start:model_forward-layer]
+            if f"gamma{l}" in parameters:                      # batch-norm layer: no bias
+                Z, cache["linear"] = linear_forward(A, W, None)
+                Z = _batchnorm_layer(Z, l, parameters, bn_state, training, bn_momentum, bn_eps, cache)
+            else:
+                Z, cache["linear"] = linear_forward(A, W, parameters[f"b{l}"])
+            A = g(Z)
+            if training and kps[l - 1] < 1:                    # inverted dropout (hidden layers)
+                A, cache["D"] = dropout_forward(A, kps[l - 1], rng)
+            # --8<-- [end:model_forward-layer]
+            cache["Z"] = Z
+            caches.append(cache)
+    except FloatingPointError as exc:                          # name the caller's argument, not W or Z
+        raise _forward_overflow(l, X, parameters) from exc
     return A, caches
 # --8<-- [end:model_forward]
+
+
+def _forward_overflow(l, X, parameters):
+    W = parameters[f"W{l}"]
+    if l == 1:
+        return FloatingPointError(
+            f"X: expected the first layer's W1 @ X + b1 to be finite in {X.dtype}, got an overflow "
+            f"(largest |X| = {_largest(X):.3g}, largest |W1| = {_largest(W):.3g}): standardize X, "
+            f"or start from smaller weights W1")
+    return FloatingPointError(
+        f"W{l}: expected layer {l}'s pre-activations W{l} @ A{l - 1} to be finite in {X.dtype}, got an "
+        f"overflow (largest |W{l}| = {_largest(W):.3g}): the weights are far too large; if they come from "
+        f"training, use a smaller learning_rate")
 
 
 # --8<-- [start:batchnorm-layer]
@@ -395,6 +526,27 @@ def _batchnorm_layer(Z, l, parameters, bn_state, training, momentum, eps, cache)
             bn_state[mu_key], bn_state[var_key] = mu.copy(), var.copy()
     return Z_tilde
 # --8<-- [end:batchnorm-layer]
+
+
+def _check_cost_args(AL, Y, loss):
+    """AL and Y of the same (n_y, m) shape; probabilities in [0, 1] for the cross-entropies."""
+    _check_loss(loss)
+    AL = as_float_array(AL, "AL", ndim=2)
+    given = getattr(Y, "dtype", None)
+    Y = as_float_array(Y, "Y")
+    check_same_examples(AL, Y, "AL", "Y")
+    check_same_shape(Y, "Y", AL, "AL")
+    if given is not None and np.dtype(given).kind == "f" and Y.dtype != AL.dtype:
+        raise TypeError(f"Y: expected dtype {AL.dtype} (the dtype of AL), got {Y.dtype} (integer labels take "
+                        f"AL's dtype; convert float labels with .astype)")
+    Y = Y.astype(AL.dtype, copy=False)
+    if loss in ("bce", "cce"):
+        lo, hi = float(AL.min()), float(AL.max())
+        if lo < 0 or hi > 1:
+            out = "sigmoid" if loss == "bce" else "softmax"
+            raise ValueError(f"AL: expected probabilities in [0, 1] for loss={loss!r} (a {out} output), "
+                             f"got values in [{lo:.3g}, {hi:.3g}]")
+    return AL, Y
 
 
 # --8<-- [start:compute_cost]
@@ -421,6 +573,17 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     -------
     float
 
+    Raises
+    ------
+    TypeError
+        If ``loss`` is not a string, or ``AL``, ``Y``, ``lambd``, ``l1`` are not numbers.
+    ValueError
+        If ``loss`` is unknown, ``Y``'s shape differs from ``AL``'s, ``AL`` holds NaN or inf or
+        (for ``"bce"``, ``"cce"``) values outside [0, 1], the labels are not 0/1 or one-hot,
+        ``lambd`` or ``l1`` is negative, or a penalty is asked for without ``parameters``.
+    FloatingPointError
+        If the cost overflows (``"mse"`` with predictions far too large).
+
     Notes
     -----
     $$J = \frac1m\sum_{i=1}^m\mathcal{L}(\hat y^{(i)}, y^{(i)})
@@ -434,19 +597,57 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     >>> compute_cost(np.array([[0.5, 0.5]]), np.array([[1, 0]]), "bce")  # log 2
     0.693147...
     """
-    _check_loss(loss)
-    check_scalar(lambd, "lambd", low=0.0)
-    check_scalar(l1, "l1", low=0.0)
-    cost = LOSSES[loss](AL, Y)
+    AL, Y = _check_cost_args(AL, Y, loss)
+    lambd, l1 = check_scalar(lambd, "lambd", low=0.0), check_scalar(l1, "l1", low=0.0)
     if (lambd > 0 or l1 > 0) and parameters is None:
         raise ValueError("parameters: expected the parameter dict when lambd > 0 or l1 > 0, got None")
-    m = np.shape(AL)[1]
+    try:
+        with np.errstate(over="ignore"):                       # reported below, naming AL
+            cost = LOSSES[loss](AL, Y)
+        if not np.isfinite(cost):
+            raise FloatingPointError(f"the cost is {cost}")
+    except FloatingPointError as exc:
+        raise FloatingPointError(f"AL: expected a finite {loss!r} cost, got an overflow (the predictions are too "
+                                 f"far from Y: largest |AL| = {_largest(AL):.3g})") from exc
+    m = AL.shape[1]
     if lambd > 0:
         cost += l2_penalty(parameters, lambd, m)
     if l1 > 0:
         cost += l1_penalty(parameters, l1, m)
     return cost
 # --8<-- [end:compute_cost]
+
+
+def _check_linear_cache(cache, name="cache", what="the (A_prev, W, b) tuple returned by linear_forward"):
+    if not isinstance(cache, (tuple, list)) or len(cache) != 3:
+        got = f"{type(cache).__name__} of length {len(cache)}" if isinstance(cache, (tuple, list)) \
+            else type(cache).__name__
+        raise TypeError(f"{name}: expected {what}, got {got}")
+    A_prev, W, b = cache
+    for part, arr in (("A_prev", A_prev), ("W", W)):
+        if not (isinstance(arr, np.ndarray) and arr.ndim == 2 and arr.dtype.kind == "f"):
+            raise TypeError(f"{name}: expected {what}, got a {part} of type {type(arr).__name__}"
+                            f"{f' with shape {arr.shape}' if isinstance(arr, np.ndarray) else ''}")
+    if W.shape[1] != A_prev.shape[0] or (b is not None and np.shape(b) != (W.shape[0], 1)):
+        raise ValueError(f"{name}: expected {what}, got A_prev {A_prev.shape}, W {W.shape}, b {np.shape(b)}")
+    return A_prev, W, b
+
+
+def _check_linear_backward_args(dZ, cache):
+    A_prev, W, b = _check_linear_cache(cache)
+    dZ = as_float_array(dZ, "dZ", ndim=2)
+    if dZ.shape != (W.shape[0], A_prev.shape[1]):
+        raise ValueError(f"dZ: expected shape {(W.shape[0], A_prev.shape[1])} (n[l] rows of W, the m examples "
+                         f"of A_prev), got {dZ.shape}")
+    check_same_dtype(dZ, "dZ", W, "W in the cache")
+    return dZ, (A_prev, W, b)
+
+
+def _check_gradients(dA_prev, dW, db):
+    for name, grad in (("dW", dW), ("db", db), ("dA_prev", dA_prev)):
+        if grad is not None and not _all_finite(grad):
+            raise _overflow("dZ", name, grad, "dZ, A_prev or W in the cache are far too large")
+    return dA_prev, dW, db
 
 
 # --8<-- [start:linear_backward]
@@ -469,6 +670,16 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     dW : numpy.ndarray, shape (n[l], n[l-1])
     db : numpy.ndarray, shape (n[l], 1)
 
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not the tuple of :func:`linear_forward`, ``dZ`` has another dtype
+        than ``W``, or ``need_dA_prev`` is not a bool.
+    ValueError
+        If ``dZ`` is not of shape ``(n[l], m)`` or holds NaN or inf.
+    FloatingPointError
+        If ``dW`` or ``db`` overflows.
+
     Notes
     -----
     With the per-example convention ($dz^{(i)} = \partial\mathcal{L}^{(i)}/\partial z^{(i)}$) and
@@ -489,18 +700,24 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     >>> linear_backward(np.array([[1.0, 1.0]]), cache)
     (array([[3., 3.]]), array([[1.5]]), array([[1.]]))
     """
-    A_prev, W, b = cache
-    dZ = as_float_array(dZ, "dZ", ndim=2)
-    if dZ.shape != (W.shape[0], A_prev.shape[1]):
-        raise ValueError(f"dZ: expected shape {(W.shape[0], A_prev.shape[1])}, got {dZ.shape}")
+    dZ, (A_prev, W, b) = _check_linear_backward_args(dZ, cache)
+    need_dA_prev = check_bool(need_dA_prev, "need_dA_prev")
     m = A_prev.shape[1]
-    # --8<-- [start:linear-backward-equations]
-    dW = dZ @ A_prev.T / m
-    db = np.sum(dZ, axis=1, keepdims=True) / m
-    dA_prev = W.T @ dZ if need_dA_prev else None
-    # --8<-- [end:linear-backward-equations]
-    return dA_prev, dW, db
+    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported below, by name
+        # --8<-- [start:linear-backward-equations]
+        dW = dZ @ A_prev.T / m
+        db = np.sum(dZ, axis=1, keepdims=True) / m
+        dA_prev = W.T @ dZ if need_dA_prev else None
+        # --8<-- [end:linear-backward-equations]
+    return _check_gradients(dA_prev, dW, db)
 # --8<-- [end:linear_backward]
+
+
+def _check_activation_backward_args(dA, Z, activation):
+    _check_activation(activation)
+    Z = as_float_array(Z, "Z")
+    dA = check_same_shape(as_float_array(dA, "dA"), "dA", Z, "Z")   # no broadcasting (8, 1) x (1, 8)
+    return check_same_dtype(dA, "dA", Z, "Z"), Z
 
 
 # --8<-- [start:activation_backward]
@@ -519,6 +736,13 @@ def activation_backward(dA, Z, activation):
     numpy.ndarray, shape (n[l], m)
         $dZ$.
 
+    Raises
+    ------
+    TypeError
+        If ``activation`` is not a string, or ``dA`` and ``Z`` have different dtypes.
+    ValueError
+        If ``activation`` is unknown, ``dA`` and ``Z`` have different shapes, or hold NaN or inf.
+
     Notes
     -----
     Elementwise activations: $dZ = dA\odot g'(Z)$. Softmax mixes the units of
@@ -532,12 +756,25 @@ def activation_backward(dA, Z, activation):
     >>> activation_backward(np.array([[5.0, 5.0]]), np.array([[-1.0, 2.0]]), "relu")
     array([[0., 5.]])
     """
-    _check_activation(activation)
+    dA, Z = _check_activation_backward_args(dA, Z, activation)
     g_grad = ACTIVATIONS[activation][1]
     if activation == "softmax":
         return g_grad(dA, Z)
     return dA * g_grad(Z)
 # --8<-- [end:activation_backward]
+
+
+def _check_layer_cache(cache):
+    what = "the (linear_cache, Z) tuple returned by linear_activation_forward"
+    if not isinstance(cache, (tuple, list)) or len(cache) != 2:
+        got = f"{type(cache).__name__} of length {len(cache)}" if isinstance(cache, (tuple, list)) \
+            else type(cache).__name__
+        raise TypeError(f"cache: expected {what}, got {got}")
+    linear_cache, Z = cache
+    A_prev, W, _ = _check_linear_cache(linear_cache, "cache", what)
+    if np.shape(Z) != (W.shape[0], A_prev.shape[1]):
+        raise ValueError(f"cache: expected {what}, got Z of shape {np.shape(Z)} for W {W.shape}")
+    return linear_cache, Z
 
 
 # --8<-- [start:linear_activation_backward]
@@ -559,6 +796,12 @@ def linear_activation_backward(dA, cache, activation):
     dW : numpy.ndarray, shape (n[l], n[l-1])
     db : numpy.ndarray, shape (n[l], 1)
 
+    Raises
+    ------
+    TypeError, ValueError, FloatingPointError
+        As :func:`activation_backward` and :func:`linear_backward`; ``TypeError`` naming
+        ``cache`` if it is not the tuple of :func:`linear_activation_forward`.
+
     Notes
     -----
     $dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]})$, then :func:`linear_backward`.
@@ -573,10 +816,50 @@ def linear_activation_backward(dA, cache, activation):
     >>> dW, db  # only the first example is active
     (array([[0.5]]), array([[0.5]]))
     """
-    linear_cache, Z = cache
+    linear_cache, Z = _check_layer_cache(cache)
     dZ = activation_backward(dA, Z, activation)
     return linear_backward(dZ, linear_cache)
 # --8<-- [end:linear_activation_backward]
+
+
+_CACHE_KEYS = ("activation", "bn", "D", "keep_prob", "linear", "Z")
+
+
+def _check_backward_args(AL, Y, caches, loss):
+    """AL, Y as for the cost, and caches exactly as model_forward (training mode) returns them."""
+    _check_loss(loss)
+    check_sequence(caches, "caches", "the list of caches returned by model_forward")
+    if not len(caches):
+        raise ValueError("caches: expected the list returned by model_forward, got an empty sequence")
+    rows_prev = None
+    for k, cache in enumerate(caches):
+        name = f"caches[{k}]"
+        check_mapping(cache, name, f"a dict with keys {list(_CACHE_KEYS)} (from model_forward)")
+        if any(key not in cache for key in _CACHE_KEYS):
+            raise ValueError(f"{name}: expected a dict with keys {sorted(_CACHE_KEYS)} (from model_forward), "
+                             f"got keys {sorted(map(str, cache))}")
+        _check_activation(cache["activation"], f"{name}['activation']")
+        A_prev, W, b = _check_linear_cache(cache["linear"], f"{name}['linear']")
+        if rows_prev is not None and A_prev.shape[0] != rows_prev:
+            raise ValueError(f"{name}['linear']: expected A_prev with {rows_prev} rows (the units of layer {k}), "
+                             f"got shape {A_prev.shape}")
+        if np.shape(cache["Z"]) != (W.shape[0], A_prev.shape[1]):
+            raise ValueError(f"{name}['Z']: expected shape {(W.shape[0], A_prev.shape[1])}, got {np.shape(cache['Z'])}")
+        if b is None and cache["bn"] is None:
+            raise ValueError(f"caches: expected the caches of a training-mode forward pass (training=True), got "
+                             f"layer {k + 1} (batch norm) run in inference mode")
+        rows_prev = W.shape[0]
+    AL, Y = _check_cost_args(AL, Y, loss)
+    Z_L = caches[-1]["Z"]
+    if AL.shape != np.shape(Z_L):
+        raise ValueError(f"AL: expected shape {np.shape(Z_L)} (the shape of the last layer's Z in caches), "
+                         f"got {AL.shape}")
+    check_same_dtype(AL, "AL", caches[-1]["linear"][1], "the weights in caches")
+    if loss == "bce":
+        check_binary_labels(Y, "Y")
+    elif loss == "cce":
+        _losses._check_distributions(Y, "Y")
+    return AL, Y
 
 
 def _output_dZ(AL, Y, cache, loss):
@@ -617,6 +900,18 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
         ``dW{l}`` and ``db{l}`` (or ``dgamma{l}``, ``dbeta{l}`` for batch-norm
         layers), same shapes and dtype as the parameters.
 
+    Raises
+    ------
+    TypeError
+        If ``caches`` is not the list of dicts of :func:`model_forward`, ``loss`` is not a
+        string, or ``AL`` has another dtype than the weights in ``caches``.
+    ValueError
+        If ``AL`` is not of the shape of the last layer's output, ``Y`` not of ``AL``'s shape,
+        the labels do not fit ``loss``, a value is NaN or inf, ``lambd`` or ``l1`` is negative,
+        or ``caches`` is empty, malformed, or comes from inference mode with batch norm.
+    FloatingPointError
+        If the backward pass overflows (weights or activations far too large).
+
     Notes
     -----
     Output layer: for sigmoid + BCE, softmax + CCE and identity + MSE,
@@ -645,46 +940,64 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     >>> sorted(grads)
     ['dW1', 'dW2', 'db1', 'db2']
     """
-    _check_loss(loss)
-    check_scalar(lambd, "lambd", low=0.0)
-    check_scalar(l1, "l1", low=0.0)
-    if not caches:
-        raise ValueError("caches: expected the list returned by model_forward, got an empty sequence")
-    AL = as_float_array(AL, "AL", ndim=2)
-    Y = as_float_array(Y, "Y")
-    check_same_examples(AL, Y, "AL", "Y")
-    check_shape(Y, "Y", AL.shape)
-    Y = Y.astype(AL.dtype, copy=False)
-    if loss == "bce":
-        check_binary_labels(Y, "Y")
-    elif loss == "cce":
-        _losses._check_distributions(Y, "Y")
+    AL, Y = _check_backward_args(AL, Y, caches, loss)
+    lambd, l1 = check_scalar(lambd, "lambd", low=0.0), check_scalar(l1, "l1", low=0.0)
     L, m = len(caches), AL.shape[1]
-    grads = {}
-    dZ = _output_dZ(AL, Y, caches[-1], loss)
-    for l in reversed(range(1, L + 1)):
-        cache = caches[l - 1]
-        if l < L:
-            # --8<-- [start:model_backward-layer]
-            if cache["D"] is not None:
-                dA = dropout_backward(dA, cache["D"], cache["keep_prob"])
-            dZ = activation_backward(dA, cache["Z"], cache["activation"])
-            # --8<-- [end:model_backward-layer]
-        if cache["bn"] is not None:
-            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ, cache["bn"])
-        dA, dW, db = linear_backward(dZ, cache["linear"], need_dA_prev=l > 1)
-        W = cache["linear"][1]
-        # --8<-- [start:model_backward-penalty]
-        if lambd > 0:
-            dW += l2_penalty_grad(W, lambd, m)
-        if l1 > 0:
-            dW += l1_penalty_grad(W, l1, m)
-        # --8<-- [end:model_backward-penalty]
-        grads[f"dW{l}"] = dW
-        if cache["bn"] is None:
-            grads[f"db{l}"] = db
+    grads, l = {}, L
+    try:
+        dZ = _output_dZ(AL, Y, caches[-1], loss)
+        for l in reversed(range(1, L + 1)):
+            cache = caches[l - 1]
+            if l < L:
+                # --8<-- [start:model_backward-layer]
+                if cache["D"] is not None:
+                    dA = dropout_backward(dA, cache["D"], cache["keep_prob"])
+                dZ = activation_backward(dA, cache["Z"], cache["activation"])
+                # --8<-- [end:model_backward-layer]
+            if cache["bn"] is not None:
+                dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ, cache["bn"])
+            dA, dW, db = linear_backward(dZ, cache["linear"], need_dA_prev=l > 1)
+            W = cache["linear"][1]
+            # --8<-- [start:model_backward-penalty]
+            if lambd > 0:
+                dW += l2_penalty_grad(W, lambd, m)
+            if l1 > 0:
+                dW += l1_penalty_grad(W, l1, m)
+            # --8<-- [end:model_backward-penalty]
+            grads[f"dW{l}"] = dW
+            if cache["bn"] is None:
+                grads[f"db{l}"] = db
+    except (FloatingPointError, ValueError) as exc:       # the inputs were checked: an overflow inside
+        if isinstance(exc, ValueError) and "expected finite" not in str(exc):
+            raise
+        raise FloatingPointError(
+            f"caches: expected a finite backward pass, got an overflow at layer {l}; the weights or activations "
+            f"are far too large: if they come from training, use a smaller learning_rate") from exc
     return grads
 # --8<-- [end:model_backward]
+
+
+def _check_update_args(parameters, grads):
+    """Yield (key, parameter, gradient): finite arrays of the same shape and dtype."""
+    check_mapping(parameters, "parameters", "a dict like {'W1': ..., 'b1': ...}")
+    check_mapping(grads, "grads", "a dict like {'dW1': ..., 'db1': ...} (from model_backward)")
+    for key, value in parameters.items():
+        gkey = f"d{key}"
+        if gkey not in grads:
+            raise ValueError(f"grads: expected key {gkey!r} for parameter {key!r}, got keys {sorted(map(str, grads))}")
+        value = as_float_array(value, str(key))
+        grad = as_float_array(grads[gkey], gkey)
+        if grad.shape != value.shape:
+            raise ValueError(f"{gkey}: expected shape {value.shape} (the shape of {key}), got {grad.shape}")
+        yield key, value, check_same_dtype(grad, gkey, value, key)
+
+
+def _check_step(new, learning_rate):
+    for key, value in new.items():
+        if not _all_finite(value):
+            raise _overflow("learning_rate", f"the updated {key}", value,
+                            f"learning_rate = {learning_rate:g} times d{key} is far too large: use a smaller one")
+    return new
 
 
 # --8<-- [start:update_parameters]
@@ -705,6 +1018,17 @@ def update_parameters(parameters, grads, learning_rate):
     dict
         New parameters (the input dict is not modified).
 
+    Raises
+    ------
+    TypeError
+        If ``parameters`` or ``grads`` is not a dict, or a gradient has another dtype than
+        its parameter.
+    ValueError
+        If ``learning_rate`` is not positive, a gradient is missing or of the wrong shape, or a
+        parameter or gradient holds NaN or inf (named by its key, e.g. ``dW1``).
+    FloatingPointError
+        If the step overflows (names ``learning_rate``).
+
     Notes
     -----
     $W^{[l]} \leftarrow W^{[l]} - \alpha\,dW^{[l]}$, $b^{[l]} \leftarrow b^{[l]} - \alpha\,db^{[l]}$.
@@ -717,18 +1041,22 @@ def update_parameters(parameters, grads, learning_rate):
     >>> update_parameters({"W1": np.array([[1.0]])}, {"dW1": np.array([[2.0]])}, 0.1)
     {'W1': array([[0.8]])}
     """
-    learning_rate = float(check_positive(learning_rate, "learning_rate"))
+    learning_rate = check_positive(learning_rate, "learning_rate")
     new = {}
-    for key, value in parameters.items():
-        gkey = "d" + key
-        if gkey not in grads:
-            raise ValueError(f"grads: expected key {gkey!r} for parameter {key!r}, got keys {sorted(grads)}")
-        if np.shape(grads[gkey]) != np.shape(value):
-            raise ValueError(f"{gkey}: expected shape {np.shape(value)} (the shape of {key}), "
-                             f"got {np.shape(grads[gkey])}")
-        new[key] = value - learning_rate * grads[gkey]
-    return new
+    with np.errstate(over="ignore", invalid="ignore"):        # an overflow is reported by name below
+        for key, value, grad in _check_update_args(parameters, grads):
+            new[key] = value - learning_rate * grad
+    return _check_step(new, learning_rate)
 # --8<-- [end:update_parameters]
+
+
+def _check_features(X, parameters):
+    """Trained parameters are the reference: X with the wrong number of rows is what is wrong."""
+    X = as_float_array(X, "X", ndim=2)
+    W1 = parameters.get("W1") if isinstance(parameters, Mapping) else None
+    if np.ndim(W1) == 2 and np.shape(W1)[1] != X.shape[0]:
+        raise ValueError(f"X: expected {np.shape(W1)[1]} rows (features, one example per column) to match "
+                         f"W1 of shape {np.shape(W1)}, got shape {X.shape}")
 
 
 # --8<-- [start:predict_proba]
@@ -748,6 +1076,12 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
     numpy.ndarray, shape (n_y, m)
         Probabilities for sigmoid/softmax outputs.
 
+    Raises
+    ------
+    TypeError, ValueError, FloatingPointError
+        As :func:`model_forward`; ``ValueError`` naming ``X`` if its number of rows
+        differs from the number of columns of ``W1``.
+
     Notes
     -----
     Same as :func:`model_forward` with ``training=False``.
@@ -760,6 +1094,7 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
     >>> predict_proba(np.array([[0.0, 1000.0]]), params, ["sigmoid"])
     array([[0.5, 1. ]])
     """
+    _check_features(X, parameters)
     AL, _ = model_forward(X, parameters, activations, bn_state=bn_state, training=False)
     return AL
 # --8<-- [end:predict_proba]
@@ -782,6 +1117,12 @@ def predict(X, parameters, activations, *, bn_state=None):
     numpy.ndarray of int64, shape (1, m)
         0/1 for a sigmoid output; the class index in $0..C-1$ for softmax.
 
+    Raises
+    ------
+    TypeError, ValueError, FloatingPointError
+        As :func:`predict_proba`; ``ValueError`` if the last activation is not ``"sigmoid"``
+        (with one unit) or ``"softmax"``.
+
     Notes
     -----
     $\hat y = \mathbb{1}[a^{[L]} > 0.5]$ (equivalently $z^{[L]} > 0$), or
@@ -795,6 +1136,7 @@ def predict(X, parameters, activations, *, bn_state=None):
     >>> predict(np.array([[-2.0, 3.0]]), params, ["sigmoid"])
     array([[0, 1]])
     """
+    check_sequence(activations, "activations", "a list of activation names, one per layer")
     out = activations[-1] if len(activations) else None
     if out not in ("sigmoid", "softmax"):
         raise ValueError(f"activations: expected the last activation to be 'sigmoid' or 'softmax' "

@@ -14,9 +14,13 @@ square, bias correction) are on [the optimization page](course2/week2.md#week-2-
 
 from __future__ import annotations
 
+import inspect
+import math
+
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_beta, check_positive, check_scalar
+from dlnotes._checks import (as_float_array, check_beta, check_callable, check_mapping, check_positive,
+                             check_scalar)
 
 __all__ = [
     "Optimizer",
@@ -30,6 +34,29 @@ __all__ = [
 ]
 
 
+def _overflow_bound(dtype):
+    """$\\sqrt{\\text{largest float}}$: the square of a larger gradient component overflows."""
+    return math.sqrt(float(np.finfo(dtype).max))
+
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_min, _max = np.minimum.reduce, np.maximum.reduce      # ndarray.min/max minus a wrapper
+_OVERFLOW = {dt: _overflow_bound(dt) for dt in _FLOATS}
+
+
+def _bad_parameter(name, p):
+    dtype = f" of dtype {p.dtype}" if isinstance(p, np.ndarray) else ""
+    raise TypeError(f"parameters[{name!r}]: expected a float numpy array (float32 or float64, updated in place), "
+                    f"got {type(p).__name__}{dtype}")
+
+
+def _check_finite(arr, name):
+    """Raise ``ValueError`` naming ``name`` if ``arr`` has NaN or inf (two reductions, no temporary)."""
+    if not (math.isfinite(float(_min(arr, axis=None))) and math.isfinite(float(_max(arr, axis=None)))):
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name}: expected finite values, got {bad} NaN or inf entries")
+
+
 # --8<-- [start:Optimizer]
 class Optimizer:
     """Base class: learning rate, step counter ``t`` and per-parameter state.
@@ -40,6 +67,13 @@ class Optimizer:
     ----------
     learning_rate : float
         Step size $\\alpha > 0$.
+
+    Raises
+    ------
+    TypeError
+        ``learning_rate`` is not a real number (a bool or a string is refused).
+    ValueError
+        ``learning_rate`` is not finite and positive.
 
     Attributes
     ----------
@@ -68,7 +102,13 @@ class Optimizer:
         self.state = {}
 
     def set_learning_rate(self, learning_rate):
-        """Change the step size (used by learning-rate schedules between epochs)."""
+        """Change the step size (used by learning-rate schedules between epochs).
+
+        Raises
+        ------
+        TypeError, ValueError
+            ``learning_rate`` is not a finite positive real number.
+        """
         self.learning_rate = float(check_positive(learning_rate, "learning_rate"))
 
     def reset(self):
@@ -76,33 +116,93 @@ class Optimizer:
         self.t = 0
         self.state = {}
 
+    def clip_bound(self, dtype):
+        """The bound $G$ gradient components are clipped to when their square would overflow, or ``None``.
+
+        Only RMSprop and Adam square the gradient (see :meth:`step`); the
+        others never clip and return ``None``.
+        """
+        return None
+
     def step(self, parameters, grads):
         """Apply one update to every array of ``parameters``, in place.
 
         Parameters
         ----------
         parameters : dict of str to ndarray
-            ``{"W1": ..., "b1": ...}``; each array is modified in place.
+            ``{"W1": ..., "b1": ...}``: writeable float arrays with finite
+            entries; each is modified in place.
         grads : dict of str to ndarray
-            ``{"dW1": ..., "db1": ...}``, same shapes as the parameters.
+            ``{"dW1": ..., "db1": ...}``, the shapes and dtypes of the parameters.
 
         Raises
         ------
+        TypeError
+            ``parameters`` or ``grads`` is not a dict, a parameter is not a
+            writeable float NumPy array, or a gradient's dtype differs from
+            its parameter's (float32 training stays float32).
         ValueError
-            A missing gradient, a gradient of the wrong shape or with NaN/inf
-            entries; nothing is updated (and ``t`` is unchanged) when this is raised.
+            No parameters, a missing gradient, a gradient of the wrong shape,
+            NaN/inf in a gradient or a parameter, or a parameter whose shape
+            changed since the optimizer's state was created (call
+            :meth:`reset`). Nothing is updated (and ``t`` is unchanged) when
+            this is raised: everything is checked before anything changes.
+
+        Notes
+        -----
+        RMSprop and Adam square the gradient. A component larger in magnitude
+        than $\\sqrt{\\text{largest float}}$ ($1.3\\cdot 10^{154}$ in float64,
+        $1.8\\cdot 10^{19}$ in float32) would make $dW^2$, and with it $s$, overflow
+        to inf and freeze that parameter for good. When a gradient array has
+        such a component, its components are clipped to $\\pm G$ first
+        (:meth:`clip_bound`: $G = \\sqrt{\\text{largest float}}/2$ for RMSprop,
+        $\\sqrt{(1-\\beta_2)\\,\\text{largest float}}/2$ for Adam, so that the
+        fused loop of :mod:`dlnotes.fast`, which keeps $s/(1-\\beta_2)$, stays
+        finite too). Both updates are invariant to the scale of a component's
+        gradients (up to $\\varepsilon$), so a component whose gradients are all
+        that large still moves as the formula says (about $\\alpha$ per Adam
+        step); other gradients are used as they are.
         """
+        check_mapping(parameters, "parameters")
+        check_mapping(grads, "grads")
+        if not parameters:
+            raise ValueError("parameters: expected at least one parameter array, got an empty dict")
         pairs = []                         # validate everything before changing anything
         for name, p in parameters.items():
-            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-                raise TypeError(f"parameters['{name}']: expected a float numpy array (updated in place), "
-                                f"got {type(p).__name__}")
-            if "d" + name not in grads:
-                raise ValueError(f"grads: expected key 'd{name}' for parameter '{name}', "
-                                 f"got keys {sorted(grads)}")
-            g = as_float_array(grads["d" + name], f"grads['d{name}']")
+            if type(p) is not np.ndarray or p.dtype not in _FLOATS:
+                _bad_parameter(name, p)
+            if not p.flags.writeable:
+                raise TypeError(f"parameters[{name!r}]: expected a writeable array (updated in place), "
+                                "got a read-only one")
+            key = "d" + name
+            if key not in grads:
+                raise ValueError(f"grads: expected key '{key}' for parameter '{name}', "
+                                 f"got keys {sorted(map(str, grads))}")
+            g = grads[key]
+            if type(g) is not np.ndarray or g.dtype != p.dtype:
+                g = as_float_array(g, f"grads[{key!r}]", allow_empty=True, finite=False)
+                if g.dtype != p.dtype:
+                    raise TypeError(f"grads[{key!r}]: expected dtype {p.dtype} (the dtype of parameters[{name!r}]), "
+                                    f"got {g.dtype}")
             if g.shape != p.shape:
-                raise ValueError(f"grads['d{name}']: expected shape {p.shape}, got {g.shape}")
+                raise ValueError(f"grads[{key!r}]: expected shape {p.shape} (the shape of parameters[{name!r}]), "
+                                 f"got {g.shape}")
+            old = self.state.get(name)
+            if old:
+                ref = next(iter(old.values()))
+                if ref.shape != p.shape or ref.dtype != p.dtype:
+                    raise ValueError(f"parameters[{name!r}]: expected shape {ref.shape} and dtype {ref.dtype} (those "
+                                     f"of the optimizer's state for '{name}'; call reset() to start over), "
+                                     f"got {p.shape} and {p.dtype}")
+            if p.size:
+                _check_finite(p, f"parameters[{name!r}]")
+                lo, hi = float(_min(g, axis=None)), float(_max(g, axis=None))   # no temporary array
+                if not (math.isfinite(lo) and math.isfinite(hi)):
+                    _check_finite(g, f"grads[{key!r}]")
+                if max(hi, -lo) > _OVERFLOW[p.dtype]:
+                    bound = self.clip_bound(p.dtype)
+                    if bound is not None:
+                        g = np.clip(g, -bound, bound)
             pairs.append((name, p, g))
         self.t += 1
         for name, p, g in pairs:
@@ -137,6 +237,12 @@ class GradientDescent(Optimizer):
     learning_rate : float
         Step size $\\alpha > 0$.
 
+    Raises
+    ------
+    TypeError, ValueError
+        ``learning_rate`` is not a finite positive real number;
+        :meth:`~Optimizer.step` raises for bad parameters or gradients.
+
     Notes
     -----
     $$W := W - \\alpha\\, dW, \\qquad b := b - \\alpha\\, db.$$
@@ -169,6 +275,13 @@ class Momentum(Optimizer):
     beta : float, default 0.9
         Averaging coefficient in $[0, 1)$; the average covers about
         $1/(1-\\beta)$ recent gradients. ``beta=0`` is plain gradient descent.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``learning_rate`` is not a finite positive number, or ``beta`` is not
+        a number in $[0, 1)$; :meth:`~Optimizer.step` raises for bad
+        parameters or gradients.
 
     Notes
     -----
@@ -223,6 +336,13 @@ class RMSprop(Optimizer):
         $\\varepsilon > 0$ added to the root so the division is safe when
         $s_{dW} \\approx 0$.
 
+    Raises
+    ------
+    TypeError, ValueError
+        ``learning_rate`` or ``epsilon`` is not a finite positive number, or
+        ``beta`` is not in $[0, 1)$; :meth:`~Optimizer.step` raises for bad
+        parameters or gradients.
+
     Notes
     -----
     With $s_{dW}$ initialised to zeros (squares are element-wise),
@@ -230,7 +350,9 @@ class RMSprop(Optimizer):
       W := W - \\alpha\\, \\frac{dW}{\\sqrt{s_{dW}} + \\varepsilon}.$$
     A direction with consistently large gradients gets a smaller step, one
     with small gradients a larger step. Without $\\varepsilon$ the first
-    step on a component whose gradient is exactly 0 would be $0/0$. See
+    step on a component whose gradient is exactly 0 would be $0/0$.
+    A gradient whose square would overflow is clipped so that $dW^2$ and
+    $s_{dW}$ stay finite (see :meth:`~Optimizer.step`). See
     [RMSprop](course2/week2.md#rmsprop).
 
     Examples
@@ -250,12 +372,17 @@ class RMSprop(Optimizer):
         self.beta = float(check_beta(beta, "beta"))
         self.epsilon = float(check_positive(epsilon, "epsilon"))
 
+    def clip_bound(self, dtype):
+        return _overflow_bound(dtype) / 2.0
+
+    clip_bound.__doc__ = Optimizer.clip_bound.__doc__
+
     def _update(self, name, p, g):
         s = self._slot(name, p, "s")
         # --8<-- [start:rmsprop-update]
         s *= self.beta
         s += (1.0 - self.beta) * np.square(g)
-        p -= self.learning_rate * g / (np.sqrt(s) + self.epsilon)
+        p -= self.learning_rate * (g / (np.sqrt(s) + self.epsilon))
         # --8<-- [end:rmsprop-update]
 
     def _hyper(self):
@@ -278,6 +405,13 @@ class Adam(Optimizer):
     epsilon : float, default 1e-8
         $\\varepsilon > 0$ in the denominator.
 
+    Raises
+    ------
+    TypeError, ValueError
+        ``learning_rate`` or ``epsilon`` is not a finite positive number, or
+        ``beta1``, ``beta2`` is not in $[0, 1)$; :meth:`~Optimizer.step`
+        raises for bad parameters or gradients.
+
     Notes
     -----
     At step $t = 1, 2, \\dots$, with $v$ and $s$ initialised to zeros,
@@ -288,7 +422,9 @@ class Adam(Optimizer):
     $v$ and $s$ (as some notes do) would divide by $1-\\beta^t$ again at
     every later step. At $t = 1$, $\\hat v = dW$ and $\\hat s = dW^2$, so the
     first step is $\\alpha\\, dW / (|dW| + \\varepsilon) \\approx \\alpha\\,\\mathrm{sign}(dW)$.
-    See [Adam](course2/week2.md#adam).
+    A gradient whose square would overflow is clipped so that $dW^2$ and
+    $s$ stay finite; the steps are unchanged by it (see
+    :meth:`~Optimizer.step`). See [Adam](course2/week2.md#adam).
 
     Examples
     --------
@@ -307,6 +443,11 @@ class Adam(Optimizer):
         self.beta1 = float(check_beta(beta1, "beta1"))
         self.beta2 = float(check_beta(beta2, "beta2"))
         self.epsilon = float(check_positive(epsilon, "epsilon"))
+
+    def clip_bound(self, dtype):
+        return _overflow_bound(dtype) * math.sqrt(1.0 - self.beta2) / 2.0
+
+    clip_bound.__doc__ = Optimizer.clip_bound.__doc__
 
     def step(self, parameters, grads):
         # The bias corrections depend only on t: compute them once per step.
@@ -327,7 +468,7 @@ class Adam(Optimizer):
         s += (1.0 - self.beta2) * np.square(g)
         v_hat = v / self._c1                    # bias correction in temporaries:
         s_hat = s / self._c2                    # v and s themselves stay uncorrected
-        p -= self.learning_rate * v_hat / (np.sqrt(s_hat) + self.epsilon)
+        p -= self.learning_rate * (v_hat / (np.sqrt(s_hat) + self.epsilon))
         # --8<-- [end:adam-update]
 
     def _hyper(self):
@@ -365,6 +506,14 @@ def make_optimizer(optimizer, learning_rate, **hyperparameters):
     -------
     Optimizer
 
+    Raises
+    ------
+    TypeError
+        ``optimizer`` is neither a string nor an :class:`Optimizer`, or a
+        hyperparameter is not one the class takes (or has the wrong type).
+    ValueError
+        An unknown optimizer name, or a hyperparameter out of range.
+
     Notes
     -----
     The update rules are derived on
@@ -377,11 +526,35 @@ def make_optimizer(optimizer, learning_rate, **hyperparameters):
     """
     if isinstance(optimizer, Optimizer):
         return optimizer
-    if not isinstance(optimizer, str) or optimizer.lower() not in OPTIMIZERS:
+    if not isinstance(optimizer, str):
+        raise TypeError(f"optimizer: expected one of {sorted(OPTIMIZERS)} or an Optimizer instance, "
+                        f"got {type(optimizer).__name__} {optimizer!r}"[:300])
+    if optimizer.lower() not in OPTIMIZERS:
         raise ValueError(f"optimizer: expected one of {sorted(OPTIMIZERS)} or an Optimizer instance, "
                          f"got {optimizer!r}")
-    return OPTIMIZERS[optimizer.lower()](learning_rate, **hyperparameters)
+    cls = OPTIMIZERS[optimizer.lower()]
+    accepted = [k for k in inspect.signature(cls).parameters if k != "learning_rate"]
+    for key in hyperparameters:
+        if key not in accepted:
+            raise TypeError(f"{key}: expected one of the hyperparameters of {cls.__name__} {accepted}, "
+                            f"got {key}={hyperparameters[key]!r}")
+    return cls(learning_rate, **hyperparameters)
 # --8<-- [end:make_optimizer]
+
+
+def _gradient(grad_fn, x, k):
+    """``grad_fn(x)`` as an array like ``x``, with an error naming ``grad_fn`` when it is not one."""
+    g = grad_fn(x)
+    try:
+        g = as_float_array(g, "grad_fn", allow_empty=True, finite=False)
+    except (TypeError, ValueError):
+        raise TypeError(f"grad_fn: expected an array of numbers of shape {x.shape} at step {k}, "
+                        f"got {type(g).__name__}") from None
+    if g.shape != x.shape:
+        raise ValueError(f"grad_fn: expected a gradient of shape {x.shape} at step {k}, got {g.shape}")
+    if not np.all(np.isfinite(g)):
+        raise ValueError(f"grad_fn: expected a finite gradient at step {k}, got {g.tolist()}"[:300])
+    return g.astype(x.dtype, copy=False)
 
 
 # --8<-- [start:trajectory]
@@ -404,6 +577,19 @@ def trajectory(grad_fn, x0, optimizer, steps):
     path : ndarray, shape (steps + 1, d)
         ``path[0] == x0`` and ``path[k]`` is the point after ``k`` updates.
 
+    Raises
+    ------
+    TypeError
+        ``grad_fn`` is not callable, ``optimizer`` is not an :class:`Optimizer`,
+        ``steps`` is not an integer, or ``grad_fn`` returns something that is
+        not an array of numbers.
+    ValueError
+        ``x0`` is not a non-empty finite 1-D array, ``steps < 0``, or
+        ``grad_fn`` returns a gradient of the wrong shape or with NaN/inf.
+    FloatingPointError
+        The path overflows (the optimizer diverged); the message names the
+        step and suggests a smaller ``learning_rate``.
+
     Notes
     -----
     Each row is one application of the optimizer's update rule to
@@ -421,18 +607,21 @@ def trajectory(grad_fn, x0, optimizer, steps):
     array([0.92, 0.2 ])
     """
     x = as_float_array(x0, "x0", ndim=1).copy()
+    check_callable(grad_fn, "grad_fn")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer: expected an Optimizer instance, got {type(optimizer).__name__}")
-    check_scalar(steps, "steps", low=0, integer=True)
+    steps = check_scalar(steps, "steps", low=0, integer=True)
     optimizer.reset()
     path = np.empty((steps + 1, x.size), dtype=x.dtype)
     path[0] = x
     params = {"x": x}
     for k in range(1, steps + 1):
-        g = np.asarray(grad_fn(x), dtype=x.dtype)
-        if g.shape != x.shape:
-            raise ValueError(f"grad_fn: expected a gradient of shape {x.shape}, got {g.shape}")
-        optimizer.step(params, {"dx": g})
+        g = _gradient(grad_fn, x, k)
+        with np.errstate(over="ignore", invalid="ignore"):   # an overflow is reported just below
+            optimizer.step(params, {"dx": g})
+        if not (np.isfinite(x.min()) and np.isfinite(x.max())):
+            raise FloatingPointError(f"trajectory diverged at step {k}: x is not finite; try a smaller "
+                                     f"learning_rate (it was {optimizer.learning_rate:g})")
         path[k] = x
     return path
 # --8<-- [end:trajectory]

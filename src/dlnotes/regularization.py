@@ -13,7 +13,16 @@ import re
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_keep_prob, check_positive, check_rng, check_scalar
+from dlnotes._checks import (
+    as_float_array,
+    check_keep_prob,
+    check_mapping,
+    check_positive,
+    check_rng,
+    check_scalar,
+    check_same_dtype,
+    check_same_shape,
+)
 
 __all__ = [
     "weight_keys",
@@ -41,6 +50,11 @@ def weight_keys(parameters):
     -------
     list of str
 
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not a dict.
+
     Notes
     -----
     Biases and batch-norm parameters are not penalized.
@@ -51,18 +65,42 @@ def weight_keys(parameters):
     >>> weight_keys({"W1": 0, "b1": 0, "W2": 0, "gamma1": 0})
     ['W1', 'W2']
     """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters: expected a dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}")
-    keys = [k for k in parameters if _WEIGHT_KEY.fullmatch(k)]
+    check_mapping(parameters, "parameters", "a dict like {'W1': ..., 'b1': ...}")
+    keys = [k for k in parameters if isinstance(k, str) and _WEIGHT_KEY.fullmatch(k)]
     return sorted(keys, key=lambda k: int(k[1:]))
 # --8<-- [end:weight_keys]
 
 
 def _lambd_m(lambd, m):
     """Validate; return lambd / m as a Python float (a NumPy float64 would upcast float32 arrays)."""
-    check_scalar(lambd, "lambd", low=0.0)
-    check_positive(m, "m", integer=True)
-    return float(lambd) / int(m)
+    lambd = check_scalar(lambd, "lambd", low=0.0)
+    return lambd / check_positive(m, "m", integer=True)
+
+
+def _weights(parameters):
+    """The penalized weights as finite float arrays, each named by its key (``W1: expected finite ...``)."""
+    return [as_float_array(parameters[k], k) for k in weight_keys(parameters)]
+
+
+def _penalty(total, factor, kind):
+    """``factor * total`` as a Python float; FloatingPointError naming the cause if it overflows."""
+    if not np.isfinite(total):
+        raise FloatingPointError(f"parameters: expected weights whose {kind} norm is finite in float64, got an "
+                                 f"overflow (the weights are far too large)")
+    value = factor * total
+    if not np.isfinite(value):
+        raise FloatingPointError(f"lambd: expected a penalty that is finite in float64, got {factor:g} * {total:g} "
+                                 f"(an overflow: lambd is far too large)")
+    return value
+
+
+def _scaled(factor, W, kind):
+    with np.errstate(over="ignore"):                   # reported below, naming lambd
+        G = factor * W
+    if not (np.isfinite(G.min()) and np.isfinite(G.max())):
+        raise FloatingPointError(f"lambd: expected a {kind} gradient that is finite in {W.dtype}, got an overflow "
+                                 f"(lambd / m = {factor:g} is far too large for W)")
+    return G
 
 
 # --8<-- [start:l2_penalty]
@@ -82,6 +120,16 @@ def l2_penalty(parameters, lambd, m):
     -------
     float
 
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not a dict, ``lambd`` is not a number or ``m`` not an int.
+    ValueError
+        If ``lambd`` is negative, ``m`` is below 1, or a weight holds NaN or inf (named by its
+        key, e.g. ``W1``).
+    FloatingPointError
+        If the penalty overflows float64.
+
     Notes
     -----
     $$J_{\text{reg}} = \frac{1}{m}\sum_{i=1}^m \mathcal{L}^{(i)}
@@ -98,8 +146,9 @@ def l2_penalty(parameters, lambd, m):
     0.25
     """
     lambd_over_m = _lambd_m(lambd, m)
-    total = sum(float(np.sum(np.square(parameters[k]))) for k in weight_keys(parameters))
-    return lambd_over_m / 2 * total
+    with np.errstate(over="ignore"):                   # squares in float64, reported by _penalty
+        total = sum(float(np.sum(np.square(W, dtype=np.float64))) for W in _weights(parameters))
+    return _penalty(total, lambd_over_m / 2, "squared Frobenius")
 # --8<-- [end:l2_penalty]
 
 
@@ -118,6 +167,15 @@ def l2_penalty_grad(W, lambd, m):
     numpy.ndarray, same shape and dtype as ``W``
         Added to the data gradient: ``dW += l2_penalty_grad(W, lambd, m)``.
 
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of numbers, ``lambd`` not a number or ``m`` not an int.
+    ValueError
+        If ``W`` holds NaN or inf, ``lambd`` is negative or ``m`` is below 1.
+    FloatingPointError
+        If the gradient overflows (``lambd`` far too large).
+
     Notes
     -----
     $\dfrac{\partial}{\partial W}\dfrac{\lambda}{2m}\lVert W\rVert_F^2 = \dfrac{\lambda}{m}W$, so
@@ -133,7 +191,7 @@ def l2_penalty_grad(W, lambd, m):
     """
     W = as_float_array(W, "W")
     lambd_over_m = _lambd_m(lambd, m)
-    return lambd_over_m * W
+    return _scaled(lambd_over_m, W, "L2")
 # --8<-- [end:l2_penalty_grad]
 
 
@@ -154,6 +212,16 @@ def l1_penalty(parameters, lambd, m):
     -------
     float
 
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not a dict, ``lambd`` is not a number or ``m`` not an int.
+    ValueError
+        If ``lambd`` is negative, ``m`` is below 1, or a weight holds NaN or inf (named by its
+        key, e.g. ``W1``).
+    FloatingPointError
+        If the penalty overflows float64.
+
     Notes
     -----
     $$J_{L1} = \frac{\lambda}{m}\sum_{l}\lVert W^{[l]}\rVert_1 .$$
@@ -169,8 +237,9 @@ def l1_penalty(parameters, lambd, m):
     0.14
     """
     lambd_over_m = _lambd_m(lambd, m)
-    total = sum(float(np.sum(np.abs(parameters[k]))) for k in weight_keys(parameters))
-    return lambd_over_m * total
+    with np.errstate(over="ignore"):
+        total = sum(float(np.sum(np.abs(W), dtype=np.float64)) for W in _weights(parameters))
+    return _penalty(total, lambd_over_m, "L1")
 # --8<-- [end:l1_penalty]
 
 
@@ -188,6 +257,15 @@ def l1_penalty_grad(W, lambd, m):
     -------
     numpy.ndarray, same shape and dtype as ``W``
 
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of numbers, ``lambd`` not a number or ``m`` not an int.
+    ValueError
+        If ``W`` holds NaN or inf, ``lambd`` is negative or ``m`` is below 1.
+    FloatingPointError
+        If the gradient overflows (``lambd`` far too large).
+
     Notes
     -----
     $|w|$ has slope $\pm 1$ whatever the size of $w$: unlike L2, the pull
@@ -203,7 +281,7 @@ def l1_penalty_grad(W, lambd, m):
     """
     W = as_float_array(W, "W")
     lambd_over_m = _lambd_m(lambd, m)
-    return lambd_over_m * np.sign(W)
+    return _scaled(lambd_over_m, np.sign(W), "L1")
 # --8<-- [end:l1_penalty_grad]
 
 
@@ -227,6 +305,14 @@ def dropout_forward(A, keep_prob, rng):
     D : numpy.ndarray of bool, shape (n[l], m)
         The mask, needed by :func:`dropout_backward`.
 
+    Raises
+    ------
+    TypeError
+        If ``A`` is not an array of numbers, ``keep_prob`` not a number, or ``rng`` neither a
+        ``numpy.random.Generator`` nor an int seed.
+    ValueError
+        If ``A`` is empty or holds NaN or inf, ``keep_prob`` is outside (0, 1], or the seed is negative.
+
     Notes
     -----
     With $D_{ij} \sim \mathrm{Bernoulli}(p)$, $\mathbb{E}[D_{ij} A_{ij} / p] = A_{ij}$:
@@ -249,6 +335,21 @@ def dropout_forward(A, keep_prob, rng):
 # --8<-- [end:dropout_forward]
 
 
+def _check_mask(D, dA):
+    """The dropout mask: bool (or 0/1 numbers) of exactly dA's shape."""
+    D = np.asarray(D)
+    check_same_shape(D, "D", dA, "dA")
+    if D.dtype != np.bool_:
+        if D.dtype.kind not in "biuf":
+            raise TypeError(f"D: expected the boolean mask returned by dropout_forward, got dtype {D.dtype}")
+        bad = (D != 0) & (D != 1)
+        if np.any(bad):
+            raise ValueError(f"D: expected a mask of 0s and 1s (the one returned by dropout_forward), "
+                             f"got values {np.unique(D[bad])[:5].tolist()}")
+        D = D.astype(np.bool_)
+    return D
+
+
 # --8<-- [start:dropout_backward]
 def dropout_backward(dA, D, keep_prob):
     r"""Backward pass of inverted dropout: the same mask, the same scaling.
@@ -266,6 +367,14 @@ def dropout_backward(dA, D, keep_prob):
     numpy.ndarray, shape (n[l], m), dtype of ``dA``
         Gradient with respect to ``A`` before dropout.
 
+    Raises
+    ------
+    TypeError
+        If ``dA`` is not an array of numbers or ``D`` is not a mask (bool, or 0/1 numbers).
+    ValueError
+        If ``D`` and ``dA`` differ in shape, ``D`` has entries other than 0 and 1, ``dA`` holds
+        NaN or inf, or ``keep_prob`` is outside (0, 1].
+
     Notes
     -----
     $A_{\text{drop}} = A \odot D / p$ is linear in $A$, so
@@ -281,11 +390,58 @@ def dropout_backward(dA, D, keep_prob):
     """
     dA = as_float_array(dA, "dA")
     keep_prob = float(check_keep_prob(keep_prob, "keep_prob"))
-    D = np.asarray(D)
-    if D.shape != dA.shape:
-        raise ValueError(f"D: expected shape {dA.shape} (the shape of dA), got {D.shape}")
+    D = _check_mask(D, dA)
     return dA * D / keep_prob
 # --8<-- [end:dropout_backward]
+
+
+def _check_xy(x, y):
+    """Two 1-D float arrays of the same length and dtype (a list takes the other's dtype)."""
+    x_float = getattr(x, "dtype", np.dtype(int)).kind == "f"
+    y_float = getattr(y, "dtype", np.dtype(int)).kind == "f"
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    check_same_shape(y, "y", x, "x")
+    if x_float and y_float:
+        check_same_dtype(y, "y", x, "x")
+    elif x_float:
+        y = y.astype(x.dtype)
+    elif y_float:
+        x = x.astype(y.dtype)
+    return x, y
+
+
+def _ridge_system(x, y, degree, lambd):
+    """The float64 design matrix Phi (x_i ** k) and targets, refusing what has no unique solution."""
+    if lambd == 0:
+        distinct = np.unique(x).size
+        if distinct < degree + 1:
+            raise ValueError(f"degree: expected at most {distinct - 1} with lambd = 0 ({distinct} distinct x values "
+                             f"determine at most {distinct} coefficients), got {degree}; lower degree or use lambd > 0")
+    with np.errstate(over="ignore", invalid="ignore"):
+        Phi = np.vander(x.astype(np.float64), degree + 1, increasing=True)
+        gram_ok = np.isfinite(Phi).all() and np.isfinite(Phi.T @ Phi).all()
+    if not gram_ok:
+        raise ValueError(f"x: expected values whose powers up to degree {degree} can be squared and summed in float64, "
+                         f"got largest |x| = {float(np.abs(x).max()):.3g} (an overflow); rescale x, e.g. to [-1, 1]")
+    target = y.astype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rhs_ok = np.isfinite(Phi.T @ target).all()
+    if not rhs_ok:
+        raise ValueError(f"y: expected targets whose products with the powers of x sum to a finite float64, got "
+                         f"largest |y| = {float(np.abs(y).max()):.3g} (an overflow); rescale y")
+    return Phi, target
+
+
+def _solve_ridge(A, rhs, degree, lambd):
+    try:
+        w = np.linalg.solve(A, rhs)
+    except np.linalg.LinAlgError:
+        w = None
+    if w is None or not np.isfinite(w).all():
+        raise ValueError(f"degree: expected a degree whose normal equations can be solved, got degree {degree} with "
+                         f"lambd = {lambd:g} (a singular system); lower degree, use a larger lambd, or rescale x")
+    return w
 
 
 # --8<-- [start:ridge_polyfit]
@@ -312,6 +468,17 @@ def ridge_polyfit(x, y, degree, lambd):
         are solved in float64 (their condition number grows fast with the
         degree) and the result is returned in the data's dtype.
 
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``y`` is not an array of numbers, they are float arrays of different dtypes,
+        ``degree`` is not an int or ``lambd`` not a number.
+    ValueError
+        If ``x`` and ``y`` are not 1-D of the same length, hold NaN or inf or are empty, ``degree``
+        or ``lambd`` is negative, the system has no unique solution (with ``lambd = 0``, fewer
+        distinct ``x`` values than ``degree + 1`` coefficients: lower ``degree`` or use
+        ``lambd > 0``), or ``x ** degree`` overflows (rescale ``x``, e.g. to [-1, 1]).
+
     Notes
     -----
     With $\Phi_{ik} = x_i^k$, minimizing
@@ -330,15 +497,12 @@ def ridge_polyfit(x, y, degree, lambd):
     >>> ridge_polyfit(x, 1 + 2 * x, degree=1, lambd=0.0)
     array([1., 2.])
     """
-    x = as_float_array(x, "x", ndim=1)
-    y = as_float_array(y, "y", ndim=1)
-    if y.shape != x.shape:
-        raise ValueError(f"y: expected shape {x.shape} (the shape of x), got {y.shape}")
-    check_scalar(degree, "degree", low=0, integer=True)
-    lambd = float(check_scalar(lambd, "lambd", low=0.0))
-    Phi = np.vander(x.astype(np.float64), degree + 1, increasing=True)
-    penalty = lambd * np.eye(degree + 1, dtype=Phi.dtype)
+    x, y = _check_xy(x, y)
+    degree = check_scalar(degree, "degree", low=0, integer=True)
+    lambd = check_scalar(lambd, "lambd", low=0.0)
+    Phi, target = _ridge_system(x, y, degree, lambd)
+    penalty = lambd * np.eye(degree + 1)
     penalty[0, 0] = 0
-    w = np.linalg.solve(Phi.T @ Phi + penalty, Phi.T @ y.astype(np.float64))
+    w = _solve_ridge(Phi.T @ Phi + penalty, Phi.T @ target, degree, lambd)
     return w.astype(np.result_type(x, y), copy=False)
 # --8<-- [end:ridge_polyfit]

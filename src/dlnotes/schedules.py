@@ -10,10 +10,13 @@ epoch with the 1-based epoch number ``1, 2, ...`` (the lecture's
 from __future__ import annotations
 
 import functools
+import inspect
+import math
+import numbers
 
 import numpy as np
 
-from dlnotes._checks import check_positive, check_scalar
+from dlnotes._checks import check_all_finite, check_positive, check_scalar
 
 __all__ = ["constant", "inverse_time", "staircase", "exponential", "inverse_sqrt",
            "SCHEDULES", "get_schedule"]
@@ -36,8 +39,19 @@ def _epoch(epoch, *, positive=False):
 
 
 def _out(x):
-    """Python float for scalar epochs, ndarray for arrays."""
+    """Python float for scalar epochs, ndarray for arrays; an overflow to inf is an error."""
+    check_all_finite(x, "schedule", "learning rates (lr0 times the factor overflows)")
     return float(x) if np.ndim(x) == 0 else x
+
+
+def _quiet(schedule):
+    """Run a formula without overflow/underflow warnings: ``decay_rate * epoch`` may overflow to inf
+    (the rate is then 0, the correctly rounded value), ``base ** epoch`` may underflow to 0."""
+    @functools.wraps(schedule)
+    def run(*args, **kwargs):
+        with np.errstate(over="ignore", under="ignore"):
+            return schedule(*args, **kwargs)
+    return run
 
 
 def _lr0(lr0):
@@ -60,6 +74,13 @@ def constant(lr0, epoch):
     float or ndarray
         $\\alpha_0$ (an array of the shape of ``epoch`` for array input).
 
+    Raises
+    ------
+    TypeError
+        An argument is not a number (``epoch`` may be an array of numbers).
+    ValueError
+        ``lr0 <= 0``, NaN or inf anywhere, or a negative ``epoch``.
+
     Notes
     -----
     The baseline of [learning-rate decay](course2/week2.md#learning-rate-decay).
@@ -76,8 +97,9 @@ def constant(lr0, epoch):
 
 
 # --8<-- [start:inverse_time]
+@_quiet
 def inverse_time(lr0, epoch, decay_rate=1.0):
-    """Inverse-time decay: $\\alpha = \\alpha_0 / (1 + \\text{decay\\_rate}\\cdot\\text{epoch})$.
+    """Inverse-time decay: $\\alpha = \\alpha_0 / (1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch})$.
 
     Parameters
     ----------
@@ -92,9 +114,16 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
     -------
     float or ndarray
 
+    Raises
+    ------
+    TypeError
+        An argument is not a number (``epoch`` may be an array of numbers).
+    ValueError
+        ``lr0 <= 0``, NaN or inf anywhere, a negative ``epoch`` or ``decay_rate``.
+
     Notes
     -----
-    $$\\alpha = \\frac{\\alpha_0}{1 + \\text{decay\\_rate}\\cdot\\text{epoch}}.$$
+    $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch}}.$$
     With $\\alpha_0 = 0.2$ and decay rate 1, epochs 1, 2, 3, 4 give
     0.1, 0.067, 0.05, 0.04. Decays like $1/\\text{epoch}$: slowly enough that
     the steps still add up to infinity, fast enough that the noise of
@@ -107,7 +136,7 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
     """
     lr0 = _lr0(lr0)
     e = _epoch(epoch)
-    check_scalar(decay_rate, "decay_rate", low=0.0)
+    decay_rate = check_scalar(decay_rate, "decay_rate", low=0.0)
     # --8<-- [start:inverse-time-formula]
     return _out(lr0 / (1.0 + decay_rate * e))
     # --8<-- [end:inverse-time-formula]
@@ -115,6 +144,7 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
 
 
 # --8<-- [start:staircase]
+@_quiet
 def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     """Inverse-time decay applied every ``interval`` epochs (a staircase).
 
@@ -133,9 +163,16 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     -------
     float or ndarray
 
+    Raises
+    ------
+    TypeError
+        An argument is not a number (``epoch`` may be an array of numbers) or ``interval`` is not an integer.
+    ValueError
+        ``lr0 <= 0``, NaN or inf anywhere, a negative ``epoch`` or ``decay_rate``, or ``interval < 1``.
+
     Notes
     -----
-    $$\\alpha = \\frac{\\alpha_0}{1 + \\text{decay\\_rate}\\cdot
+    $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot
       \\lfloor \\text{epoch} / \\text{interval} \\rfloor}.$$
     The learning rate is constant on each interval, so a long run with
     many epochs does not shrink $\\alpha$ to nothing after a few dozen of them.
@@ -148,13 +185,14 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     """
     lr0 = _lr0(lr0)
     e = _epoch(epoch)
-    check_scalar(decay_rate, "decay_rate", low=0.0)
-    check_positive(interval, "interval", integer=True)
+    decay_rate = check_scalar(decay_rate, "decay_rate", low=0.0)
+    interval = check_positive(interval, "interval", integer=True)
     return _out(lr0 / (1.0 + decay_rate * np.floor(e / interval)))
 # --8<-- [end:staircase]
 
 
 # --8<-- [start:exponential]
+@_quiet
 def exponential(lr0, epoch, base=0.95):
     """Exponential decay: $\\alpha = \\text{base}^{\\text{epoch}}\\,\\alpha_0$.
 
@@ -171,6 +209,13 @@ def exponential(lr0, epoch, base=0.95):
     -------
     float or ndarray
 
+    Raises
+    ------
+    TypeError
+        An argument is not a number (``epoch`` may be an array of numbers).
+    ValueError
+        ``lr0 <= 0``, NaN or inf anywhere, a negative ``epoch``, or ``base`` outside $(0, 1]$.
+
     Notes
     -----
     $$\\alpha = 0.95^{\\text{epoch}}\\,\\alpha_0.$$
@@ -184,12 +229,13 @@ def exponential(lr0, epoch, base=0.95):
     """
     lr0 = _lr0(lr0)
     e = _epoch(epoch)
-    check_scalar(base, "base", low=0.0, high=1.0, low_inclusive=False)
+    base = check_scalar(base, "base", low=0.0, high=1.0, low_inclusive=False)
     return _out(base ** e * lr0)
 # --8<-- [end:exponential]
 
 
 # --8<-- [start:inverse_sqrt]
+@_quiet
 def inverse_sqrt(lr0, epoch, k=1.0):
     """Inverse square-root decay: $\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0$.
 
@@ -207,6 +253,15 @@ def inverse_sqrt(lr0, epoch, k=1.0):
     -------
     float or ndarray
 
+    Raises
+    ------
+    TypeError
+        An argument is not a number (``epoch`` may be an array of numbers).
+    ValueError
+        ``lr0 <= 0``, NaN or inf anywhere, ``epoch <= 0`` or ``k <= 0``.
+    FloatingPointError
+        ``k * lr0`` overflows (the learning rate would be inf).
+
     Notes
     -----
     $$\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0.$$
@@ -220,7 +275,7 @@ def inverse_sqrt(lr0, epoch, k=1.0):
     """
     lr0 = _lr0(lr0)
     e = _epoch(epoch, positive=True)
-    check_positive(k, "k")
+    k = check_positive(k, "k")
     return _out(k / np.sqrt(e) * lr0)
 # --8<-- [end:inverse_sqrt]
 
@@ -251,6 +306,15 @@ def get_schedule(schedule, **kwargs):
     callable
         ``f(lr0, epoch) -> lr``.
 
+    Raises
+    ------
+    TypeError
+        ``schedule`` is neither a string nor a callable, or a keyword is not
+        an argument of the named schedule (or not a number).
+    ValueError
+        An unknown schedule name, or a keyword value out of range (checked
+        here for the named schedules).
+
     Notes
     -----
     Used by ``train.fit``; the schedules are on
@@ -266,7 +330,31 @@ def get_schedule(schedule, **kwargs):
         if schedule not in SCHEDULES:
             raise ValueError(f"schedule: expected one of {sorted(SCHEDULES)} or a callable, got {schedule!r}")
         schedule = SCHEDULES[schedule]
+        accepted = list(inspect.signature(schedule).parameters)[2:]
+        for key in kwargs:
+            if key not in accepted:
+                raise TypeError(f"{key}: expected one of the arguments {accepted} of schedule "
+                                f"{schedule.__name__!r}, got {key}={kwargs[key]!r}")
+        schedule(1.0, 1, **kwargs)                 # checks the values now, not at the first epoch
     elif not callable(schedule):
         raise TypeError(f"schedule: expected a name or a callable, got {type(schedule).__name__}")
     return functools.partial(schedule, **kwargs) if kwargs else schedule
+
+
+def _rate_at(schedule, lr0, epoch):
+    """``schedule(lr0, epoch)`` as a Python float, checked: a rate of 0, < 0, NaN or inf is refused.
+
+    Used by ``train.fit`` before each epoch, so that the error names the schedule and the epoch,
+    not the optimizer's ``learning_rate``.
+    """
+    lr = schedule(lr0, epoch)
+    if isinstance(lr, np.ndarray) and lr.ndim == 0:
+        lr = lr[()]
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"schedule: expected a number (the learning rate) at epoch {epoch}, "
+                        f"got {type(lr).__name__} {lr!r}"[:300])
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"schedule: expected a finite learning rate > 0 at epoch {epoch} "
+                         f"(learning_rate={lr0:g}), got {lr!r}")
+    return float(lr)
 # --8<-- [end:get_schedule]

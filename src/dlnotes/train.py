@@ -12,22 +12,27 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from dlnotes import fast as _fast
 from dlnotes import nn
-from dlnotes._checks import (as_float_array, check_binary_labels, check_keep_prob, check_rng,
-                             check_same_examples, check_scalar, check_shape)
+from dlnotes._checks import (as_float_array, check_binary_labels, check_bool, check_keep_prob, check_rng,
+                             check_same_examples, check_scalar, check_sequence, check_shape)
+from dlnotes.activations import ACTIVATIONS
 from dlnotes.data import _mini_batches, one_hot
-from dlnotes.initializers import initialize_parameters
+from dlnotes.initializers import INITIALIZERS, initialize_parameters
 from dlnotes.optim import Optimizer, make_optimizer
-from dlnotes.schedules import get_schedule
+from dlnotes.schedules import _rate_at, get_schedule
 
 __all__ = ["TrainResult", "fit", "ensemble_predict"]
 
 _DEFAULT_LOSS = {"sigmoid": "bce", "softmax": "cce", "identity": "mse", "linear": "mse"}
+
+#: A run diverged when its final cost is more than this many times the cost of its first epoch.
+DIVERGENCE_FACTOR = 2.0
 
 
 # --8<-- [start:TrainResult]
@@ -54,6 +59,12 @@ class TrainResult:
         Every setting of the run (layer sizes, activations, loss, optimizer,
         ...) plus ``epochs_run`` and ``stopped_early``.
 
+    Raises
+    ------
+    ValueError, TypeError
+        From :meth:`predict` and :meth:`predict_proba`: an ``X`` that is not a
+        finite numeric 2-D array with the network's ``n_x`` rows.
+
     Notes
     -----
     See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
@@ -74,20 +85,29 @@ class TrainResult:
     config: dict = field(default_factory=dict)
 
     def _X(self, X):
-        dtype = self.parameters["W1"].dtype
-        return as_float_array(X, "X", ndim=2).astype(dtype, copy=False)
+        W1 = self.parameters["W1"]
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[0] != W1.shape[1]:
+            raise ValueError(f"X: expected shape ({W1.shape[1]}, m) (the network's {W1.shape[1]} input "
+                             f"features), got {X.shape}")
+        return X.astype(W1.dtype, copy=False)
 
     def predict_proba(self, X):
         """Network output $\\hat Y$ (inference mode: no dropout, running BN statistics).
 
         ``X`` of shape ``(n_x, m)`` is converted to the parameters' dtype.
-        Returns an array of shape ``(n_y, m)``.
+        Returns an array of shape ``(n_y, m)``. Raises ``ValueError`` for an
+        ``X`` that is not a finite 2-D array with ``n_x`` rows, ``TypeError``
+        for non-numeric input.
         """
         return nn.predict_proba(self._X(X), self.parameters, self.config["activations"],
                                 bn_state=self.bn_state or None)
 
     def predict(self, X):
-        """Class labels of shape ``(1, m)``: 0/1 for a sigmoid output, argmax for softmax."""
+        """Class labels of shape ``(1, m)``: 0/1 for a sigmoid output, argmax for softmax.
+
+        Raises as :meth:`predict_proba` does.
+        """
         return nn.predict(self._X(X), self.parameters, self.config["activations"],
                           bn_state=self.bn_state or None)
 # --8<-- [end:TrainResult]
@@ -144,7 +164,13 @@ def _targets(Y, n_y, output, dtype, name):
         raise ValueError(f"{name}: expected a 2-D array of shape ({n_y}, m) (examples are columns), "
                          f"got shape {Y.shape}")
     if output == "softmax" and n_y > 1 and Y.shape[0] == 1:
-        return one_hot(Y, n_y, dtype=dtype)
+        try:
+            return one_hot(Y, n_y, dtype=dtype)
+        except (TypeError, ValueError) as exc:        # one_hot calls its argument "labels"
+            msg = str(exc)
+            if msg.startswith("labels:"):
+                msg = f"{name}: integer labels of shape (1, m) {msg[len('labels: '):]}"
+            raise type(exc)(msg) from None
     Y = as_float_array(Y, name).astype(dtype, copy=False)
     if Y.shape[0] != n_y:
         raise ValueError(f"{name}: expected shape ({n_y}, {Y.shape[1]}) to match the {n_y} output units "
@@ -167,6 +193,7 @@ def _check_keep_probs(keep_probs, L):
     if isinstance(keep_probs, (int, float, np.floating)) and not isinstance(keep_probs, bool):
         check_keep_prob(keep_probs, "keep_probs")
         return float(keep_probs)
+    check_sequence(keep_probs, "keep_probs", f"a float or a sequence of {L - 1} floats (one per hidden layer)")
     kps = list(keep_probs)
     if len(kps) != L - 1:
         raise ValueError(f"keep_probs: expected a float or {L - 1} values (one per hidden layer), got {len(kps)}")
@@ -185,6 +212,32 @@ def _diverged(epoch, it, lr, what):
         f"try a smaller learning_rate (it was {lr:g})")
 
 
+def _overflowed(arrays, dtype):
+    """The name of the first array with an entry that is NaN, inf or beyond sqrt(largest float), else None.
+
+    Beyond that bound a square (the L2 penalty, the optimizer's s) overflows. Two reductions
+    per array, once per epoch.
+    """
+    bound = math.sqrt(float(np.finfo(dtype).max))
+    for name, p in arrays.items():
+        lo, hi = float(p.min()), float(p.max())
+        if not (math.isfinite(lo) and math.isfinite(hi)) or max(hi, -lo) > bound:
+            return name, (lo if not math.isfinite(lo) or -lo > hi else hi), bound
+    return None
+
+
+def _cost_rose(history, best_epoch):
+    """(first cost, cost at best_epoch) when the latter is more than DIVERGENCE_FACTOR times the first."""
+    costs, epochs = history["cost"], history["epoch"]
+    if not costs:
+        return None
+    first = costs[0]
+    end = costs[epochs.index(best_epoch)] if best_epoch in epochs else costs[-1]
+    if first > 0 and end > DIVERGENCE_FACTOR * first:
+        return first, end
+    return None
+
+
 def _given_parameters(init, dims, dtype, batchnorm):
     """A checked copy (in ``dtype``) of starting parameters passed as ``fit(init=...)``."""
     L = len(dims) - 1
@@ -197,7 +250,7 @@ def _given_parameters(init, dims, dtype, batchnorm):
             expected[f"b{l}"] = (dims[l], 1)
     if set(init) != set(expected):
         raise ValueError(f"init: expected parameters {sorted(expected)} for layer_dims {list(dims)}, "
-                         f"got {sorted(init)}")
+                         f"got {sorted(map(str, init))}")
     parameters = {}
     for name, shape in expected.items():
         value = as_float_array(init[name], f"init[{name!r}]")
@@ -256,6 +309,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         copied, in the dtype of ``X``; the caller's arrays are not changed.
     X_dev, Y_dev : array_like, optional
         A dev set (both or neither), shapes ``(n_x, m_dev)`` and ``(n_y, m_dev)``.
+        A float ``X_dev`` must have the dtype of ``X`` (integers are converted).
     patience : int, optional
         Early stopping: stop when the dev cost has not improved for
         ``patience`` epochs and return the parameters of the best epoch.
@@ -278,11 +332,30 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
 
     Raises
     ------
+    TypeError
+        An argument of the wrong type: ``layer_dims``, ``activations`` or
+        ``keep_probs`` that is not a sequence, a non-string name, a flag
+        (``batchnorm``, ``progress``) that is not ``True``/``False`` (``"no"``
+        would otherwise turn it on), ``init`` that is neither a name nor a
+        dict, a non-numeric hyperparameter, ``rng`` that is neither a
+        Generator nor an int seed, a schedule that returns a non-number.
+    ValueError
+        A value out of range or shapes that do not match; the message names
+        the argument (``Y`` also for integer labels, ``init`` for the
+        initialization, ``schedule`` and the epoch when a schedule returns a
+        learning rate that is 0, negative, NaN or inf).
     FloatingPointError
-        If the cost or the parameters stop being finite (an overflow or an
-        invalid operation during training); the message names the epoch and
-        iteration and suggests a smaller learning rate. NaN parameters are
-        never returned.
+        Training diverged; the message names the epoch and iteration and
+        suggests a smaller ``learning_rate``. Raised when the cost or a
+        parameter stops being finite (an overflow or an invalid operation),
+        when a parameter grows beyond $\\sqrt{\\text{largest float}}$
+        ($1.3\\cdot 10^{154}$ in float64, $1.8\\cdot 10^{19}$ in float32: its
+        square would overflow), and when the run ends **far above where it
+        started**: the recorded cost of the last epoch (of the best epoch with
+        early stopping) is more than ``DIVERGENCE_FACTOR`` (2) times the cost
+        of the first epoch. A healthy run never doubles its cost; a learning
+        rate orders of magnitude too large (momentum at 1e6, Adam at 1e10)
+        does. NaN parameters and diverged runs are never returned.
 
     Notes
     -----
@@ -320,25 +393,34 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     # ---- validation -------------------------------------------------------------------------
     X = as_float_array(X, "X", ndim=2)
     dtype = X.dtype
-    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
-    if dims is None or len(dims) < 2:
+    check_sequence(layer_dims, "layer_dims", "a list of layer sizes [n_x, ..., n_y]")
+    dims = list(layer_dims)
+    if len(dims) < 2:
         raise ValueError(f"layer_dims: expected at least 2 sizes [n_x, ..., n_y], got {layer_dims!r}")
-    for k, n in enumerate(dims):
-        check_scalar(n, f"layer_dims[{k}]", low=1, integer=True)
+    dims = [check_scalar(n, f"layer_dims[{k}]", low=1, integer=True) for k, n in enumerate(dims)]
     if dims[0] != X.shape[0]:
         raise ValueError(f"layer_dims: expected layer_dims[0] == {X.shape[0]} (X's {X.shape[0]} features), "
                          f"got {dims[0]}")
     L, n_y = len(dims) - 1, dims[-1]
     if activations is None:
         activations = ("relu",) * (L - 1) + ("sigmoid" if n_y == 1 else "softmax",)
-    if isinstance(activations, str) or len(activations) != L:
+    check_sequence(activations, "activations", f"a sequence of {L} activation names (one per layer)")
+    if len(activations) != L:
         raise ValueError(f"activations: expected {L} names (one per layer), got {activations!r}")
+    for k, name in enumerate(activations):
+        if not isinstance(name, str):
+            raise TypeError(f"activations[{k}]: expected one of {sorted(ACTIVATIONS)}, got {type(name).__name__} "
+                            f"{name!r}"[:300])
+        if name not in ACTIVATIONS:
+            raise ValueError(f"activations[{k}]: expected one of {sorted(ACTIVATIONS)}, got {name!r}")
     activations = tuple(activations)
     output = activations[-1]
     if loss is None:
         if output not in _DEFAULT_LOSS:
             raise ValueError(f"loss: expected a loss name for output activation {output!r}, got None")
         loss = _DEFAULT_LOSS[output]
+    if not isinstance(loss, str):
+        raise TypeError(f"loss: expected one of {sorted(nn.LOSSES)}, got {type(loss).__name__} {loss!r}"[:300])
     if loss not in nn.LOSSES:
         raise ValueError(f"loss: expected one of {sorted(nn.LOSSES)}, got {loss!r}")
     Y = _targets(Y, n_y, output, dtype, "Y")
@@ -350,31 +432,43 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         if X_dev is None or Y_dev is None:
             raise ValueError("X_dev, Y_dev: expected both or neither, got only "
                              + ("X_dev" if Y_dev is None else "Y_dev"))
-        X_dev = as_float_array(X_dev, "X_dev", ndim=2).astype(dtype, copy=False)
+        given = getattr(X_dev, "dtype", None)
+        X_dev = as_float_array(X_dev, "X_dev", ndim=2)
+        if given is not None and np.dtype(given).kind == "f" and X_dev.dtype != dtype:
+            raise TypeError(f"X_dev: expected dtype {dtype} (the dtype of X), got {X_dev.dtype}")
+        X_dev = X_dev.astype(dtype, copy=False)
         if X_dev.shape[0] != X.shape[0]:
             raise ValueError(f"X_dev: expected shape ({X.shape[0]}, m_dev) to match X's {X.shape[0]} features, "
                              f"got {X_dev.shape}")
         Y_dev = _targets(Y_dev, n_y, output, dtype, "Y_dev")
         check_same_examples(X_dev, Y_dev, "X_dev", "Y_dev")
         _check_target_values(Y_dev, loss, "Y_dev")
-    lr0 = float(check_scalar(learning_rate, "learning_rate", low=0.0, low_inclusive=False))
-    check_scalar(epochs, "epochs", low=1, integer=True)
+    lr0 = check_scalar(learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+    epochs = check_scalar(epochs, "epochs", low=1, integer=True)
     if batch_size is None:
         batch_size = m
-    check_scalar(batch_size, "batch_size", low=1, integer=True)
-    check_scalar(lambd, "lambd", low=0.0)
-    check_scalar(l1, "l1", low=0.0)
+    batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
+    lambd = check_scalar(lambd, "lambd", low=0.0)
+    l1 = check_scalar(l1, "l1", low=0.0)
     keep = _check_keep_probs(keep_probs, L)
-    check_scalar(record_every, "record_every", low=1, integer=True)
+    record_every = check_scalar(record_every, "record_every", low=1, integer=True)
     if patience is not None:
-        check_scalar(patience, "patience", low=1, integer=True)
+        patience = check_scalar(patience, "patience", low=1, integer=True)
         if not has_dev:
             raise ValueError("patience: early stopping expected a dev set (X_dev and Y_dev), got none")
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress: expected True or False, got {progress!r}")
+    progress = check_bool(progress, "progress")
+    batchnorm = check_bool(batchnorm, "batchnorm")
+    if isinstance(init, Mapping):
+        init = dict(init)
+    elif not isinstance(init, str):
+        raise TypeError(f"init: expected a method name {sorted(INITIALIZERS)} or a dict of starting parameters, "
+                        f"got {type(init).__name__} {init!r}"[:300])
+    elif init not in INITIALIZERS:
+        raise ValueError(f"init: expected one of {sorted(INITIALIZERS)} or a dict of starting parameters, "
+                         f"got {init!r}")
     sched = None if schedule is None else get_schedule(schedule)
     if sched is not None:
-        check_scalar(sched(lr0, 1), "schedule(learning_rate, 1)", low=0.0, low_inclusive=False)
+        _rate_at(sched, lr0, 1)
     rng_seed = rng if isinstance(rng, (int, np.integer)) else "Generator"
     rng = check_rng(rng)
     opt = make_optimizer(optimizer, lr0)
@@ -414,7 +508,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             for epoch in range(1, epochs + 1):
                 if sched is not None:
-                    lr = sched(lr0, epoch)
+                    lr = _rate_at(sched, lr0, epoch)
                     opt.set_learning_rate(lr)
                 record = epoch == 1 or epoch % record_every == 0 or epoch == epochs
                 cost_sum = correct = 0.0
@@ -439,9 +533,10 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
                     grads = nn.model_backward(AL, Yb, caches, loss=loss, lambd=lambd, l1=l1)
                     opt.step(parameters, grads)
                 # --8<-- [end:fit-minibatch-step]
-                for k, p in parameters.items():
-                    if not np.isfinite(p).all():
-                        raise _diverged(epoch, it, lr, f"{k} has non-finite values")
+                bad = _overflowed(parameters, dtype)         # once per epoch, in both engines
+                if bad is not None:
+                    raise _diverged(epoch, it, lr, f"{bad[0]} reached {bad[1]:.3g} (beyond {bad[2]:.3g}, "
+                                    "where its square overflows)")
                 dev_cost = dev_acc = None
                 if has_dev and (record or patience is not None):
                     AL_dev = nn.predict_proba(X_dev, parameters, activations, bn_state=bn_state)
@@ -478,6 +573,10 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         _, best_epoch, parameters, best_bn = best
         if batchnorm:
             bn_state = best_bn
+    rose = _cost_rose(history, best_epoch)
+    if rose is not None:
+        raise _diverged(epoch, it, lr, f"the cost rose from {rose[0]:.4g} (epoch 1) to {rose[1]:.4g} "
+                        f"(epoch {best_epoch}), more than {DIVERGENCE_FACTOR:g} times its first value")
     config["engine"] = "readable" if fused is None else "fused"
     config["epochs_run"] = epoch
     config["stopped_early"] = stopped
@@ -504,6 +603,17 @@ def ensemble_predict(results, X, *, proba=False):
         Labels of shape (1, m) (threshold 0.5 for one sigmoid unit, argmax
         for softmax), or the mean probabilities of shape (n_y, m).
 
+    Raises
+    ------
+    TypeError
+        ``results`` is not a non-empty sequence of :class:`TrainResult` (a
+        single result must be wrapped in a list), ``proba`` is not
+        ``True``/``False``, or ``X`` is not numeric.
+    ValueError
+        The networks have different input sizes or output layers, ``X`` does
+        not have their ``n_x`` rows (or has NaN/inf), or labels are asked of
+        a regression output.
+
     Notes
     -----
     $$\\hat p(x) = \\frac1K\\sum_{k=1}^K \\hat p_k(x).$$
@@ -519,6 +629,11 @@ def ensemble_predict(results, X, *, proba=False):
     >>> ensemble_predict(rs, X).shape, ensemble_predict(rs, X, proba=True).shape
     ((1, 200), (1, 200))
     """
+    if isinstance(results, TrainResult):
+        raise TypeError("results: expected a sequence of TrainResult, got a single TrainResult "
+                        "(wrap it in a list: [result])")
+    check_sequence(results, "results", "a non-empty sequence of TrainResult")
+    proba = check_bool(proba, "proba")
     results = list(results)
     if not results:
         raise TypeError("results: expected a non-empty sequence of TrainResult, got an empty one")
@@ -530,6 +645,9 @@ def ensemble_predict(results, X, *, proba=False):
     if len(outputs) != 1 or len(sizes) != 1:
         raise ValueError(f"results: expected networks with the same output layer, got activations "
                          f"{sorted(outputs)} and sizes {sorted(sizes)}")
+    inputs = {r.config["layer_dims"][0] for r in results}
+    if len(inputs) != 1:
+        raise ValueError(f"results: expected networks with the same input size, got {sorted(inputs)}")
     P = sum(r.predict_proba(X) for r in results) / len(results)
     if proba:
         return P

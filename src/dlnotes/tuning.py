@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import check_positive, check_rng, check_scalar
+from dlnotes._checks import as_float_array, check_positive, check_rng, check_scalar
 
 __all__ = ["sample_uniform", "sample_log_uniform", "sample_beta", "grid_points", "random_points",
            "distinct_per_axis"]
@@ -31,6 +31,15 @@ def _interval(low, high, *, low_name="low", high_name="high", positive=False, be
     return float(low), float(high)
 
 
+def _uniform(rng, low, high, size):
+    """``rng.uniform(low, high, size)``, also when ``high - low`` overflows (``-1e308`` to ``1e308``)."""
+    if _span_is_finite(low, high):
+        return rng.uniform(low, high, size=size)
+    u = rng.random(size)
+    x = (1.0 - u) * low + u * high     # a convex combination: each term stays in range
+    return np.minimum(x, np.nextafter(high, low))
+
+
 # --8<-- [start:sample_uniform]
 def sample_uniform(low, high, size, rng):
     """Draw values uniformly on $[\\text{low}, \\text{high})$ (a linear scale).
@@ -48,6 +57,14 @@ def sample_uniform(low, high, size, rng):
     -------
     ndarray, shape (size,)
 
+    Raises
+    ------
+    TypeError
+        If ``low``, ``high`` or ``size`` is not a number of the right kind (``size`` an
+        integer), or ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
+    ValueError
+        If ``low >= high``, ``size < 1``, a bound is NaN or infinite, or ``rng`` is a negative seed.
+
     Notes
     -----
     Right for hyperparameters whose effect is roughly linear over the range,
@@ -63,7 +80,7 @@ def sample_uniform(low, high, size, rng):
     """
     low, high = _interval(low, high)
     rng = check_rng(rng)
-    return rng.uniform(low, high, size=_size(size))
+    return _uniform(rng, low, high, _size(size))
 # --8<-- [end:sample_uniform]
 
 
@@ -84,6 +101,14 @@ def sample_log_uniform(low, high, size, rng):
     -------
     ndarray, shape (size,)
 
+    Raises
+    ------
+    TypeError
+        If ``low``, ``high`` or ``size`` is not a number of the right kind (``size`` an
+        integer), or ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
+    ValueError
+        If ``low <= 0`` or ``low >= high``, ``size < 1``, a bound is NaN or infinite, or ``rng`` is a negative seed.
+
     Notes
     -----
     Draw the exponent uniformly and exponentiate:
@@ -101,10 +126,12 @@ def sample_log_uniform(low, high, size, rng):
     """
     low, high = _interval(low, high, positive=True)
     rng = check_rng(rng)
-    # --8<-- [start:log-uniform-draw]
-    r = rng.uniform(np.log10(low), np.log10(high), size=_size(size))
-    return 10.0 ** r
-    # --8<-- [end:log-uniform-draw]
+    with np.errstate(over="ignore"):      # high near the float maximum: 10 ** r may round to inf
+        # --8<-- [start:log-uniform-draw]
+        r = rng.uniform(np.log10(low), np.log10(high), size=_size(size))
+        alpha = 10.0 ** r
+        # --8<-- [end:log-uniform-draw]
+    return np.clip(alpha, low, high)      # 10 ** log10(x) may round just outside [low, high]
 # --8<-- [end:sample_log_uniform]
 
 
@@ -126,6 +153,14 @@ def sample_beta(low, high, size, rng):
     ndarray, shape (size,)
         Values in $(\\text{low}, \\text{high}]$.
 
+    Raises
+    ------
+    TypeError
+        If ``low``, ``high`` or ``size`` is not a number of the right kind (``size`` an
+        integer), or ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
+    ValueError
+        If a bound is outside $[0, 1)$ or ``low >= high``, ``size < 1``, a bound is NaN or infinite, or ``rng`` is a negative seed.
+
     Notes
     -----
     What matters is the averaging window $1/(1-\\beta)$: 0.9 → 10 values,
@@ -145,20 +180,37 @@ def sample_beta(low, high, size, rng):
     rng = check_rng(rng)
     # --8<-- [start:beta-draw]
     r = rng.uniform(np.log10(1.0 - high), np.log10(1.0 - low), size=_size(size))
-    return 1.0 - 10.0 ** r
+    beta = 1.0 - 10.0 ** r
     # --8<-- [end:beta-draw]
+    return np.clip(beta, low, high)       # rounding must not give a beta of 1 or below low
 # --8<-- [end:sample_beta]
 
 
 def _bounds(low, high, name_low="low", name_high="high"):
-    lo = np.atleast_1d(np.asarray(low, dtype=np.float64))
-    hi = np.atleast_1d(np.asarray(high, dtype=np.float64))
-    if lo.ndim != 1 or lo.shape != hi.shape:
+    lo = np.atleast_1d(as_float_array(low, name_low)).astype(np.float64, copy=False)
+    hi = np.atleast_1d(as_float_array(high, name_high)).astype(np.float64, copy=False)
+    for name, arr in ((name_low, lo), (name_high, hi)):
+        if arr.ndim != 1:
+            raise ValueError(f"{name}: expected a number or a 1-D sequence of d numbers (one per "
+                             f"hyperparameter), got shape {arr.shape}")
+    if lo.shape != hi.shape:
         raise ValueError(f"{name_high}: expected the shape of {name_low} {lo.shape}, got {hi.shape}")
-    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)) and np.all(lo < hi)):
-        raise ValueError(f"{name_high}: expected finite values greater than {name_low}={lo.tolist()}, "
+    if not np.all(lo < hi):
+        raise ValueError(f"{name_high}: expected values greater than {name_low}={lo.tolist()}, "
                          f"got {hi.tolist()}")
     return lo, hi
+
+
+def _span_is_finite(lo, hi):
+    with np.errstate(over="ignore"):
+        return bool(np.all(np.isfinite(hi - lo)))
+
+
+def _between(lo, hi, t):
+    """``lo + (hi - lo) * t`` for ``t`` in [0, 1], also when ``hi - lo`` overflows."""
+    if _span_is_finite(lo, hi):
+        return lo + (hi - lo) * t
+    return (1.0 - t) * lo + t * hi       # a convex combination: each term stays in range
 
 
 # --8<-- [start:grid_points]
@@ -177,6 +229,15 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     ndarray, shape (n_per_axis ** d, d)
         One point per row; the first coordinate varies slowest.
 
+    Raises
+    ------
+    TypeError
+        If ``n_per_axis`` is not an integer, or ``low``/``high`` are not numbers.
+    ValueError
+        If ``n_per_axis < 1``, the grid would have more than $10^8$ points, ``low`` and
+        ``high`` differ in length or are not 1-D, a bound is NaN or infinite, or
+        ``low >= high`` on some axis.
+
     Notes
     -----
     A $5\\times 5$ grid costs 25 trainings but tries only 5 distinct values of
@@ -194,10 +255,15 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     """
     check_scalar(n_per_axis, "n_per_axis", low=1, integer=True)
     lo, hi = _bounds(low, high)
+    if float(n_per_axis) ** lo.size > 1e8:
+        raise ValueError(f"n_per_axis: expected at most 1e8 grid points (n_per_axis ** {lo.size}), "
+                         f"got {n_per_axis} ** {lo.size} = {float(n_per_axis) ** lo.size:.3g}")
     if n_per_axis == 1:
-        axes = [np.array([(a + b) / 2]) for a, b in zip(lo, hi)]
-    else:
+        axes = [np.array([a / 2 + b / 2]) for a, b in zip(lo, hi)]      # (a + b) / 2 may overflow
+    elif _span_is_finite(lo, hi):
         axes = [np.linspace(a, b, n_per_axis) for a, b in zip(lo, hi)]
+    else:
+        axes = [_between(a, b, np.linspace(0.0, 1.0, n_per_axis)) for a, b in zip(lo, hi)]
     mesh = np.meshgrid(*axes, indexing="ij")
     return np.stack([m.ravel() for m in mesh], axis=1)
 # --8<-- [end:grid_points]
@@ -220,6 +286,15 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     -------
     ndarray, shape (n, d)
 
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, ``low``/``high`` are not numbers, or ``rng`` is neither a
+        ``numpy.random.Generator`` nor an int seed.
+    ValueError
+        If ``n < 1``, ``low`` and ``high`` differ in length or are not 1-D, a bound is NaN or
+        infinite, ``low >= high`` on some axis, or ``rng`` is a negative seed.
+
     Notes
     -----
     Each coordinate of each point is a fresh draw, so $n$ points try $n$
@@ -235,7 +310,7 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     check_scalar(n, "n", low=1, integer=True)
     lo, hi = _bounds(low, high)
     rng = check_rng(rng)
-    return lo + (hi - lo) * rng.random((int(n), lo.size))
+    return _between(lo, hi, rng.random((int(n), lo.size)))
 # --8<-- [end:random_points]
 
 
@@ -251,6 +326,13 @@ def distinct_per_axis(points):
     -------
     list of int, length d
 
+    Raises
+    ------
+    TypeError
+        If ``points`` is not an array of numbers.
+    ValueError
+        If ``points`` is not 2-D, has no point, or holds NaN or inf.
+
     Notes
     -----
     The number that makes random search better than a grid when only some
@@ -261,7 +343,7 @@ def distinct_per_axis(points):
     >>> distinct_per_axis(grid_points(5)), distinct_per_axis(random_points(25, rng=0))
     ([5, 5], [25, 25])
     """
-    pts = np.asarray(points, dtype=np.float64)
+    pts = as_float_array(points, "points")
     if pts.ndim != 2:
         raise ValueError(f"points: expected a 2-D array of shape (n, d), got shape {pts.shape}")
     return [int(np.unique(pts[:, j]).size) for j in range(pts.shape[1])]
