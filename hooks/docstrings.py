@@ -6,9 +6,10 @@ doctests) that the API reference renders. Repeated inside every code box it
 hides the few lines of the equation the page is about. This hook adds a
 Markdown preprocessor that runs right after the snippets are inserted and,
 inside ``python`` fences that are not executed (no ``exec=``), replaces each
-docstring by its first line plus a pointer to the API reference. The code
-itself is untouched: what runs is what the page shows, minus the docstring
-body.
+docstring by its first line plus a pointer to the API reference (Sphinx roles in
+that line, ``:func:`fit```, become the bare name ``fit()``: the code box is not the
+API reference, which renders them as links). The code itself is untouched: what
+runs is what the page shows, minus the docstring body.
 """
 
 from __future__ import annotations
@@ -21,6 +22,22 @@ from markdown.preprocessors import Preprocessor
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 DEF = re.compile(r"^(?P<indent>\s*)(?:async\s+def|def|class)\s+\w+")
 DOC_START = re.compile(r'^(?P<indent>\s*)(?P<prefix>[rRuU]?)(?P<quote>"""|\'\'\')(?P<rest>.*)$')
+
+
+ROLE = re.compile(r":(?:py:)?(?P<role>func|mod|class|data|meth|attr|obj|exc|const|type):`(?P<tilde>~?)(?P<name>[^`<>\s]+)`")
+
+
+def plain_roles(text: str) -> str:
+    """Sphinx roles as the names they stand for (a page's code box is not rendered by Sphinx).
+
+    >>> plain_roles("The functions computed by :func:`sawtooth_parameters`, see :class:`~dlnotes.optim.Adam`.")
+    'The functions computed by sawtooth_parameters(), see Adam.'
+    """
+    def sub(m):
+        name = m["name"].rsplit(".", 1)[-1] if m["tilde"] else m["name"]
+        return name + ("()" if m["role"] in ("func", "meth") else "")
+
+    return ROLE.sub(sub, text)
 
 
 def shorten_docstrings(lines: list[str]) -> list[str]:
@@ -46,7 +63,7 @@ def shorten_docstrings(lines: list[str]) -> list[str]:
             continue
         quote, rest = m["quote"], m["rest"]
         if quote in rest:  # one-line docstring: keep it
-            out.append(lines[i])
+            out.append(plain_roles(lines[i]))
             i += 1
             continue
         summary = rest.strip()
@@ -58,6 +75,7 @@ def shorten_docstrings(lines: list[str]) -> list[str]:
         if j >= n:  # unterminated: leave the text alone
             continue
         summary = summary.rstrip(".") + "." if summary else "See the API reference."
+        summary = plain_roles(summary)
         out.append(f'{m["indent"]}{m["prefix"]}{quote}{summary} (Full docstring: API reference.){quote}')
         i = j + 1
     return out

@@ -1,7 +1,8 @@
 """MkDocs hook: put the figures rendered by ``dlnotes.figures.render`` into the site.
 
-``render`` returns ``<img src="/__dlnotes_figures__/<key>.svg">`` (it does not know
-which page it is on). For every page this hook rewrites that prefix to the URL of
+``render`` returns ``<a href="/__dlnotes_figures__/<key>.svg"><img src="/__dlnotes_figures__/<key>.svg"></a>``
+(it does not know which page it is on; the link opens the figure full size, e.g. on a
+phone). For every page this hook rewrites that prefix, in both places, to the URL of
 ``figures/<key>.svg`` relative to the page, checks the SVG exists in the figure
 cache (``.cache/figures/``), and after the build copies the SVGs used by the
 pages into ``site/figures/``. A figure the cache does not hold fails the build.

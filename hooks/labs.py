@@ -18,6 +18,8 @@ Each lab is a Jupytext percent-format ``.py`` file. At every build this hook
 4. cleans the rendered HTML: drops the MathJax 2 / Mermaid loaders of the nbconvert template
    (third-party CDN requests), converts notebook math (``$...$``, ``$$...$$``) into
    ``arithmatex`` elements typeset by the site's own offline MathJax, and adds download links;
+   the notebook CSS goes to one shared stylesheet, pruned of the rules no lab page uses
+   (:func:`prune_css`);
 5. copies the executed ``.ipynb`` and the ``.py`` source next to the page for download.
 
 Executions run in a small thread pool started in ``on_files``, so the kernels work while
@@ -338,6 +340,129 @@ def _math_to_arithmatex(fragment: str) -> str:
     return "".join(out)
 
 
+# --------------------------------------------------------------------------- unused notebook CSS
+# mkdocs-jupyter inlines all of JupyterLab's CSS (about 590 kB): widgets, menus, the file
+# browser... A lab page uses a few hundred rules of it. The shared stylesheet keeps only the
+# rules whose classes and ids occur in the lab pages (the notebook HTML is static: no script
+# adds classes that these rules style).
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_ID = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+_NEGATION = re.compile(r":(?:not|where)\((?:[^()]|\([^()]*\))*\)")
+_ATTR = re.compile(r"\[[^\]]*\]")
+
+
+def css_blocks(css: str) -> list:
+    """Split CSS text into top-level ``(prelude, body)`` pairs (body without its braces)."""
+    css = _COMMENT.sub("", css)
+    out, i, n = [], 0, len(css)
+    while i < n:
+        j = i
+        while j < n and css[j] not in "{;":
+            if css[j] in "\"'":
+                q = css[j]; j += 1
+                while j < n and css[j] != q:
+                    j += 2 if css[j] == "\\" else 1
+            j += 1
+        if j >= n:
+            break
+        prelude = css[i:j].strip()
+        if css[j] == ";":  # @import / @charset
+            out.append((prelude, None)); i = j + 1; continue
+        depth, k = 1, j + 1
+        while k < n and depth:
+            c = css[k]
+            if c in "\"'":
+                q = c; k += 1
+                while k < n and css[k] != q:
+                    k += 2 if css[k] == "\\" else 1
+            elif c == "{": depth += 1
+            elif c == "}": depth -= 1
+            k += 1
+        out.append((prelude, css[j + 1:k - 1]))
+        i = k
+    return out
+
+
+def split_selectors(prelude: str) -> list:
+    parts, depth, cur = [], 0, []
+    for c in prelude:
+        if c in "([": depth += 1
+        elif c in ")]": depth -= 1
+        if c == "," and depth == 0:
+            parts.append("".join(cur).strip()); cur = []
+        else:
+            cur.append(c)
+    parts.append("".join(cur).strip())
+    return [p for p in parts if p]
+
+
+_ROOT_INSIDE = re.compile(r"\S\s*[\s>+~]\s*(?::root|html|body)(?![\w-])")
+
+
+def selector_used(selector: str, classes: set, ids: set) -> bool:
+    """Whether ``selector`` can match the page: all its classes and ids occur in its HTML.
+
+    Classes inside ``:not()``/``:where()`` and attribute selectors are not required. A
+    selector with ``:root``, ``html`` or ``body`` below another element never matches (the
+    notebook CSS is scoped as ``.jupyter-wrapper :root``).
+
+    >>> selector_used(".jupyter-wrapper .jp-OutputArea pre", {"jupyter-wrapper", "jp-OutputArea"}, set())
+    True
+    >>> selector_used(".jupyter-wrapper .lm-Widget", {"jupyter-wrapper"}, set())
+    False
+    >>> selector_used(".jupyter-wrapper :root", {"jupyter-wrapper"}, set())
+    False
+    """
+    if _ROOT_INSIDE.search(selector):
+        return False
+    s = _ATTR.sub("", _NEGATION.sub("", selector))
+    return all(c in classes for c in _CLASS.findall(s)) and all(i in ids for i in _ID.findall(s))
+
+
+def prune_css(css: str, classes: set, ids: set) -> str:
+    """``css`` without the rules that match nothing in HTML using only ``classes`` and ``ids``.
+
+    Rules inside ``@media``/``@supports`` are pruned the same way; other at-rules are kept.
+
+    >>> print(prune_css("a{x:1}.u,.v{y:2}@media print{.v{z:3}}.w:not(.v){k:4}", {"u", "w"}, set()))
+    a{x:1}
+    .u{y:2}
+    .w:not(.v){k:4}
+    """
+    out = []
+    for prelude, body in css_blocks(css):
+        if body is None:
+            out.append(prelude + ";")
+        elif prelude.startswith("@"):
+            low = prelude.lower()
+            if low.startswith(("@media", "@supports", "@layer", "@container")):
+                inner = prune_css(body, classes, ids)
+                if inner:
+                    out.append(f"{prelude}{{{inner}}}")
+            else:
+                out.append(f"{prelude}{{{body}}}")
+        else:
+            kept = [s for s in split_selectors(prelude) if selector_used(s, classes, ids)]
+            if kept:
+                out.append(f"{','.join(kept)}{{{body.strip()}}}")
+    return "\n".join(out)
+
+
+_CLASS_ATTR = re.compile(r'\bclass\s*=\s*"([^"]*)"|\bclass\s*=\s*\'([^\']*)\'')
+_ID_ATTR = re.compile(r'\bid\s*=\s*"([^"]*)"')
+
+
+def html_names(html: str):
+    """``(classes, ids)`` used in ``html``."""
+    classes, ids = set(), set()
+    for m in _CLASS_ATTR.finditer(html):
+        classes.update((m.group(1) or m.group(2) or "").split())
+    ids.update(m.group(1) for m in _ID_ATTR.finditer(html))
+    return classes, ids
+
+
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
 _P_AROUND_DIV = re.compile(r"<p>\s*(<div class=\"arithmatex\">.*?</div>)\s*</p>", re.S)
 #: Site path of the stylesheet shared by all lab pages (instead of ~600 kB inlined per page).
@@ -531,6 +656,10 @@ def on_page_content(content, page, config, files, **kwargs):
     bar = download_bar(lab["src"].stem)
     m = re.search(r"</h1>", content)
     content = content[: m.end()] + bar + content[m.end():] if m else bar + content
+    classes, ids = html_names(content)
+    names = _state.setdefault("names", (set(), set()))
+    names[0].update(classes)
+    names[1].update(ids)
     return link + content
 
 
@@ -549,7 +678,8 @@ def on_post_build(config, **kwargs):
     if _state.get("css"):
         css_file = pathlib.Path(config["site_dir"]) / CSS_PATH
         css_file.parent.mkdir(parents=True, exist_ok=True)
-        css_file.write_text("\n".join(_state["css"].values()), encoding="utf-8")
+        classes, ids = _state.get("names", (set(), set()))
+        css_file.write_text(prune_css("\n".join(_state["css"].values()), classes, ids), encoding="utf-8")
     pool = _state.pop("pool", None)
     if pool is not None:
         pool.shutdown(wait=True)

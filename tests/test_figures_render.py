@@ -153,13 +153,16 @@ def test_unhashable_kwargs_are_refused():
 def test_render_html_is_accessible(figmod):
     out = _cache.render("_testfig.curve", alt='A "tanh" curve', caption="Figure <1>")
     m = re.fullmatch(r'<figure class="dlnotes-figure" data-figure="_testfig.curve">'
-                     r'<img src="/__dlnotes_figures__/([0-9a-f]{24})\.svg" alt="A &quot;tanh&quot; curve" '
-                     r'width="(\d+)" height="(\d+)"><figcaption>Figure &lt;1&gt;</figcaption></figure>', out)
+                     r'<a class="dlnotes-figure-zoom" href="/__dlnotes_figures__/([0-9a-f]{24})\.svg" '
+                     r'title="Open the figure full size">'
+                     r'<img src="/__dlnotes_figures__/\1\.svg" alt="A &quot;tanh&quot; curve" '
+                     r'width="(\d+)" height="(\d+)"></a><figcaption>Figure &lt;1&gt;</figcaption></figure>', out)
     assert m, out
     assert (figmod / f"{m.group(1)}.svg").is_file()
     assert (int(m.group(2)), int(m.group(3))) == (461, 307)  # 4.8 x 3.2 in = 345.6 x 230.4 pt, 96 px per inch
     embedded = _cache.render("_testfig.curve", alt="x", embed=True)
     assert 'src="data:image/svg+xml;base64,' in embedded
+    assert "<a " not in embedded                      # a data: URL is not a link target
 
 
 def test_render_errors(figmod):

@@ -9,9 +9,25 @@
  * typeset again on every emission of Material's document$ observable. Typesetting calls are
  * chained on one promise so two navigations in a row never overlap. When a page is done,
  * <html data-math="N"> counts the typeset passes (the browser tests wait on it).
+ *
+ * Lazy typesetting (MathJax's ui/lazy extension, served from the site like the rest): the
+ * TeX of the whole page is compiled at once (so no raw TeX stays visible), but a formula is
+ * laid out as SVG only when it comes near the viewport. A long page no longer blocks the main
+ * thread for seconds; printing typesets everything first (the extension's beforeprint handler).
+ *
+ * Formulas are not Tab stops (menu setting inTabOrder: false): a page with 274 formulas had
+ * 274 stops between its links. The context menu is still there (right click), and the
+ * assistive MathML copy that screen readers read is kept (see extra.css for its box).
+ *
+ * textmacros: \_ , \& ... inside \text{} print the character (\text{decay\_rate} shows
+ * "decay_rate", not a backslash).
  */
 window.MathJax = {
+  loader: {
+    load: ["ui/lazy", "[tex]/textmacros"]
+  },
   tex: {
+    packages: {"[+]": ["textmacros"]},
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
     processEscapes: true,
@@ -23,7 +39,13 @@ window.MathJax = {
   },
   options: {
     ignoreHtmlClass: ".*|",
-    processHtmlClass: "arithmatex"
+    processHtmlClass: "arithmatex",
+    lazyMargin: "400px",
+    menuOptions: {
+      settings: {
+        inTabOrder: false
+      }
+    }
   },
   startup: {
     typeset: false,

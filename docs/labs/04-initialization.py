@@ -114,9 +114,12 @@ plt.show()
 # %% [markdown]
 # - **Zeros**: with all weights 0, every hidden unit of a layer receives the same input
 #   and the same gradient, so they stay identical forever: the symmetry is never broken.
-#   With ReLU it is even worse: $Z = 0$ everywhere and $g'(0) = 0$, so the hidden weights
-#   get no gradient at all; only the output bias moves, and the network predicts one class
-#   everywhere (about 50 % accuracy).
+#   Here it is even worse: with $W = 0$ and $b = 0$ every hidden $A^{[l]} = g(0) = 0$ (ReLU
+#   and tanh alike), so $dW^{[l]} = \frac1m dZ^{[l]} A^{[l-1]\top} = 0$ for $l \ge 2$, and
+#   $dA^{[l-1]} = W^{[l]\top} dZ^{[l]} = 0$ passes nothing down to the first layer. The hidden
+#   weights get no gradient at all, **whatever $g'(0)$ is** (the cause is $W = 0$ and
+#   $A = 0$, not ReLU's derivative at 0); only the output bias moves, and the network
+#   predicts one class everywhere (about 50 % accuracy).
 # - **Large random**: the symmetry is broken, but the saturated output makes the first
 #   cost huge and the early gradients uninformative; after 15 000 steps the boundary is
 #   still ragged.

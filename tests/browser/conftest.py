@@ -10,7 +10,12 @@ asked for but the site is not built, Playwright or Chromium is missing, they are
 reason -- except when the environment has ``CI=true``, where that is a failure.
 
 Environment: ``DLNOTES_SITE_DIR`` (default ``<repo>/site``), ``DLNOTES_CHROMIUM``
-(default ``/usr/bin/chromium``), ``DLNOTES_BROWSER_TESTS=1`` runs them in any invocation.
+(default ``/usr/bin/chromium``), ``DLNOTES_BROWSER_TESTS=1`` runs them in any invocation,
+``DLNOTES_SCREENSHOTS`` (default ``tests/browser/screenshots``, git-ignored) is where the page
+screenshots are written (CI uploads that directory as an artifact).
+
+The pages are checked in several *views* (viewport width and color scheme, see ``VIEWS``):
+each view has one browser context for the whole session.
 """
 
 from __future__ import annotations
@@ -28,6 +33,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SITE_DIR = Path(os.environ.get("DLNOTES_SITE_DIR", ROOT / "site"))
 CHROMIUM = os.environ.get("DLNOTES_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(os.environ.get("DLNOTES_SCREENSHOTS", HERE / "screenshots"))
+#: name -> (viewport width, viewport height, color scheme). 390 x 844 is a phone (iPhone 12-15),
+#: 320 the narrowest phone still in use.
+VIEWS = {
+    "390-light": (390, 844, "light"),
+    "390-dark": (390, 844, "dark"),
+    "1280-light": (1280, 900, "light"),
+    "1280-dark": (1280, 900, "dark"),
+    "320-light": (320, 640, "light"),
+}
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -194,6 +209,25 @@ class PageRecorder:
             if f"{parts.scheme}://{parts.netloc}" != self.origin:
                 out.append(url)
         return out
+
+
+@pytest.fixture(scope="session")
+def view_context(browser, site_url):
+    """``view_context(name)``: the browser context of a view of ``VIEWS`` (one per session)."""
+    contexts = {}
+
+    def get(name: str):
+        if name not in contexts:
+            width, height, scheme = VIEWS[name]
+            contexts[name] = browser.new_context(viewport={"width": width, "height": height},
+                                                 color_scheme=scheme, service_workers="block")
+        return contexts[name]
+
+    try:
+        yield get
+    finally:
+        for ctx in contexts.values():
+            ctx.close()
 
 
 @pytest.fixture

@@ -346,18 +346,21 @@ def render(name, *, alt, caption=None, embed=False, **kwargs):
     alt : str
         Text alternative read by screen readers (required, non-empty).
     caption : str, optional
-        Visible ``<figcaption>`` (HTML-escaped).
+        Visible ``<figcaption>`` (HTML-escaped): what to look at in the figure.
     embed : bool
         ``False`` (the site): an ``<img>`` pointing at ``figures/<key>.svg``, which the site's
-        hook rewrites per page and copies into the built site. ``True``: the SVG is embedded as a
-        ``data:`` URL (for notebooks).
+        hook rewrites per page and copies into the built site, inside a link to that file, so
+        that a tap (on a phone) or a click opens the figure full size. ``True``: the SVG is
+        embedded as a ``data:`` URL (for notebooks), without a link.
     **kwargs
         Passed to the figure function; part of the cache key.
 
     Returns
     -------
     str
-        ``<figure class="dlnotes-figure">...</figure>``.
+        ``<figure class="dlnotes-figure" data-figure="<name>">``, holding
+        ``<a class="dlnotes-figure-zoom" href="<svg>"><img ...></a>`` (only ``<img ...>`` when the
+        SVG is a ``data:`` URL) and the ``<figcaption>``.
 
     Notes
     -----
@@ -374,6 +377,10 @@ def render(name, *, alt, caption=None, embed=False, **kwargs):
     """
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"alt: expected a non-empty text alternative for the figure, got {alt!r}")
+    if caption is not None and not isinstance(caption, str):
+        raise TypeError(f"caption: expected a str or None, got {type(caption).__name__}")
+    if caption is not None and not caption.strip():
+        raise ValueError(f"caption: expected a non-empty text (or None for no caption), got {caption!r}")
     key, svg, hit = render_svg(name, **kwargs)
     if embed or hit is None:           # not in the cache (code edited during the build): inline it
         src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
@@ -385,8 +392,10 @@ def render(name, *, alt, caption=None, embed=False, **kwargs):
         width, height = (round(float(v) * 4 / 3) for v in match.groups())
         size = f' width="{width}" height="{height}"'
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return (f'<figure class="dlnotes-figure" data-figure="{html.escape(name)}">'
-            f'<img src="{src}" alt="{html.escape(alt, quote=True)}"{size}>{cap}</figure>')
+    img = f'<img src="{src}" alt="{html.escape(alt, quote=True)}"{size}>'
+    if not src.startswith("data:"):    # a tap opens the SVG alone, which a phone can zoom
+        img = f'<a class="dlnotes-figure-zoom" href="{src}" title="Open the figure full size">{img}</a>'
+    return f'<figure class="dlnotes-figure" data-figure="{html.escape(name)}">{img}{cap}</figure>'
 
 
 # --------------------------------------------------------------------------- memo

@@ -15,6 +15,7 @@ __all__ = ["FIGURES", "performance_vs_data"]
 FIGURES = ("performance_vs_data",)
 
 
+# --8<-- [start:performance_vs_data]
 def performance_vs_data():
     r"""Schematic of performance against the amount of labelled data (not a measurement).
 
@@ -55,3 +56,4 @@ def performance_vs_data():
     ax.set_title("schematic (illustrative shapes, not measurements)")
     ax.legend(loc="lower right", frameon=False)
     return fig
+# --8<-- [end:performance_vs_data]

@@ -22,6 +22,7 @@ __all__ = ["FIGURES", "sigmoid_curve", "bce_loss_curves", "toy_graph", "logistic
 FIGURES = ("sigmoid_curve", "bce_loss_curves", "toy_graph", "logistic_graph", "learning_rate_costs")
 
 
+# --8<-- [start:sigmoid_curve]
 def sigmoid_curve():
     r"""The sigmoid $\sigma(z) = 1/(1+e^{-z})$ and its derivative $\sigma(z)(1-\sigma(z))$ on $[-8, 8]$.
 
@@ -46,8 +47,10 @@ def sigmoid_curve():
                         figsize=(6.0, 3.0))
     fig.axes[0].set_ylim(-0.05, 1.08)
     return fig
+# --8<-- [end:sigmoid_curve]
 
 
+# --8<-- [start:bce_loss_curves]
 def bce_loss_curves():
     r"""The two branches of the binary cross-entropy as functions of the prediction $\hat y$.
 
@@ -73,8 +76,10 @@ def bce_loss_curves():
                         legend_loc="upper center", figsize=(6.0, 3.0))
     fig.axes[0].set_ylim(0.0, 5.5)
     return fig
+# --8<-- [end:bce_loss_curves]
 
 
+# --8<-- [start:toy_graph]
 def toy_graph(a=5.0, b=3.0, c=2.0):
     r"""The graph $u = bc$, $v = a + u$, $J = 3v$ with forward values and backward derivatives.
 
@@ -127,8 +132,10 @@ def toy_graph(a=5.0, b=3.0, c=2.0):
         x, y = nodes[name][:2]
         ax.text(x, y + 0.36, text, ha="center", va="bottom", fontsize=10, color=BACKWARD_COLOR)
     return fig
+# --8<-- [end:toy_graph]
 
 
+# --8<-- [start:logistic_graph]
 def logistic_graph():
     r"""Logistic regression on one example with two features, as a computation graph.
 
@@ -184,8 +191,10 @@ def logistic_graph():
                 color=BACKWARD_COLOR)
     ax.set_xlim(-0.7, 13.2)
     return fig
+# --8<-- [end:logistic_graph]
 
 
+# --8<-- [start:digit_detector_data]
 @memo(distributions=("scikit-learn",))
 def digit_detector_data(digit=3, rng=0):
     r"""The "is it a ``digit``?" task on scikit-learn's 8x8 digits, split 80 % / 20 %.
@@ -217,8 +226,10 @@ def digit_detector_data(digit=3, rng=0):
     X, labels = load_digits()
     Y = (labels == digit).astype(X.dtype)
     return train_dev_test_split(X, Y, (0.8, 0.2), rng=rng)
+# --8<-- [end:digit_detector_data]
 
 
+# --8<-- [start:learning_rate_costs]
 def learning_rate_costs(rates=(0.01, 0.1, 1.0), iterations=500):
     r"""Cost against iteration of logistic regression on the digit detector, for several $\alpha$.
 
@@ -253,3 +264,4 @@ def learning_rate_costs(rates=(0.01, 0.1, 1.0), iterations=500):
         histories[rf"$\alpha = {alpha:g}$"] = {"iteration": list(range(len(costs))), "cost": costs}
     fig = plot_cost_history(histories, x="iteration", xlabel="iteration", ylabel=r"cost $J$", figsize=(6.0, 3.2))
     return fig
+# --8<-- [end:learning_rate_costs]

@@ -22,6 +22,7 @@ FIGURES = ("neuron_diagram", "two_layer_network", "activations_and_derivatives",
            "flower_boundaries")
 
 
+# --8<-- [start:neuron_diagram]
 def neuron_diagram():
     r"""One unit: inputs $x_1, x_2, x_3$, weights $w_k$ on the edges, $z = w^\top x + b$, $a = g(z)$.
 
@@ -49,8 +50,10 @@ def neuron_diagram():
     }
     edges = [("x1", "unit", "$w_1$"), ("x2", "unit", "$w_2$"), ("x3", "unit", "$w_3$"), ("unit", "out")]
     return draw_graph(nodes, edges, box_size=(1.9, 0.9), figsize=(6.0, 3.0))
+# --8<-- [end:neuron_diagram]
 
 
+# --8<-- [start:two_layer_network]
 def two_layer_network():
     r"""The 2-layer network $3 \to 4 \to 1$ with its layers named.
 
@@ -71,9 +74,11 @@ def two_layer_network():
     """
     return draw_network([3, 4, 1], layer_names=["input\n(layer 0)", "hidden\n(layer 1)", "output\n(layer 2)"],
                         figsize=(4.6, 3.6))
+# --8<-- [end:two_layer_network]
 
 
-def activations_and_derivatives():
+# --8<-- [start:activations_and_derivatives]
+def activations_and_derivatives(leak=0.1):
     r"""Sigmoid, tanh, ReLU and leaky ReLU (solid) with the derivatives backprop uses (dashed).
 
     Returns
@@ -84,19 +89,26 @@ def activations_and_derivatives():
     Notes
     -----
     $\sigma' = \sigma(1-\sigma) \le \frac14$, $\tanh' = 1 - \tanh^2 \le 1$, $\mathrm{relu}'(z) = [z > 0]$
-    (with $\mathrm{relu}'(0) = 0$). See [activation functions](course1/week3.md#activation-functions).
+    (with $\mathrm{relu}'(0) = 0$), leaky ReLU $\max(\nu z, z)$ with slope ``leak`` $= \nu$ for
+    $z < 0$ (default 0.1, ten times the usual 0.01, so that its panel visibly differs from ReLU's). See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
     >>> fig = activations_and_derivatives()
     >>> [ax.get_title() for ax in fig.axes]
-    ['sigmoid', 'tanh', 'ReLU', 'leaky ReLU']
+    ['sigmoid', 'tanh', 'ReLU', 'leaky ReLU, ν = 0.1']
     """
-    return plot_activations(("sigmoid", "tanh", "relu", "leaky_relu"),
-                            titles={"relu": "ReLU", "leaky_relu": "leaky ReLU"}, ncols=2,
+    from dlnotes.activations import ACTIVATIONS, leaky_relu, leaky_relu_grad
+
+    acts = dict(ACTIVATIONS)
+    acts["leaky_relu"] = (lambda z: leaky_relu(z, leak), lambda z: leaky_relu_grad(z, leak))
+    return plot_activations(("sigmoid", "tanh", "relu", "leaky_relu"), activations=acts,
+                            titles={"relu": "ReLU", "leaky_relu": f"leaky ReLU, ν = {leak:g}"}, ncols=2,
                             figsize=(7.2, 5.0))
+# --8<-- [end:activations_and_derivatives]
 
 
+# --8<-- [start:backprop_graph]
 def backprop_graph():
     r"""Computation graph of the 2-layer network for one example, with the backward derivatives.
 
@@ -161,8 +173,10 @@ def backprop_graph():
         ax.text(6.0, top - 0.5 * (k + 1), text, fontsize=10, va="top", color=BACKWARD_COLOR)
     ax.set_ylim(top - 0.5 * (len(derivatives) + 1) - 0.1, 2.2)
     return fig
+# --8<-- [end:backprop_graph]
 
 
+# --8<-- [start:train_gd]
 def train_gd(X, Y, parameters, activations, learning_rate, iterations):
     r"""Plain batch gradient descent with :mod:`dlnotes.nn` (a small helper for the figures).
 
@@ -196,8 +210,10 @@ def train_gd(X, Y, parameters, activations, learning_rate, iterations):
         grads = model_backward(AL, Y, caches, loss="bce")
         params = update_parameters(params, grads, learning_rate)
     return params
+# --8<-- [end:train_gd]
 
 
+# --8<-- [start:flower_models]
 @memo
 def flower_models():
     r"""Logistic regression and a 4-unit tanh network trained on the flower data (fixed seeds).
@@ -236,8 +252,10 @@ def flower_models():
     accuracy = {name: float(np.mean(predict(X, p, acts) == Y)) for name, (p, acts) in models.items()}
     summary = {name: {"learning_rate": lr, "iterations": its} for name, (_, _, lr, its) in settings.items()}
     return {"X": X, "Y": Y, "models": models, "accuracy": accuracy, "settings": summary}
+# --8<-- [end:flower_models]
 
 
+# --8<-- [start:flower_boundaries]
 def flower_boundaries():
     r"""Decision boundaries on the flower data: logistic regression vs one hidden layer.
 
@@ -264,8 +282,10 @@ def flower_boundaries():
         plot_decision_boundary(lambda P, p=params, a=acts: predict(P, p, a), res["X"], res["Y"], ax=ax,
                                resolution=150, title=f"{name}\n{res['accuracy'][name]:.1%} of training points correct", s=9)
     return fig
+# --8<-- [end:flower_boundaries]
 
 
+# --8<-- [start:symmetry_demo]
 @memo
 def symmetry_demo(iterations=1000):
     r"""Train the same 2-4-1 network from a constant, a zero and a random start; measure symmetry.
@@ -308,3 +328,4 @@ def symmetry_demo(iterations=1000):
         W1 = train_gd(X, Y, p0, ("tanh", "sigmoid"), 1.2, iterations)["W1"]
         out[name] = float(np.max(np.abs(W1 - W1[:1])))
     return out
+# --8<-- [end:symmetry_demo]

@@ -18,6 +18,7 @@ __all__ = ["FIGURES", "deep_network", "feature_hierarchy", "building_blocks", "s
 FIGURES = ("deep_network", "feature_hierarchy", "building_blocks", "sawtooth_depth")
 
 
+# --8<-- [start:deep_network]
 def deep_network():
     r"""A 4-layer network $3 \to 5 \to 5 \to 3 \to 1$ with its layers numbered.
 
@@ -38,8 +39,10 @@ def deep_network():
     """
     names = ["input\n$l=0$", "hidden\n$l=1$", "hidden\n$l=2$", "hidden\n$l=3$", "output\n$l=L=4$"]
     return draw_network([3, 5, 5, 3, 1], layer_names=names, figsize=(6.4, 3.8))
+# --8<-- [end:deep_network]
 
 
+# --8<-- [start:feature_hierarchy]
 def feature_hierarchy():
     r"""Schematic of hierarchical features in images and in speech (boxes and arrows).
 
@@ -73,8 +76,10 @@ def feature_hierarchy():
     ax.text(4.0, 2.05, "early layers: simple features  $\\longrightarrow$  later layers: compositions",
             ha="center", va="bottom", fontsize=10)
     return fig
+# --8<-- [end:feature_hierarchy]
 
 
+# --8<-- [start:building_blocks]
 def building_blocks():
     r"""Forward and backward chains of an $L$-layer network, one block per layer.
 
@@ -119,8 +124,10 @@ def building_blocks():
     ax.text(step * 5 + 0.1, -1.0, "$\\hat{Y} = A^{[L]}$", ha="center", va="top", fontsize=9, color="0.3")
     ax.set_ylim(-1.45, 0.95)
     return fig
+# --8<-- [end:building_blocks]
 
 
+# --8<-- [start:sawtooth_parameters]
 def sawtooth_parameters(k):
     r"""Weights of a dense ReLU network with $k$ hidden layers of 2 units computing $t^{\circ k}$.
 
@@ -164,8 +171,10 @@ def sawtooth_parameters(k):
     params[f"W{k + 1}"] = fold.copy()
     params[f"b{k + 1}"] = np.zeros((1, 1))
     return params, ("relu",) * k + ("identity",)
+# --8<-- [end:sawtooth_parameters]
 
 
+# --8<-- [start:count_linear_pieces]
 def count_linear_pieces(x, y, tol=1e-9):
     r"""Number of maximal intervals on which the sampled function $y(x)$ is affine.
 
@@ -198,8 +207,10 @@ def count_linear_pieces(x, y, tol=1e-9):
         raise ValueError(f"x, y: expected two 1-D arrays of the same length >= 2, got {x.shape} and {y.shape}")
     slopes = np.diff(y) / np.diff(x)
     return int(1 + np.count_nonzero(np.abs(np.diff(slopes)) > tol))
+# --8<-- [end:count_linear_pieces]
 
 
+# --8<-- [start:sawtooth_depth]
 def sawtooth_depth(depths=(1, 2, 3, 4)):
     r"""The functions computed by :func:`sawtooth_parameters` for several depths.
 
@@ -243,3 +254,4 @@ def sawtooth_depth(depths=(1, 2, 3, 4)):
         ax.set_ylim(-0.05, 1.1)
         ax.grid(True, alpha=0.3)
     return fig
+# --8<-- [end:sawtooth_depth]

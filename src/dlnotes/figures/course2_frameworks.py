@@ -16,11 +16,14 @@ from dlnotes.plots import PALETTE, draw_graph, new_figure
 __all__ = ["cost", "graph_values", "cost_graph", "descent_path"]
 
 
+# --8<-- [start:cost]
 def cost(w):
     """The notes' cost $J(w) = w^2 - 10w + 25 = (w - 5)^2$, written with :class:`~dlnotes.autodiff.Value` operations."""
     return w ** 2 + (-10.0) * w + 25.0
+# --8<-- [end:cost]
 
 
+# --8<-- [start:graph_values]
 def graph_values(w0=0.0):
     """Forward values and gradients of every node of :func:`cost`'s graph at ``w0``.
 
@@ -35,8 +38,10 @@ def graph_values(w0=0.0):
     J.backward()
     return {"w": (w.data, w.grad), "w2": (w2.data, w2.grad), "m": (m.data, m.grad), "s": (s.data, s.grad),
             "J": (J.data, J.grad)}
+# --8<-- [end:graph_values]
 
 
+# --8<-- [start:cost_graph]
 def cost_graph(w0=1.0):
     """The graph of $J = w^2 - 10w + 25$ at ``w0``: values forward, $\\partial J/\\partial(\\cdot)$ backward."""
     v = graph_values(w0)
@@ -58,8 +63,10 @@ def cost_graph(w0=1.0):
                      title=f"Forward values and backward gradients at $w = {w0:g}$: "
                            f"$dJ/dw = {v['w'][1]:g}$ $(= 2w - 10)$")
     return fig
+# --8<-- [end:cost_graph]
 
 
+# --8<-- [start:descent_path]
 def descent_path(learning_rate=0.01, steps=1000):
     """$w$ after each step of gradient descent with autodiff gradients, against the closed form."""
     r = minimize(cost, w0=0.0, learning_rate=learning_rate, steps=steps)
@@ -78,3 +85,4 @@ def descent_path(learning_rate=0.01, steps=1000):
     ax2.set_title("Difference from the closed form (float64 rounding)")
     ax2.grid(True, alpha=0.3)
     return fig
+# --8<-- [end:descent_path]

@@ -24,6 +24,7 @@ __all__ = [
     "circles_split",
     "error_rate",
     "train_net",
+    "penalty_debug_costs",
     "bias_variance",
     "regularized_boundaries",
     "ridge_fits",
@@ -63,6 +64,7 @@ def _one_blas_thread():
 CIRCLES = dict(m=400, noise=0.2, factor=0.5)
 
 
+# --8<-- [start:circles_split]
 @functools.lru_cache(maxsize=None)
 def circles_split(seed=0):
     """``(X_train, Y_train, X_dev, Y_dev)``: :func:`dlnotes.data.make_circles` (``CIRCLES``) cut in half."""
@@ -70,6 +72,7 @@ def circles_split(seed=0):
 
     X, Y = make_circles(CIRCLES["m"], noise=CIRCLES["noise"], factor=CIRCLES["factor"], rng=seed)
     return train_dev_test_split(X, Y, (0.5, 0.5), rng=seed)
+# --8<-- [end:circles_split]
 
 
 def _draw_generating_circles(ax):
@@ -78,11 +81,14 @@ def _draw_generating_circles(ax):
         ax.plot(r * np.cos(t), r * np.sin(t), ":", color="0.25", lw=1.0)
 
 
+# --8<-- [start:error_rate]
 def error_rate(Yhat, Y):
     """Fraction of misclassified examples."""
     return float(np.mean(np.asarray(Yhat).reshape(-1) != np.asarray(Y).reshape(-1)))
+# --8<-- [end:error_rate]
 
 
+# --8<-- [start:train_net]
 @memo
 def train_net(layer_dims=(2, 1), epochs=1000, lambd=0.0, l1=0.0, keep_prob=1.0, learning_rate=0.01, seed=0,
               data_seed=0, augment=0):
@@ -101,6 +107,38 @@ def train_net(layer_dims=(2, 1), epochs=1000, lambd=0.0, l1=0.0, keep_prob=1.0, 
     with _one_blas_thread():
         return fit(Xtr, Ytr, list(layer_dims), epochs=epochs, learning_rate=learning_rate, lambd=lambd, l1=l1,
                keep_probs=keep, X_dev=Xdev, Y_dev=Ydev, rng=seed, optimizer="adam")
+# --8<-- [end:train_net]
+
+
+# --8<-- [start:penalty_debug_costs]
+@memo
+def penalty_debug_costs(lambd=3.0, warm_iterations=500, iterations=100, learning_rate=0.5, seed=0):
+    r"""Costs of a 2-16-1 network that is first fitted without penalty, then trained on with L2.
+
+    Gradient descent (``learning_rate``) runs ``warm_iterations`` steps on the circles data
+    without penalty (the weights grow to fit), then ``iterations`` steps with the penalty
+    $\frac{\lambda}{2m}\sum\lVert W^{[l]}\rVert_F^2$. Returns ``{"J": ..., "data": ...}``, arrays of
+    length ``iterations``: the full cost (data term plus penalty), which gradient descent
+    decreases, and the data term alone, before each of the penalized steps.
+    """
+    from dlnotes.data import make_circles
+    from dlnotes.initializers import initialize_parameters
+    from dlnotes.nn import compute_cost, model_backward, model_forward, update_parameters
+
+    X, Y = make_circles(200, noise=0.1, factor=0.5, rng=seed)
+    acts = ("relu", "sigmoid")
+    params = initialize_parameters([2, 16, 1], "he", seed)
+    full, data = [], []
+    with _one_blas_thread():
+        for it in range(warm_iterations + iterations):
+            lam = 0.0 if it < warm_iterations else lambd
+            AL, caches = model_forward(X, params, acts)
+            if it >= warm_iterations:
+                full.append(compute_cost(AL, Y, "bce", parameters=params, lambd=lam))
+                data.append(compute_cost(AL, Y, "bce"))
+            params = update_parameters(params, model_backward(AL, Y, caches, loss="bce", lambd=lam), learning_rate)
+    return {"J": np.array(full), "data": np.array(data)}
+# --8<-- [end:penalty_debug_costs]
 
 
 def _boundary_panel(ax, res, X, Y, title):
@@ -123,6 +161,7 @@ BIAS_VARIANCE_MODELS = (
 )
 
 
+# --8<-- [start:bias_variance]
 def bias_variance():
     """F17: an underfit, a good and an overfit model on the same training set (dotted: the generating circles)."""
     Xtr, Ytr, _, _ = circles_split()
@@ -130,6 +169,7 @@ def bias_variance():
     for ax, (title, kw) in zip(axes, BIAS_VARIANCE_MODELS):
         _boundary_panel(ax, train_net(**kw), Xtr, Ytr, title)
     return fig
+# --8<-- [end:bias_variance]
 
 
 #: Overfit network and its regularized versions (title, train_net keyword arguments).
@@ -140,6 +180,7 @@ REGULARIZED_MODELS = (
 )
 
 
+# --8<-- [start:regularized_boundaries]
 def regularized_boundaries():
     """The overfit 2-64-64-1 network retrained with L2 and with dropout (same data, same seed)."""
     Xtr, Ytr, _, _ = circles_split()
@@ -147,6 +188,7 @@ def regularized_boundaries():
     for ax, (title, kw) in zip(axes, REGULARIZED_MODELS):
         _boundary_panel(ax, train_net(**kw), Xtr, Ytr, title)
     return fig
+# --8<-- [end:regularized_boundaries]
 
 
 # ---------------------------------------------------------------------------
@@ -154,6 +196,7 @@ def regularized_boundaries():
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:polynomial_data]
 def polynomial_data(seed=0, m=12, m_dev=200, noise=0.25):
     """``(x, y, x_dev, y_dev)``: $y = \\sin(2\\pi x) + \\mathcal N(0, \\text{noise}^2)$ with $x$ uniform in [0, 1]."""
     rng = np.random.default_rng(seed)
@@ -162,8 +205,10 @@ def polynomial_data(seed=0, m=12, m_dev=200, noise=0.25):
     y = np.sin(2 * np.pi * x) + noise * rng.standard_normal(m)
     y_dev = np.sin(2 * np.pi * x_dev) + noise * rng.standard_normal(m_dev)
     return x, y, x_dev, y_dev
+# --8<-- [end:polynomial_data]
 
 
+# --8<-- [start:ridge_fits]
 def ridge_fits(seed=0):
     """F18: polynomial fits of increasing degree, then degree 9 with increasing L2 penalty."""
     from numpy.polynomial import polynomial as P
@@ -191,6 +236,7 @@ def ridge_fits(seed=0):
           "Degree 9 with an L2 penalty $\\frac{\\lambda}{2m}\\|w\\|^2$")
     ax2.set_ylabel("")
     return fig
+# --8<-- [end:ridge_fits]
 
 
 # ---------------------------------------------------------------------------
@@ -203,6 +249,7 @@ SPARSITY_PENALTIES = (("no penalty", {}), ("L2, $\\lambda$ = 2", {"lambd": 2.0})
 SPARSITY_LR = 0.5
 
 
+# --8<-- [start:sparsity_runs]
 @memo
 def sparsity_runs(seed=0, n_noise=18, epochs=1500):
     """A 20-10-1 network on the circles plus ``n_noise`` pure-noise input features, three penalties.
@@ -227,8 +274,10 @@ def sparsity_runs(seed=0, n_noise=18, epochs=1500):
                          dev_error=error_rate(res.predict(Xd), Ydev),
                          lr_lambda_m=SPARSITY_LR * kw["l1"] / X.shape[1] if "l1" in kw else None)
     return out
+# --8<-- [end:sparsity_runs]
 
 
+# --8<-- [start:l1_vs_l2_weights]
 def l1_vs_l2_weights():
     """Weights of the first layer after training with no penalty, L2 and L1 (plain gradient descent)."""
     runs = sparsity_runs()
@@ -255,6 +304,7 @@ def l1_vs_l2_weights():
     ax2.set_title("Histogram of the weights")
     ax2.legend(frameon=False, fontsize="x-small", loc="upper left")
     return fig
+# --8<-- [end:l1_vs_l2_weights]
 
 
 # ---------------------------------------------------------------------------
@@ -262,6 +312,7 @@ def l1_vs_l2_weights():
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:early_stopping]
 def early_stopping():
     """Train and dev cost of the overfit network, with the epoch of the lowest dev cost."""
     res = train_net(**BIAS_VARIANCE_MODELS[2][1])
@@ -273,6 +324,7 @@ def early_stopping():
                       marks={f"lowest dev cost (epoch {best})": best}, ylabel="cost $J$ (cross-entropy)",
                       title="2-64-64-1 network, no regularization")
     return fig
+# --8<-- [end:early_stopping]
 
 
 #: Members of the ensemble: same architecture, different initialization seeds.
@@ -280,11 +332,14 @@ ENSEMBLE_KW = dict(layer_dims=(2, 32, 32, 1), epochs=500, learning_rate=0.01)
 ENSEMBLE_SEEDS = (0, 1, 2, 3, 4)
 
 
+# --8<-- [start:ensemble_members]
 def ensemble_members():
     """The five trained members of the ensemble (each memoised by :func:`train_net`)."""
     return [train_net(seed=s, **ENSEMBLE_KW) for s in ENSEMBLE_SEEDS]
+# --8<-- [end:ensemble_members]
 
 
+# --8<-- [start:ensemble]
 def ensemble():
     """Decision boundaries of two single networks and of the average of five."""
     from dlnotes.train import ensemble_predict
@@ -302,6 +357,7 @@ def ensemble():
     _boundary_panel(axes[1], members[1], Xdev, Ydev, "network 2 (dev points)")
     _boundary_panel(axes[2], _Averaged, Xdev, Ydev, f"average of {len(members)} networks")
     return fig
+# --8<-- [end:ensemble]
 
 
 #: Augmentation of the 40-point training subset: jittered copies (a point moved by a little keeps its label).
@@ -310,20 +366,25 @@ AUGMENT_COPIES = 9
 AUGMENT_NET = dict(layer_dims=(2, 64, 64, 1), epochs=600, learning_rate=0.01)
 
 
+# --8<-- [start:augmentation_runs]
 def augmentation_runs():
     """``(X40, Y40, plain_result, augmented_result)``: the same network trained on 40 points, without and
     with ``AUGMENT_COPIES`` jittered copies (:func:`dlnotes.data.augment_2d`)."""
     Xtr, Ytr, _, _ = circles_split()
     X40, Y40 = Xtr[:, :40], Ytr[:, :40]
     return X40, Y40, _train_subset(X40, Y40, AUGMENT_NET, 0), _train_subset(X40, Y40, AUGMENT_NET, AUGMENT_COPIES)
+# --8<-- [end:augmentation_runs]
 
 
+# --8<-- [start:augmentation_baseline]
 def augmentation_baseline():
     """The network of the augmentation figure trained on all the real training points, without augmentation."""
     Xtr, Ytr, _, _ = circles_split()
     return _train_subset(Xtr, Ytr, AUGMENT_NET, 0)
+# --8<-- [end:augmentation_baseline]
 
 
+# --8<-- [start:augmentation]
 def augmentation():
     """Training on 40 points vs on the same 40 points plus jittered copies."""
     from dlnotes.data import augment_2d
@@ -341,6 +402,7 @@ def augmentation():
     _boundary_panel(axes[1], plain, X40, Y40, f"trained on the {n} points")
     _boundary_panel(axes[2], augmented, X40, Y40, f"trained on the augmented {n * (1 + AUGMENT_COPIES)}")
     return fig
+# --8<-- [end:augmentation]
 
 
 @memo
@@ -362,6 +424,7 @@ def _train_subset(X, Y, kw, copies):
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:normalization_problem]
 @functools.lru_cache(maxsize=None)
 def normalization_problem(seed=0, m=200):
     """A linear-regression problem with two raw features on different scales and a nonzero mean.
@@ -379,6 +442,7 @@ def normalization_problem(seed=0, m=200):
     y = y - y.mean()
     mu, sigma = standardize_fit(X)
     return X, standardize_apply(X, mu, sigma), y
+# --8<-- [end:normalization_problem]
 
 
 def _quadratic(X, y):
@@ -399,6 +463,7 @@ def _quadratic(X, y):
     return H, w_star, cost, grad
 
 
+# --8<-- [start:normalization_runs]
 def normalization_runs(fraction=0.9, max_steps=3000, tol=1e-6):
     """Gradient descent on the raw and the standardized problem at ``fraction`` x $2/\\lambda_{\\max}$.
 
@@ -419,8 +484,10 @@ def normalization_runs(fraction=0.9, max_steps=3000, tol=1e-6):
         out[name] = dict(H=H, w_star=w_star, cost=cost, lr=float(lr), kappa=float(lam[-1] / lam[0]), path=path,
                          steps_to_tol=int(below[0]) if below.size else None)
     return out
+# --8<-- [end:normalization_runs]
 
 
+# --8<-- [start:input_normalization]
 def input_normalization(steps=30, fraction=0.9):
     """F19: cost contours and gradient-descent paths before and after standardizing the inputs.
 
@@ -440,6 +507,7 @@ def input_normalization(steps=30, fraction=0.9):
         ax.legend(frameon=True, fontsize="x-small", loc="lower right", title=f"first {steps} steps",
                   title_fontsize="x-small")
     return fig
+# --8<-- [end:input_normalization]
 
 
 # ---------------------------------------------------------------------------
@@ -451,6 +519,7 @@ DEPTH_METHODS = (("normal", "$\\mathcal{N}(0, 1)$"), ("random_small", "$0.01\\,\
                  ("lecun", "LeCun (course's Xavier), $1/n$"), ("he", "He, $2/n$"))
 
 
+# --8<-- [start:init_depth_stats]
 def init_depth_stats(depth=30, width=100, m=200):
     """F20: std of the activations and of the backpropagated $dA^{[l-1]}$ through ``depth`` layers, per initializer."""
     from dlnotes.initializers import activation_stats_by_depth
@@ -470,6 +539,7 @@ def init_depth_stats(depth=30, width=100, m=200):
         ax.grid(True, alpha=0.3)
     axes[0, 0].legend(frameon=False, fontsize="x-small")
     return fig
+# --8<-- [end:init_depth_stats]
 
 
 # ---------------------------------------------------------------------------
@@ -477,6 +547,7 @@ def init_depth_stats(depth=30, width=100, m=200):
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:residual_block]
 def residual_block():
     """F22: a residual block (redrawn after He et al., 2015, Fig. 2)."""
     nodes = {
@@ -493,8 +564,10 @@ def residual_block():
     fig = draw_graph(nodes, edges, box_size=(1.2, 0.7), figsize=(10, 2.9),
                      title="$a^{[l+2]} = g(z^{[l+2]} + a^{[l]})$, i.e. $g(\\mathcal{F}(a^{[l]}) + a^{[l]})$")
     return fig
+# --8<-- [end:residual_block]
 
 
+# --8<-- [start:auxiliary_heads]
 def auxiliary_heads():
     """F23: a deep classifier with two auxiliary heads (simplified, after Szegedy et al., 2014)."""
     nodes = {
@@ -520,6 +593,7 @@ def auxiliary_heads():
     ax.text(4.8, -2.3, "$\\times 0.3$", ha="center", fontsize=9)
     ax.set_ylim(-2.6, 0.9)
     return fig
+# --8<-- [end:auxiliary_heads]
 
 
 # ---------------------------------------------------------------------------
@@ -527,6 +601,7 @@ def auxiliary_heads():
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:finite_difference_error]
 def finite_difference_error(x0=0.5):
     r"""Error of the one-sided and two-sided difference quotients of $\tanh$ at ``x0``, against $\varepsilon$."""
     from dlnotes.activations import tanh, tanh_grad
@@ -555,3 +630,4 @@ def finite_difference_error(x0=0.5):
     ax.legend(frameon=False, fontsize="x-small", loc="lower left")
     ax.grid(True, alpha=0.3)
     return fig
+# --8<-- [end:finite_difference_error]

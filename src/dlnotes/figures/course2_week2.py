@@ -41,6 +41,9 @@ __all__ = [
 def _minibatch_runs(seed=0, m=512, epochs=6):
     """Train the same 2-16-1 network with batch, mini-batch (64) and stochastic (1) gradient descent.
 
+    The learning rate is 0.5 for the batch and mini-batch runs and 0.02 for the stochastic one
+    (stochastic gradient descent is usually run with a smaller step); each label states its own.
+
     Returns ``{label: (per_iteration_costs, per_epoch_full_costs)}``: the cost of each
     mini-batch just before its update, and the cost on the whole training set after each epoch.
     """
@@ -51,8 +54,8 @@ def _minibatch_runs(seed=0, m=512, epochs=6):
     X, Y = make_moons(m, noise=0.25, rng=seed)
     acts = ("relu", "sigmoid")
     runs = {}
-    for label, batch, lr in (("batch (B = m)", m, 0.5), ("mini-batch (B = 64)", 64, 0.5),
-                             ("stochastic (B = 1)", 1, 0.02)):
+    for label, batch, lr in (("batch (B = m, α = 0.5)", m, 0.5), ("mini-batch (B = 64, α = 0.5)", 64, 0.5),
+                             ("stochastic (B = 1, α = 0.02)", 1, 0.02)):
         rng = np.random.default_rng(seed + 1)
         params = initialize_parameters((2, 16, 1), "he", rng)
         per_iter, per_epoch = [], []
@@ -69,6 +72,7 @@ def _minibatch_runs(seed=0, m=512, epochs=6):
     return runs
 
 
+# --8<-- [start:minibatch_costs]
 def minibatch_costs(seed=0):
     """F24: cost per update for batch vs mini-batch gradient descent, and cost per epoch for all three."""
     runs = _minibatch_runs(seed)
@@ -86,6 +90,7 @@ def minibatch_costs(seed=0):
     plot_cost_history({k: v[1] for k, v in runs.items()}, ax=ax2, xlabel="epoch",
                       ylabel="cost on the whole training set", title="Per epoch (same data, same net)")
     return fig
+# --8<-- [end:minibatch_costs]
 
 
 # ---------------------------------------------------------------------------
@@ -93,6 +98,7 @@ def minibatch_costs(seed=0):
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:ewa_temperatures]
 def ewa_temperatures(seed=0):
     """F25: a year of synthetic daily temperatures and its EWAs for beta = 0.5, 0.9, 0.98."""
     from dlnotes.data import synthetic_temperature
@@ -116,6 +122,7 @@ def ewa_temperatures(seed=0):
     ax2.set_title("The first 60 days: bias correction")
     ax2.legend(frameon=False, fontsize="x-small")
     return fig
+# --8<-- [end:ewa_temperatures]
 
 
 # ---------------------------------------------------------------------------
@@ -129,14 +136,18 @@ ELONGATED_H = np.array([0.02, 2.0])
 ELONGATED_X0 = (-9.0, 1.6)
 
 
+# --8<-- [start:elongated_cost]
 def elongated_cost(w1, w2):
     r"""$f(w) = \tfrac12(0.02\,w_1^2 + 2\,w_2^2)$, elementwise on arrays."""
     return 0.5 * (ELONGATED_H[0] * w1 ** 2 + ELONGATED_H[1] * w2 ** 2)
+# --8<-- [end:elongated_cost]
 
 
+# --8<-- [start:elongated_grad]
 def elongated_grad(w):
     """Gradient of :func:`elongated_cost` at ``w`` (shape (2,))."""
     return ELONGATED_H * w
+# --8<-- [end:elongated_grad]
 
 
 _OPTIMIZER_CLASSES = {
@@ -147,6 +158,7 @@ _OPTIMIZER_CLASSES = {
 }
 
 
+# --8<-- [start:tuned_learning_rates]
 @memo
 def tuned_learning_rates(steps=60, n_grid=41):
     r"""For each optimizer, the learning rate of a log grid on [1e-3, 10] that ends lowest on the bowl.
@@ -168,8 +180,10 @@ def tuned_learning_rates(steps=60, n_grid=41):
         score, lr, path = min(scores, key=lambda s: s[0])
         best[name] = (lr, path)
     return best
+# --8<-- [end:tuned_learning_rates]
 
 
+# --8<-- [start:optimizer_paths]
 def optimizer_paths(steps=60):
     """GD, momentum, RMSprop and Adam on the same elongated bowl, each with its best learning rate."""
     best = tuned_learning_rates(steps)
@@ -184,6 +198,7 @@ def optimizer_paths(steps=60):
                       title="Cost per step (each at its best $\\alpha$)")
     ax2.legend(frameon=False, fontsize="x-small")
     return fig
+# --8<-- [end:optimizer_paths]
 
 
 # ---------------------------------------------------------------------------
@@ -191,6 +206,7 @@ def optimizer_paths(steps=60):
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:lr_schedules]
 def lr_schedules(lr0=0.2, epochs=100):
     """The learning-rate schedules of :mod:`dlnotes.schedules` over ``epochs`` epochs."""
     e = np.arange(1, epochs + 1, dtype=float)      # epochs counted from 1, as in the course
@@ -211,6 +227,7 @@ def lr_schedules(lr0=0.2, epochs=100):
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False)
     return fig
+# --8<-- [end:lr_schedules]
 
 
 # ---------------------------------------------------------------------------
@@ -218,17 +235,22 @@ def lr_schedules(lr0=0.2, epochs=100):
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:saddle_cost]
 def saddle_cost(x, y):
     r"""$f(x, y) = x^2 + y^4/4 - y^2/2$: a saddle at the origin, minima at $(0, \pm 1)$."""
     return x ** 2 + y ** 4 / 4 - y ** 2 / 2
+# --8<-- [end:saddle_cost]
 
 
+# --8<-- [start:saddle_grad]
 def saddle_grad(w):
     """Gradient of :func:`saddle_cost` at ``w`` (shape (2,))."""
     x, y = w
     return np.array([2 * x, y ** 3 - y])
+# --8<-- [end:saddle_grad]
 
 
+# --8<-- [start:saddle_and_plateau]
 def saddle_and_plateau(steps=200, y0=1e-4):
     """Paths that start next to the saddle of :func:`saddle_cost`, and their cost: the plateau."""
     x0 = np.array([1.5, y0])
@@ -245,3 +267,4 @@ def saddle_and_plateau(steps=200, y0=1e-4):
     ax2.axhline(-0.25, color="0.5", ls=":", lw=1)
     ax2.legend(frameon=False, fontsize="x-small")
     return fig
+# --8<-- [end:saddle_and_plateau]

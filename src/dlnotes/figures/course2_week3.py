@@ -25,6 +25,7 @@ __all__ = [
     "search_points",
     "grid_vs_random",
     "log_scale_sampling",
+    "bn_circles_run",
     "bn_layer_statistics",
     "bn_histograms",
     "three_class_data",
@@ -43,6 +44,7 @@ def _one_blas_thread():
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:toy_dev_error]
 def toy_dev_error(log_lr, other):
     r"""A made-up dev error that depends strongly on $\log_{10}\alpha$ and hardly on the other hyperparameter.
 
@@ -50,8 +52,10 @@ def toy_dev_error(log_lr, other):
     tuning run: a learning rate matters a lot, e.g. Adam's $\varepsilon$ almost not at all).
     """
     return 0.05 + 0.04 * (np.asarray(log_lr) + 2.3) ** 2 + 0.002 * np.asarray(other)
+# --8<-- [end:toy_dev_error]
 
 
+# --8<-- [start:search_points]
 def search_points(n_per_axis=5, seed=0):
     """``(grid, random)``: ``n_per_axis**2`` points each on $[-4, 0]\\times[0, 1]$ ($\\log_{10}\\alpha$, other)."""
     from dlnotes.tuning import grid_points, random_points
@@ -59,8 +63,10 @@ def search_points(n_per_axis=5, seed=0):
     grid = grid_points(n_per_axis, low=(-4.0, 0.0), high=(0.0, 1.0))
     rand = random_points(n_per_axis ** 2, rng=seed, low=(-4.0, 0.0), high=(0.0, 1.0))
     return grid, rand
+# --8<-- [end:search_points]
 
 
+# --8<-- [start:grid_vs_random]
 def grid_vs_random(n_per_axis=5, seed=0):
     """25 trials on a grid vs 25 random trials, when only one of the two hyperparameters matters."""
     from dlnotes.tuning import distinct_per_axis
@@ -88,8 +94,10 @@ def grid_vs_random(n_per_axis=5, seed=0):
         bx.set_ylim(0.04, 0.2)
         bx.legend(frameon=False, fontsize="x-small", loc="upper right")
     return fig
+# --8<-- [end:grid_vs_random]
 
 
+# --8<-- [start:log_scale_sampling]
 def log_scale_sampling(n=2000, seed=0):
     """Uniform vs log-uniform learning rates on [1e-4, 1], and beta uniform vs log-uniform on 1 - beta."""
     from dlnotes.tuning import sample_beta, sample_log_uniform, sample_uniform
@@ -115,6 +123,7 @@ def log_scale_sampling(n=2000, seed=0):
     ax2.set_title("Momentum $\\beta$: windows 10 to 1000")
     ax2.legend(frameon=False, fontsize="x-small", loc="upper left")
     return fig
+# --8<-- [end:log_scale_sampling]
 
 
 # ---------------------------------------------------------------------------
@@ -122,18 +131,16 @@ def log_scale_sampling(n=2000, seed=0):
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:bn_circles_run]
 @memo
-def bn_layer_statistics(seed=0, batch=256, units=(0, 1, 2)):
-    """Pre-activations of the first hidden layer of a batch-norm network trained on shifted, scaled circles.
+def bn_circles_run(seed=0):
+    """A 2-16-16-1 network with batch norm on the hidden layers, trained on shifted, scaled circles.
 
     The inputs are ``make_circles`` points mapped to ``x1 * 4 + 6`` and ``x2 * 0.5 - 2`` (not
-    normalized, on purpose). A 2-16-16-1 network with batch norm on the hidden layers is trained
-    for a few hundred epochs; then a mini-batch of ``batch`` examples gives $Z^{[1]} = W^{[1]}X$,
-    the normalized $\\hat Z^{[1]}$ and the output $\\tilde Z^{[1]} = \\gamma\\hat Z^{[1]} + \\beta$ for the
-    hidden ``units``. Returns a dict of arrays of shape ``(len(units), batch)`` plus the learned
-    ``gamma`` and ``beta`` of those units and the dev accuracy.
+    normalized, on purpose), split half and half into training and dev sets. Returns a dict with
+    the :class:`~dlnotes.train.TrainResult` (``"result"``, whose ``bn_state`` holds the running
+    averages ``mu{l}``, ``var{l}`` of training) and the split ``"Xtr"``, ``"Ytr"``, ``"Xdev"``, ``"Ydev"``.
     """
-    from dlnotes.batchnorm import batchnorm_forward
     from dlnotes.data import make_circles, train_dev_test_split
     from dlnotes.train import fit
 
@@ -143,6 +150,23 @@ def bn_layer_statistics(seed=0, batch=256, units=(0, 1, 2)):
     with _one_blas_thread():
         res = fit(Xtr, Ytr, [2, 16, 16, 1], batchnorm=True, batch_size=64, epochs=150, learning_rate=0.01,
                   rng=seed, X_dev=Xdev, Y_dev=Ydev)
+    return {"result": res, "Xtr": Xtr, "Ytr": Ytr, "Xdev": Xdev, "Ydev": Ydev}
+# --8<-- [end:bn_circles_run]
+
+
+# --8<-- [start:bn_layer_statistics]
+def bn_layer_statistics(seed=0, batch=256, units=(0, 1, 2)):
+    """Pre-activations of the first hidden layer of the network of :func:`bn_circles_run`.
+
+    A mini-batch of ``batch`` training examples gives $Z^{[1]} = W^{[1]}X$, the normalized
+    $\\hat Z^{[1]}$ and the output $\\tilde Z^{[1]} = \\gamma\\hat Z^{[1]} + \\beta$ for the hidden
+    ``units``. Returns a dict of arrays of shape ``(len(units), batch)`` plus the learned
+    ``gamma`` and ``beta`` of those units and the dev accuracy.
+    """
+    from dlnotes.batchnorm import batchnorm_forward
+
+    run = bn_circles_run(seed)
+    res, Xtr = run["result"], run["Xtr"]
     p = res.parameters
     Z = p["W1"] @ Xtr[:, :batch]
     Zt, cache = batchnorm_forward(Z, p["gamma1"], p["beta1"])
@@ -150,8 +174,10 @@ def bn_layer_statistics(seed=0, batch=256, units=(0, 1, 2)):
     return {"Z": Z[idx], "Z_norm": cache["Z_norm"][idx], "Z_tilde": Zt[idx],
             "gamma": p["gamma1"][idx, 0], "beta": p["beta1"][idx, 0],
             "dev_accuracy": float(res.history["dev_accuracy"][-1])}
+# --8<-- [end:bn_layer_statistics]
 
 
+# --8<-- [start:bn_histograms]
 def bn_histograms():
     """F28: histograms of three units' pre-activations before BN, after normalization, and after gamma, beta."""
     s = bn_layer_statistics()
@@ -167,6 +193,7 @@ def bn_histograms():
         ax.legend(frameon=False, fontsize="xx-small", loc="upper left")
     axes[0].set_ylabel("count in a mini-batch of 256")
     return fig
+# --8<-- [end:bn_histograms]
 
 
 # ---------------------------------------------------------------------------
@@ -174,6 +201,7 @@ def bn_histograms():
 # ---------------------------------------------------------------------------
 
 
+# --8<-- [start:three_class_data]
 def three_class_data(m=450, seed=0, noise=0.35):
     """Three classes in 2-D: two interleaved arcs and a blob (examples as columns, labels 0, 1, 2).
 
@@ -189,8 +217,10 @@ def three_class_data(m=450, seed=0, noise=0.35):
     labels = np.concatenate([np.zeros(k), np.ones(k), np.full(m - 2 * k, 2)]).astype(np.int64)
     perm = rng.permutation(m)
     return X[:, perm], labels[perm].reshape(1, m)
+# --8<-- [end:three_class_data]
 
 
+# --8<-- [start:softmax_runs]
 @memo
 def softmax_runs(seed=0):
     """Softmax regression (2-3) and a 2-16-16-3 softmax network trained on :func:`three_class_data`.
@@ -210,8 +240,10 @@ def softmax_runs(seed=0):
         acc_dev = float(np.mean(res.predict(Xdev) == ldev))
         out[name] = (res, acc_tr, acc_dev)
     return out
+# --8<-- [end:softmax_runs]
 
 
+# --8<-- [start:softmax_regions]
 def softmax_regions():
     """Decision regions of softmax regression (linear boundaries) and of a small softmax network."""
     X, labels = three_class_data()
@@ -235,8 +267,10 @@ def softmax_regions():
         ax.set_aspect("equal")
         ax.legend(frameon=True, fontsize="x-small", loc="lower left")
     return fig
+# --8<-- [end:softmax_regions]
 
 
+# --8<-- [start:neg_log_likelihood]
 def neg_log_likelihood():
     """F31: the loss $-\\log\\hat y_k$ of the correct class, against $\\hat y_k$."""
     from dlnotes.losses import categorical_cross_entropy
@@ -260,3 +294,4 @@ def neg_log_likelihood():
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False)
     return fig
+# --8<-- [end:neg_log_likelihood]
