@@ -1,6 +1,6 @@
 """Time the site build: a clean strict build, and `mkdocs serve` rebuilds after single edits.
 
-Usage: python benchmarks/bench_build.py [--output DIR] [--keep]
+Usage: python benchmarks/bench_build.py [--output DIR] [--keep] [--modes serve,dirty] [--baseline REF]
 
 Everything runs in a temporary copy of the files git tracks (your checkout, its `.cache/` and
 its `site/` are never touched), with `PYTHONPATH` pointing at the copy's `src/` so that the pages,
@@ -10,7 +10,15 @@ figures and labs use the copy's `dlnotes`:
    drawn, every training result is computed);
 2. **serve rebuilds**: `.ci/measure_serve_rebuild` in the copy (a real `mkdocs serve`): after its
    first build, it appends a comment to each page (then removes it) and to two modules of
-   `dlnotes`, and times each rebuild to its "Reloading browsers" line.
+   `dlnotes`, and times each rebuild to its "Reloading browsers" line. Each serve mode of
+   ``--modes`` gets its own `mkdocs serve`: ``serve`` (plain: every page converted at every
+   rebuild) and ``dirty`` (``mkdocs serve --dirty``: only the edited page, or every page when
+   ``hooks/reload.py`` sees that the package changed); ``pagecache`` (the page-cache hook that
+   older commits had) is measured in a copy that has ``hooks/pagecache.py``, where the other
+   modes run with it turned off.
+
+``--baseline REF`` measures the commit REF the same way, in its own copy and in the same run
+(``--baseline-modes`` chooses its serve modes), so that the two clean builds are comparable.
 
 Writes `build.md` (shown on docs/benchmarks.md) and `build.json` to `benchmarks/results/`. The
 site build never runs this script.
@@ -38,7 +46,6 @@ MODULES = ("src/dlnotes/ewa.py", "src/dlnotes/nn.py")
 TARGETS = {"clean build": 90.0, "prose edit": 3.0}
 _REBUILD = re.compile(r"rebuild after (edit|revert) of (\S+): ([0-9.]+) s")
 _FIRST = re.compile(r"first build ([0-9.]+) s")
-_PAGES = re.compile(r"pagecache: (\d+) pages reused, (\d+) converted")
 _LAB = re.compile(r"labs: executed (\S+)")
 
 
@@ -54,6 +61,15 @@ def copy_tracked(dest: Path) -> int:
         shutil.copy2(ROOT / name, target)
         count += 1
     return count
+
+
+def copy_commit(ref: str, dest: Path) -> str:
+    """Extract the files of commit ``ref`` into ``dest``; return its short hash."""
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
 
 
 def environment(copy: Path) -> dict:
@@ -75,24 +91,30 @@ def clean_build(copy: Path, env: dict) -> float:
     return seconds
 
 
-def serve_rebuilds(copy: Path, env: dict, paths) -> dict:
-    cmd = [sys.executable, str(copy / ".ci" / "measure_serve_rebuild"), *paths]
+SERVE_MODES = {"serve": "`mkdocs serve`", "dirty": "`mkdocs serve --dirty`",
+               "pagecache": "`mkdocs serve` + page cache"}
+
+
+def serve_rebuilds(copy: Path, env: dict, paths, mode: str = "serve") -> dict:
+    env = dict(env)
+    if (copy / "hooks" / "pagecache.py").is_file():
+        env["DLNOTES_PAGECACHE"] = "1" if mode == "pagecache" else "0"
+    cmd = [sys.executable, str(copy / ".ci" / "measure_serve_rebuild"), *(["--dirty"] if mode == "dirty" else []),
+           *paths]
+    print(f"{SERVE_MODES[mode]} in {copy.name}:", flush=True)
     proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = {"first_build_s": None, "rebuilds": []}
-    pending = {"pages_converted": None, "labs_executed": []}
+    out = {"mode": mode, "first_build_s": None, "rebuilds": []}
+    pending = {"labs_executed": []}
     for line in proc.stdout:
         print("  " + line.rstrip(), flush=True)
         if (m := _FIRST.search(line)):
             out["first_build_s"] = float(m.group(1))
-        if (m := _PAGES.search(line)):              # what the rebuild logged before its timing line
-            pending["pages_converted"] = int(m.group(2))
-            pending["pages_total"] = int(m.group(1)) + int(m.group(2))
         if (m := _LAB.search(line)):
             pending["labs_executed"].append(m.group(1))
         if (m := _REBUILD.search(line)):
             out["rebuilds"].append({"path": m.group(2), "change": m.group(1), "seconds": float(m.group(3)),
                                     **pending})
-            pending = {"pages_converted": None, "labs_executed": []}
+            pending = {"labs_executed": []}
     if proc.wait() != 0 or not out["rebuilds"]:
         sys.exit("measure_serve_rebuild failed (see its output above)")
     return out
@@ -107,38 +129,57 @@ def machine() -> dict:
             "loadavg_start": os.getloadavg()}
 
 
+def _target(name: str, seconds: float) -> str:
+    return f"&lt; {TARGETS[name]:.0f} s: " + ("met" if seconds < TARGETS[name] else "**not met**")
+
+
 def render_markdown(data: dict) -> str:
     m = data["machine"]
     lines = [f"Measured {m['date']} on **{m['cpu']}** ({m['cores']} cores), Python {m['python']}, "
              f"MkDocs {m['mkdocs']}. Load average at the start {m['loadavg_start'][0]:.2f}, at the end "
-             f"{m['loadavg_end'][0]:.2f}. Command: `python benchmarks/bench_build.py` (in a temporary copy "
-             "of the checkout, with empty caches).", ""]
-    prose = [r["seconds"] for r in data["rebuilds"] if r["path"].endswith(".md")]
-    lines += ["| build | seconds | redone | target |", "|---|---:|---|---|",
-              f"| clean `mkdocs build --strict` (nothing cached) | {data['clean_build_s']:.1f} | everything | "
-              f"&lt; {TARGETS['clean build']:.0f} s: "
-              f"{'met' if data['clean_build_s'] < TARGETS['clean build'] else '**not met**'} |",
-              f"| first build of `mkdocs serve` (caches on disk) | {data['first_build_s']:.1f} | all pages | |"]
-    for r in data["rebuilds"]:
-        what = "a comment added to" if r["change"] == "edit" else "the comment removed from"
-        target = ""
-        if r["path"].endswith(".md"):
-            target = f"&lt; {TARGETS['prose edit']:.0f} s: " + ("met" if r["seconds"] < TARGETS["prose edit"]
-                                                              else "**not met**")
-        redone = "?"
-        if r.get("pages_converted") is not None:
-            redone = f"{r['pages_converted']} of {r['pages_total']} pages"
-            if r.get("labs_executed"):
-                redone += f", {len(r['labs_executed'])} labs"
-        lines.append(f"| `mkdocs serve` rebuild, {what} `{r['path']}` | {r['seconds']:.2f} | {redone} | {target} |")
-    if prose:
-        lines += ["", f"Slowest rebuild after a prose edit: **{max(prose):.2f} s** over {len(prose)} rebuilds. "
-                  "Pages counted as redone include those that are converted at every build (their examples "
-                  "read files or the clock). An edit to a module of `dlnotes` redoes the pages, figures, "
-                  "results and labs whose dependency closure contains it; removing the comment again "
-                  "converts those pages again but finds their figures, results and labs on disk (see "
-                  "[how the caches work](about.md#caches))."]
+             f"{m['loadavg_end'][0]:.2f}. Command: `{data['command']}` (each tree in a temporary copy, "
+             "with empty caches).", ""]
+    trees = data["trees"]
+    lines += ["| tree | clean `mkdocs build --strict` (nothing cached), s | target |", "|---|---:|---|"]
+    for t in trees:
+        lines.append(f"| {t['label']} | {t['clean_build_s']:.1f} | {_target('clean build', t['clean_build_s'])} |")
+    runs = [(t, r) for t in trees for r in t["serve"]]
+    heads = [f"{SERVE_MODES[r['mode']]}, {t['label']}" for t, r in runs]
+    lines += ["", "Rebuild after an edit, in seconds (the first row: the first build, with the caches on disk):", "",
+              "| edit | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(runs),
+              "| first build | " + " | ".join(f"{r['first_build_s']:.1f}" for _, r in runs) + " |"]
+    keys = [(x["path"], x["change"]) for x in runs[0][1]["rebuilds"]]
+    for path, change in keys:
+        what = "comment added to" if change == "edit" else "comment removed from"
+        cells = []
+        for _, r in runs:
+            hit = [x for x in r["rebuilds"] if (x["path"], x["change"]) == (path, change)]
+            cells.append(f"{hit[0]['seconds']:.2f}" if hit else "")
+        lines.append(f"| {what} `{path}` | " + " | ".join(cells) + " |")
+    lines += ["", "Slowest rebuild after a prose edit (a page; target " + f"&lt; {TARGETS['prose edit']:.0f} s):", ""]
+    best = None
+    for t, r in runs:
+        prose = [x["seconds"] for x in r["rebuilds"] if x["path"].endswith(".md")]
+        if prose:
+            lines.append(f"* {SERVE_MODES[r['mode']]}, {t['label']}: **{max(prose):.2f} s** (median "
+                         f"{sorted(prose)[len(prose) // 2]:.2f} s over {len(prose)} rebuilds): "
+                         f"{_target('prose edit', max(prose)).split(': ')[1]}")
+            if t is trees[0] and (best is None or max(prose) < best[1]):
+                best = (r["mode"], max(prose))
+    if best:
+        lines += ["", f"Fastest edit loop of {trees[0]['label']}: {SERVE_MODES[best[0]]}."]
+    lines += ["", "An edit to a module of `dlnotes` redoes the figures, results and labs whose dependency closure "
+              "contains it; removing the comment again finds them on disk (see "
+              "[how the caches work](about.md#caches))."]
     return "\n".join(lines)
+
+
+def measure_serve(copy: Path, tree: dict, modes, paths) -> None:
+    env = environment(copy)
+    for mode in modes:
+        if mode == "pagecache" and not (copy / "hooks" / "pagecache.py").is_file():
+            continue
+        tree["serve"].append(serve_rebuilds(copy, env, paths, mode))
 
 
 def main(argv=None) -> int:
@@ -146,19 +187,36 @@ def main(argv=None) -> int:
     p.add_argument("--output", default=str(RESULTS), help="directory for build.md and build.json")
     p.add_argument("--pages", default=",".join(PAGES), help="comma list of pages to edit")
     p.add_argument("--modules", default=",".join(MODULES), help="comma list of dlnotes files to edit ('' for none)")
-    p.add_argument("--keep", action="store_true", help="keep the temporary copy (its path is printed)")
+    p.add_argument("--modes", default="dirty,serve", help="comma list of serve modes: " + ", ".join(SERVE_MODES))
+    p.add_argument("--baseline", help="also measure this commit (e.g. main), in the same run")
+    p.add_argument("--baseline-modes", default=None, help="serve modes of the baseline (default: --modes)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary copies (their paths are printed)")
     args = p.parse_args(argv)
     paths = [x for x in (args.pages + "," + args.modules).split(",") if x]
     for path in paths:
         if not (ROOT / path).is_file():
             sys.exit(f"--pages/--modules: expected files of the checkout, got {path!r}")
-    data = {"machine": machine()}
+    modes = [x for x in args.modes.split(",") if x]
+    base_modes = [x for x in (args.baseline_modes or args.modes).split(",") if x]
+    for mode in modes + base_modes:
+        if mode not in SERVE_MODES:
+            sys.exit(f"--modes: expected some of {', '.join(SERVE_MODES)}, got {mode!r}")
+    data = {"machine": machine(), "command": "python benchmarks/bench_build.py " + " ".join(
+        sys.argv[1:] if argv is None else argv), "trees": []}
+    data["command"] = data["command"].strip()
     tmp = Path(tempfile.mkdtemp(prefix="dlnotes-build-bench-"))
     try:
-        print(f"copied {copy_tracked(tmp)} tracked files to {tmp}", flush=True)
-        env = environment(tmp)
-        data["clean_build_s"] = clean_build(tmp, env)
-        data.update(serve_rebuilds(tmp, env, paths))
+        work = tmp / "working-tree"
+        print(f"copied {copy_tracked(work)} tracked files to {work}", flush=True)
+        copies = [(work, "this tree", modes)]
+        if args.baseline:
+            short = copy_commit(args.baseline, tmp / "baseline")
+            copies.append((tmp / "baseline", f"baseline `{args.baseline}` ({short})", base_modes))
+        # the clean builds back to back (the most comparable under a changing load), then the serve runs
+        for copy, label, _ in copies:
+            data["trees"].append({"label": label, "clean_build_s": clean_build(copy, environment(copy)), "serve": []})
+        for (copy, _, copy_modes), tree in zip(copies, data["trees"]):
+            measure_serve(copy, tree, copy_modes, paths)
     finally:
         if args.keep:
             print(f"kept {tmp}")

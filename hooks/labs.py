@@ -52,6 +52,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
+from dlnotes_site.state import STATE
+
 log = logging.getLogger("mkdocs.hooks.labs")
 
 #: Bump when the way labs are executed changes (invalidates every cached result).
@@ -538,9 +540,7 @@ def download_bar(stem: str) -> str:
 _state: dict = {}
 # Kept across the rebuilds of one `mkdocs serve` (which re-imports this file every time): the
 # loaded dependency rules and the cleaned HTML of each notebook, both keyed on their inputs' bytes.
-_PERSIST: dict = sys.modules.setdefault(
-    "_dlnotes_build_state", type(sys)("_dlnotes_build_state")).__dict__.setdefault(
-    "labs", {"deps": {}, "html": {}})
+_PERSIST: dict = STATE.setdefault("labs", {"deps": {}, "html": {}})
 
 
 def on_pre_build(config, **kwargs):

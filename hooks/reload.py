@@ -21,14 +21,14 @@ import importlib
 import logging
 import os
 import sys
-import types
 from pathlib import Path
+
+from dlnotes_site.state import STATE
 
 log = logging.getLogger("mkdocs.hooks.reload")
 
-# MkDocs re-imports hook files on every `serve` rebuild; keep state across rebuilds in a
-# module object that is not under the dlnotes name (which this hook drops).
-_STATE = sys.modules.setdefault("_dlnotes_build_state", types.ModuleType("_dlnotes_build_state")).__dict__
+# MkDocs re-imports hook files on every `serve` rebuild; the state lives in dlnotes_site.state.
+_STATE = STATE.setdefault("reload", {})
 
 
 def drop_dlnotes_modules() -> list[str]:

@@ -61,6 +61,19 @@ def test_cache_hit_skips_the_figure_function(figmod):
     assert not hit3 and key3 != key and svg3 != svg and CALLS["n"] == 2
 
 
+
+def test_a_figure_that_cannot_be_stored_is_inlined_and_leaves_no_file(figmod, monkeypatch):
+    """One atomic write for figures and results: a failed publish leaves nothing under the key."""
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_cache.os, "replace", broken_replace)
+    key, svg, hit = _cache.render_svg("_testfig.curve", scale=0.5)
+    assert hit is None and svg.startswith("<?xml")
+    assert not figmod.exists() or list(figmod.iterdir()) == []
+    html = _cache.render("_testfig.curve", alt="a curve", scale=0.5)
+    assert 'src="data:image/svg+xml;base64,' in html
+
 @pytest.fixture
 def pkg_copy(monkeypatch, tmp_path):
     """The renderer keyed on a copy of the package (to edit) instead of the installed source."""

@@ -1,8 +1,9 @@
-"""dlnotes._site: the counts and the edit impact that docs/about.md prints."""
+"""dlnotes_site.stats: the counts and the edit impact that docs/about.md prints."""
 
 import shutil
 
-from dlnotes import _deps, _site
+from dlnotes import _deps
+from dlnotes_site import stats as _site
 
 PAGE = '''# A page
 

@@ -317,7 +317,8 @@ def render_svg(name, **kwargs):
     A cache miss imports ``dlnotes.figures.<module>``, calls the function under :data:`STYLE`,
     saves SVG and stores it atomically as ``<cache_dir>/<key>.svg``. ``cache_hit`` is ``None``
     when the drawing was not stored because a source file it depends on changed after the
-    package was imported (:func:`loaded_code_is_current`). See
+    package was imported (:func:`loaded_code_is_current`), or when the cache directory cannot
+    be written. See
     [the figure cache](about.md#figures).
     """
     key = figure_key(name, kwargs)
@@ -328,10 +329,8 @@ def render_svg(name, **kwargs):
     svg = _draw(name, kwargs)
     if not loaded_code_is_current(f"dlnotes.figures.{name.split('.')[0]}"):
         return key, svg, None          # drawn by code older than the files: never stored (see render)
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{key}.{os.getpid()}.tmp"
-    tmp.write_text(svg, encoding="utf-8")
-    os.replace(tmp, path)
+    if not _write_atomic(path, svg.encode("utf-8")):
+        return key, svg, None          # could not be stored (a read-only checkout): inlined by render
     return key, svg, False
 
 
@@ -450,7 +449,7 @@ def _read_result(path):
         return None
 
 
-def _write_result(path, data):
+def _write_atomic(path, data):
     """Publish ``data`` at ``path`` atomically (a reader sees the whole file or no file)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -530,7 +529,7 @@ def memo(func=None, *, distributions=()):
                                 f"{type(result).__name__} ({exc})") from None
             if not (state["imported"] == deps == digest_now() and loaded_code_is_current(module)):
                 return pickle.loads(data)  # the source changed under us: use, never store
-            _write_result(path, data)
+            _write_atomic(path, data)
         memory[key] = data
         return pickle.loads(data)
 

@@ -23,7 +23,7 @@ _TEST = re.compile(r"^\s*def test_", re.M)
 
 
 def project_root() -> Path:
-    """The checkout that holds this package (``<root>/src/dlnotes``)."""
+    """The checkout that holds the package (``<root>/src/dlnotes``)."""
     return _deps.package_dir().parents[1]
 
 
