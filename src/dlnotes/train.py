@@ -259,11 +259,30 @@ def _given_parameters(init, dims, dtype, batchnorm):
     return parameters
 
 
+ENGINES = ("auto", "readable", "fused")
+"""The values of ``fit(engine=...)``."""
+
+
+def _choose_engine(engine, activations, loss, opt, batchnorm, l1):
+    """True for the fused loop: ``engine="fused"``, or ``"auto"`` on a configuration it supports."""
+    if not isinstance(engine, str):
+        raise TypeError(f"engine: expected one of {list(ENGINES)}, got {type(engine).__name__} {engine!r}"[:300])
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {list(ENGINES)}, got {engine!r}")
+    if engine == "readable":
+        return False
+    reason = _fast.unsupported_reason(activations, loss, opt, batchnorm=batchnorm, l1=l1)
+    if engine == "fused" and reason is not None:
+        raise ValueError(f"engine: expected a configuration the fused loop supports for engine='fused', got "
+                         f"{reason} (not fused; use engine='auto' or 'readable')")
+    return reason is None
+
+
 # --8<-- [start:fit]
 def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", learning_rate=0.001,
         schedule=None, batch_size=None, epochs=100, lambd=0.0, l1=0.0, keep_probs=None,
         batchnorm=False, init="he", X_dev=None, Y_dev=None, patience=None, rng=0,
-        progress=False, record_every=1):
+        progress=False, record_every=1, engine="auto"):
     """Train an L-layer network with mini-batch optimization.
 
     Parameters
@@ -323,6 +342,12 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     record_every : int, default 1
         Record the history at epoch 1, every ``record_every`` epochs and at
         the last epoch.
+    engine : {"auto", "readable", "fused"}, default "auto"
+        Which loop runs the same steps: ``"readable"`` is the ``nn``/``optim``
+        loop shown on the pages, ``"fused"`` the in-place loop of
+        :mod:`dlnotes.fast` (same numbers up to rounding, several times faster),
+        ``"auto"`` the fused one whenever :func:`dlnotes.fast.unsupported_reason`
+        allows it. ``config["engine"]`` records the loop that ran.
 
     Returns
     -------
@@ -338,12 +363,15 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         (``batchnorm``, ``progress``) that is not ``True``/``False`` (``"no"``
         would otherwise turn it on), ``init`` that is neither a name nor a
         dict, a non-numeric hyperparameter, ``rng`` that is neither a
-        Generator nor an int seed, a schedule that returns a non-number.
+        Generator nor an int seed, a schedule that returns a non-number,
+        an ``engine`` that is not a string.
     ValueError
         A value out of range or shapes that do not match; the message names
         the argument (``Y`` also for integer labels, ``init`` for the
         initialization, ``schedule`` and the epoch when a schedule returns a
-        learning rate that is 0, negative, NaN or inf).
+        learning rate that is 0, negative, NaN or inf); ``engine="fused"``
+        on a configuration the fused loop does not implement (the message
+        gives the reason of :func:`dlnotes.fast.unsupported_reason`).
     FloatingPointError
         Training diverged; the message names the epoch and iteration and
         suggests a smaller ``learning_rate``. Raised when the cost or a
@@ -377,7 +405,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     :func:`dlnotes.fast.unsupported_reason`), the same steps, with the same
     random numbers, run in the fused in-place loop of :mod:`dlnotes.fast`
     and give the same parameters up to rounding; ``config["engine"]`` says
-    which loop ran. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+    which loop ran; ``engine=`` chooses it. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -475,6 +503,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     if isinstance(optimizer, Optimizer):
         opt.reset()
         opt.set_learning_rate(lr0)
+    use_fused = _choose_engine(engine, activations, loss, opt, batchnorm, l1)
 
     # ---- setup ------------------------------------------------------------------------------
     if isinstance(init, dict):
@@ -482,7 +511,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     else:
         parameters = initialize_parameters(dims, init, rng, dtype, batchnorm=batchnorm)
     fused = None                              # the same steps, fused and in place: dlnotes.fast
-    if _fast.unsupported_reason(activations, loss, opt, batchnorm=batchnorm, l1=l1) is None:
+    if use_fused:
         fused = _fast.FusedTrainer(parameters, activations, loss, opt, batch_size=batch_size,
                                    lambd=lambd, keep_probs=keep)
         parameters = fused.parameters
