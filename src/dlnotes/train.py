@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dlnotes import fast as _fast
+from dlnotes.fast import _diverged
 from dlnotes import nn
-from dlnotes._checks import (as_float_array, check_binary_labels, check_bool, check_keep_prob, check_rng,
+from dlnotes._checks import (as_float_array, check_binary_labels, check_bool, check_rng,
                              check_same_examples, check_scalar, check_sequence, check_shape)
 from dlnotes.activations import ACTIVATIONS
 from dlnotes.data import _mini_batches, one_hot
@@ -148,15 +149,6 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _accuracy(AL, Y, output):
-    """Fraction of correct predictions (nan for a regression output)."""
-    if output == "softmax":
-        return float(np.mean(np.argmax(AL, axis=0) == np.argmax(Y, axis=0)))
-    if output == "sigmoid":
-        return float(np.mean((AL > 0.5) == (Y > 0.5)))
-    return math.nan
-
-
 def _targets(Y, n_y, output, dtype, name):
     """Y as float targets of shape (n_y, m); integer labels (1, m) are one-hot encoded for softmax."""
     Y = np.asarray(Y)
@@ -188,28 +180,17 @@ def _check_target_values(Y, loss, name):
 
 
 def _check_keep_probs(keep_probs, L):
+    """keep_probs as recorded in ``config``: None, a float, or a tuple of L-1 floats (checked by nn)."""
     if keep_probs is None:
         return None
-    if isinstance(keep_probs, (int, float, np.floating)) and not isinstance(keep_probs, bool):
-        check_keep_prob(keep_probs, "keep_probs")
-        return float(keep_probs)
-    check_sequence(keep_probs, "keep_probs", f"a float or a sequence of {L - 1} floats (one per hidden layer)")
-    kps = list(keep_probs)
-    if len(kps) != L - 1:
-        raise ValueError(f"keep_probs: expected a float or {L - 1} values (one per hidden layer), got {len(kps)}")
-    for k, p in enumerate(kps):
-        check_keep_prob(p, f"keep_probs[{k}]")
-    return tuple(float(p) for p in kps)
+    kps = nn._keep_prob_list(keep_probs, L)
+    if isinstance(keep_probs, (int, float, np.floating, np.integer)):
+        return kps[0]
+    return tuple(kps[:-1])
 
 
 def _copy(d):
     return {k: v.copy() for k, v in d.items()}
-
-
-def _diverged(epoch, it, lr, what):
-    return FloatingPointError(
-        f"training diverged at epoch {epoch}, iteration {it}: {what}; "
-        f"try a smaller learning_rate (it was {lr:g})")
 
 
 def _overflowed(arrays, dtype):
@@ -558,7 +539,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
                         if not math.isfinite(cost):
                             raise _diverged(epoch, it, lr, f"the cost is {cost}")
                         cost_sum += cost * mb
-                        correct += _accuracy(AL, Yb, output) * mb
+                        correct += nn._accuracy(AL, Yb, output) * mb
                     grads = nn.model_backward(AL, Yb, caches, loss=loss, lambd=lambd, l1=l1)
                     opt.step(parameters, grads)
                 # --8<-- [end:fit-minibatch-step]
@@ -570,7 +551,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
                 if has_dev and (record or patience is not None):
                     AL_dev = nn.predict_proba(X_dev, parameters, activations, bn_state=bn_state)
                     dev_cost = nn.compute_cost(AL_dev, Y_dev, loss)
-                    dev_acc = _accuracy(AL_dev, Y_dev, output)
+                    dev_acc = nn._accuracy(AL_dev, Y_dev, output)
                 if record:
                     history["epoch"].append(epoch)
                     history["cost"].append(cost_sum / m)
