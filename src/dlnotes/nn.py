@@ -482,6 +482,12 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
         rng = check_rng(rng)
     bn_momentum = float(check_beta(bn_momentum, "bn_momentum"))
     bn_eps = float(check_positive(bn_eps, "bn_eps"))
+    return _forward(X, parameters, activations, kps, rng, bn_state, training, bn_momentum, bn_eps)
+
+
+def _forward(X, parameters, activations, kps, rng, bn_state, training, bn_momentum=0.9, bn_eps=1e-8):
+    """:func:`model_forward` after its checks (``kps``: L keep probabilities); ``train.fit`` calls it."""
+    L = len(activations)
     A, caches = X, []
     try:
         for l in range(1, L + 1):
@@ -614,6 +620,11 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     lambd, l1 = check_scalar(lambd, "lambd", low=0.0), check_scalar(l1, "l1", low=0.0)
     if (lambd > 0 or l1 > 0) and parameters is None:
         raise ValueError("parameters: expected the parameter dict when lambd > 0 or l1 > 0, got None")
+    return _cost(AL, Y, loss, parameters, lambd, l1)
+
+
+def _cost(AL, Y, loss, parameters=None, lambd=0.0, l1=0.0):
+    """:func:`compute_cost` after its checks; ``train.fit`` calls it."""
     try:
         with np.errstate(over="ignore"):                       # reported below, naming AL
             cost = LOSSES[loss](AL, Y)
@@ -955,6 +966,11 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     """
     AL, Y = _check_backward_args(AL, Y, caches, loss)
     lambd, l1 = check_scalar(lambd, "lambd", low=0.0), check_scalar(l1, "l1", low=0.0)
+    return _backward(AL, Y, caches, loss, lambd, l1)
+
+
+def _backward(AL, Y, caches, loss, lambd=0.0, l1=0.0):
+    """:func:`model_backward` after its checks; ``train.fit`` calls it."""
     L, m = len(caches), AL.shape[1]
     grads, l = {}, L
     try:

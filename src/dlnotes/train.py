@@ -240,6 +240,13 @@ def _given_parameters(init, dims, dtype, batchnorm):
     return parameters
 
 
+def _step_of(opt):
+    """``opt.step`` without its per-call checks (fit checked the parameters once), unless a subclass overrides it."""
+    if type(opt).step is not Optimizer.step:
+        return opt.step
+    return lambda parameters, grads: opt._step([(k, p, grads["d" + k]) for k, p in parameters.items()])
+
+
 ENGINES = ("auto", "readable", "fused")
 """The values of ``fit(engine=...)``."""
 
@@ -511,6 +518,8 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     best = (math.inf, 0, None, None)          # dev cost, epoch, parameters, bn_state
     bar = _Progress(epochs) if progress else None
     full_batch = batch_size >= m
+    kps = nn._keep_prob_list(keep, L)
+    step = _step_of(opt)
     lr, epoch, it, stopped = lr0, 0, 0, False
 
     # ---- the loop ---------------------------------------------------------------------------
@@ -529,19 +538,18 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
                 else:
                     batches = [(X, Y)] if full_batch else _mini_batches(X, Y, batch_size, rng)
                 # --8<-- [start:fit-minibatch-step]
-                for Xb, Yb in batches:
+                for Xb, Yb in batches:        # checked once above: the unchecked inner functions
                     it += 1
-                    AL, caches = nn.model_forward(Xb, parameters, activations, keep_probs=keep,
-                                                  rng=rng, bn_state=bn_state, training=True)
+                    AL, caches = nn._forward(Xb, parameters, activations, kps, rng, bn_state, True)
                     if record:
                         mb = Xb.shape[1]
-                        cost = nn.compute_cost(AL, Yb, loss, parameters=parameters, lambd=lambd, l1=l1)
+                        cost = nn._cost(AL, Yb, loss, parameters, lambd, l1)
                         if not math.isfinite(cost):
                             raise _diverged(epoch, it, lr, f"the cost is {cost}")
                         cost_sum += cost * mb
                         correct += nn._accuracy(AL, Yb, output) * mb
-                    grads = nn.model_backward(AL, Yb, caches, loss=loss, lambd=lambd, l1=l1)
-                    opt.step(parameters, grads)
+                    grads = nn._backward(AL, Yb, caches, loss, lambd, l1)
+                    step(parameters, grads)
                 # --8<-- [end:fit-minibatch-step]
                 bad = _overflowed(parameters, dtype)         # once per epoch, in both engines
                 if bad is not None:
