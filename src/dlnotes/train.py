@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -221,14 +222,7 @@ def _cost_rose(history, best_epoch):
 
 def _given_parameters(init, dims, dtype, batchnorm):
     """A checked copy (in ``dtype``) of starting parameters passed as ``fit(init=...)``."""
-    L = len(dims) - 1
-    expected = {}
-    for l in range(1, L + 1):
-        expected[f"W{l}"] = (dims[l], dims[l - 1])
-        if batchnorm and l < L:
-            expected[f"gamma{l}"] = expected[f"beta{l}"] = (dims[l], 1)
-        else:
-            expected[f"b{l}"] = (dims[l], 1)
+    expected = nn.layer_shapes(dims, batchnorm=batchnorm)
     if set(init) != set(expected):
         raise ValueError(f"init: expected parameters {sorted(expected)} for layer_dims {list(dims)}, "
                          f"got {sorted(map(str, init))}")
@@ -406,7 +400,42 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     >>> sorted(r.history)
     ['cost', 'epoch', 'learning_rate', 'train_accuracy']
     """
-    # ---- validation -------------------------------------------------------------------------
+    a = _check_arguments(X, Y, layer_dims, activations, loss, optimizer, learning_rate, schedule, batch_size,
+                         epochs, lambd, l1, keep_probs, batchnorm, init, X_dev, Y_dev, patience, rng,
+                         progress, record_every, engine)
+    s = _setup(a)
+    bar = _Progress(a.epochs) if a.progress else None
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            for s.epoch in range(1, a.epochs + 1):
+                if a.sched is not None:
+                    s.lr = _rate_at(a.sched, a.lr0, s.epoch)
+                    a.opt.set_learning_rate(s.lr)
+                record = s.epoch == 1 or s.epoch % a.record_every == 0 or s.epoch == a.epochs
+                cost_sum, correct = _run_epoch(a, s, record)
+                dev_cost, dev_acc = _evaluate(a, s, record, cost_sum, correct)
+                if bar is not None:
+                    bar.update(s.epoch, cost_sum / a.m if record else None, dev_acc)
+                if _early_stop(a, s, dev_cost):
+                    s.stopped = True
+                    break
+    except FloatingPointError as exc:
+        if str(exc).startswith("training diverged"):
+            raise
+        raise _diverged(s.epoch, s.it, s.lr, str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+    return _pack(a, s)
+# --8<-- [end:fit]
+
+
+# The steps of fit, in order.
+
+def _check_arguments(X, Y, layer_dims, activations, loss, optimizer, learning_rate, schedule, batch_size,
+                     epochs, lambd, l1, keep_probs, batchnorm, init, X_dev, Y_dev, patience, rng,
+                     progress, record_every, engine):
+    """Step 1: every argument of fit checked once and converted (dtype, one-hot labels, defaults)."""
     X = as_float_array(X, "X", ndim=2)
     dtype = X.dtype
     check_sequence(layer_dims, "layer_dims", "a list of layer sizes [n_x, ..., n_y]")
@@ -493,114 +522,112 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         opt.set_learning_rate(lr0)
     use_fused = _choose_engine(engine, activations, loss, opt, batchnorm, l1)
 
-    # ---- setup ------------------------------------------------------------------------------
-    if isinstance(init, dict):
-        parameters = _given_parameters(init, dims, dtype, batchnorm)
+    return SimpleNamespace(X=X, Y=Y, X_dev=X_dev, Y_dev=Y_dev, dtype=dtype, dims=dims, L=L, m=m,
+                           activations=activations, output=output, loss=loss, has_dev=has_dev, lr0=lr0,
+                           epochs=epochs, batch_size=batch_size, lambd=lambd, l1=l1, keep=keep,
+                           record_every=record_every, patience=patience, progress=progress,
+                           batchnorm=batchnorm, init=init, sched=sched, schedule=schedule, rng_seed=rng_seed,
+                           rng=rng, opt=opt, use_fused=use_fused)
+
+
+def _setup(a):
+    """Step 2: the parameters, the engine (the fused trainer, or the readable loop's step), history, config."""
+    if isinstance(a.init, dict):
+        parameters = _given_parameters(a.init, a.dims, a.dtype, a.batchnorm)
     else:
-        parameters = initialize_parameters(dims, init, rng, dtype, batchnorm=batchnorm)
+        parameters = initialize_parameters(a.dims, a.init, a.rng, a.dtype, batchnorm=a.batchnorm)
     fused = None                              # the same steps, fused and in place: dlnotes.fast
-    if use_fused:
-        fused = _fast.FusedTrainer(parameters, activations, loss, opt, batch_size=batch_size,
-                                   lambd=lambd, keep_probs=keep)
+    if a.use_fused:
+        fused = _fast.FusedTrainer(parameters, a.activations, a.loss, a.opt, batch_size=a.batch_size,
+                                   lambd=a.lambd, keep_probs=a.keep)
         parameters = fused.parameters
-    bn_state = {} if batchnorm else None
-    keys = ["epoch", "cost", "train_accuracy", "learning_rate"]
-    if has_dev:
-        keys += ["dev_cost", "dev_accuracy"]
-    history = {k: [] for k in keys}
-    config = {"layer_dims": tuple(dims), "activations": activations, "loss": loss,
-              "optimizer": repr(opt), "learning_rate": lr0, "schedule": schedule,
-              "batch_size": int(batch_size), "epochs": int(epochs), "lambd": lambd, "l1": l1,
-              "keep_probs": keep, "batchnorm": bool(batchnorm),
-              "init": "given" if isinstance(init, dict) else init,
-              "patience": patience, "rng": rng_seed, "record_every": int(record_every),
-              "dtype": str(dtype)}
-    best = (math.inf, 0, None, None)          # dev cost, epoch, parameters, bn_state
-    bar = _Progress(epochs) if progress else None
-    full_batch = batch_size >= m
-    kps = nn._keep_prob_list(keep, L)
-    step = _step_of(opt)
-    lr, epoch, it, stopped = lr0, 0, 0, False
+    keys = ["epoch", "cost", "train_accuracy", "learning_rate"] + (["dev_cost", "dev_accuracy"] if a.has_dev else [])
+    config = {"layer_dims": tuple(a.dims), "activations": a.activations, "loss": a.loss,
+              "optimizer": repr(a.opt), "learning_rate": a.lr0, "schedule": a.schedule,
+              "batch_size": int(a.batch_size), "epochs": int(a.epochs), "lambd": a.lambd, "l1": a.l1,
+              "keep_probs": a.keep, "batchnorm": bool(a.batchnorm),
+              "init": "given" if isinstance(a.init, dict) else a.init,
+              "patience": a.patience, "rng": a.rng_seed, "record_every": int(a.record_every),
+              "dtype": str(a.dtype)}
+    return SimpleNamespace(parameters=parameters, fused=fused, bn_state={} if a.batchnorm else None,
+                           history={k: [] for k in keys}, config=config, kps=nn._keep_prob_list(a.keep, a.L),
+                           step=_step_of(a.opt), best=(math.inf, 0, None, None),   # dev cost, epoch, params, bn
+                           epoch=0, it=0, lr=a.lr0, stopped=False)
 
-    # ---- the loop ---------------------------------------------------------------------------
-    try:
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            for epoch in range(1, epochs + 1):
-                if sched is not None:
-                    lr = _rate_at(sched, lr0, epoch)
-                    opt.set_learning_rate(lr)
-                record = epoch == 1 or epoch % record_every == 0 or epoch == epochs
-                cost_sum = correct = 0.0
-                if fused is not None:
-                    cost_sum, correct, it = fused.train_epoch(X, Y, rng, shuffle=not full_batch,
-                                                              record=record, iteration=it, epoch=epoch)
-                    batches = ()
-                else:
-                    batches = [(X, Y)] if full_batch else _mini_batches(X, Y, batch_size, rng)
-                # --8<-- [start:fit-minibatch-step]
-                for Xb, Yb in batches:        # checked once above: the unchecked inner functions
-                    it += 1
-                    AL, caches = nn._forward(Xb, parameters, activations, kps, rng, bn_state, True)
-                    if record:
-                        mb = Xb.shape[1]
-                        cost = nn._cost(AL, Yb, loss, parameters, lambd, l1)
-                        if not math.isfinite(cost):
-                            raise _diverged(epoch, it, lr, f"the cost is {cost}")
-                        cost_sum += cost * mb
-                        correct += nn._accuracy(AL, Yb, output) * mb
-                    grads = nn._backward(AL, Yb, caches, loss, lambd, l1)
-                    step(parameters, grads)
-                # --8<-- [end:fit-minibatch-step]
-                bad = _overflowed(parameters, dtype)         # once per epoch, in both engines
-                if bad is not None:
-                    raise _diverged(epoch, it, lr, f"{bad[0]} reached {bad[1]:.3g} (beyond {bad[2]:.3g}, "
-                                    "where its square overflows)")
-                dev_cost = dev_acc = None
-                if has_dev and (record or patience is not None):
-                    AL_dev = nn.predict_proba(X_dev, parameters, activations, bn_state=bn_state)
-                    dev_cost = nn.compute_cost(AL_dev, Y_dev, loss)
-                    dev_acc = nn._accuracy(AL_dev, Y_dev, output)
-                if record:
-                    history["epoch"].append(epoch)
-                    history["cost"].append(cost_sum / m)
-                    history["train_accuracy"].append(correct / m)
-                    history["learning_rate"].append(lr)
-                    if has_dev:
-                        history["dev_cost"].append(dev_cost)
-                        history["dev_accuracy"].append(dev_acc)
-                if bar is not None:
-                    bar.update(epoch, cost_sum / m if record else None, dev_acc)
-                # --8<-- [start:fit-early-stopping]
-                if patience is not None:
-                    if dev_cost < best[0]:
-                        best = (dev_cost, epoch, _copy(parameters), _copy(bn_state or {}))
-                    elif epoch - best[1] >= patience:
-                        stopped = True
-                        break
-                # --8<-- [end:fit-early-stopping]
-    except FloatingPointError as exc:
-        if str(exc).startswith("training diverged"):
-            raise
-        raise _diverged(epoch, it, lr, str(exc)) from exc
-    finally:
-        if bar is not None:
-            bar.close()
 
-    best_epoch = epoch
-    if patience is not None:
-        _, best_epoch, parameters, best_bn = best
-        if batchnorm:
+def _run_epoch(a, s, record):
+    """Step 3: one pass over the training set in either engine; returns (sum of m_t J_t, of m_t accuracy_t)."""
+    cost_sum = correct = 0.0
+    if s.fused is not None:
+        cost_sum, correct, s.it = s.fused.train_epoch(a.X, a.Y, a.rng, shuffle=a.batch_size < a.m,
+                                                      record=record, iteration=s.it, epoch=s.epoch)
+        batches = ()
+    else:
+        batches = [(a.X, a.Y)] if a.batch_size >= a.m else _mini_batches(a.X, a.Y, a.batch_size, a.rng)
+    parameters = s.parameters
+    # --8<-- [start:fit-minibatch-step]
+    for Xb, Yb in batches:                # checked once by fit: the unchecked inner functions
+        s.it += 1
+        AL, caches = nn._forward(Xb, parameters, a.activations, s.kps, a.rng, s.bn_state, True)
+        if record:
+            mb = Xb.shape[1]
+            cost = nn._cost(AL, Yb, a.loss, parameters, a.lambd, a.l1)
+            if not math.isfinite(cost):
+                raise _diverged(s.epoch, s.it, s.lr, f"the cost is {cost}")
+            cost_sum += cost * mb
+            correct += nn._accuracy(AL, Yb, a.output) * mb
+        grads = nn._backward(AL, Yb, caches, a.loss, a.lambd, a.l1)
+        s.step(parameters, grads)
+    # --8<-- [end:fit-minibatch-step]
+    bad = _overflowed(parameters, a.dtype)         # once per epoch, in both engines
+    if bad is not None:
+        raise _diverged(s.epoch, s.it, s.lr, f"{bad[0]} reached {bad[1]:.3g} (beyond {bad[2]:.3g}, "
+                        "where its square overflows)")
+    return cost_sum, correct
+
+
+def _evaluate(a, s, record, cost_sum, correct):
+    """Step 4: dev cost and accuracy (inference mode, end of the epoch) and the history entry."""
+    dev_cost = dev_acc = None
+    if a.has_dev and (record or a.patience is not None):
+        AL_dev = nn.predict_proba(a.X_dev, s.parameters, a.activations, bn_state=s.bn_state)
+        dev_cost = nn.compute_cost(AL_dev, a.Y_dev, a.loss)
+        dev_acc = nn._accuracy(AL_dev, a.Y_dev, a.output)
+    if record:
+        entry = {"epoch": s.epoch, "cost": cost_sum / a.m, "train_accuracy": correct / a.m,
+                 "learning_rate": s.lr, "dev_cost": dev_cost, "dev_accuracy": dev_acc}
+        for key, values in s.history.items():
+            values.append(entry[key])
+    return dev_cost, dev_acc
+
+
+def _early_stop(a, s, dev_cost):
+    """Step 5: keep the best epoch's parameters; True once the dev cost has not improved for patience epochs."""
+    # --8<-- [start:fit-early-stopping]
+    if a.patience is not None:
+        if dev_cost < s.best[0]:
+            s.best = (dev_cost, s.epoch, _copy(s.parameters), _copy(s.bn_state or {}))
+        elif s.epoch - s.best[1] >= a.patience:
+            return True
+    # --8<-- [end:fit-early-stopping]
+    return False
+
+
+def _pack(a, s):
+    """Step 6: the returned parameters (the best epoch's with early stopping), a last divergence check."""
+    best_epoch, parameters, bn_state = s.epoch, s.parameters, s.bn_state
+    if a.patience is not None:
+        _, best_epoch, parameters, best_bn = s.best
+        if a.batchnorm:
             bn_state = best_bn
-    rose = _cost_rose(history, best_epoch)
+    rose = _cost_rose(s.history, best_epoch)
     if rose is not None:
-        raise _diverged(epoch, it, lr, f"the cost rose from {rose[0]:.4g} (epoch 1) to {rose[1]:.4g} "
+        raise _diverged(s.epoch, s.it, s.lr, f"the cost rose from {rose[0]:.4g} (epoch 1) to {rose[1]:.4g} "
                         f"(epoch {best_epoch}), more than {DIVERGENCE_FACTOR:g} times its first value")
-    config["engine"] = "readable" if fused is None else "fused"
-    config["epochs_run"] = epoch
-    config["stopped_early"] = stopped
-    return TrainResult(parameters=parameters, history=history, bn_state=bn_state or {},
-                       best_epoch=best_epoch, config=config)
-# --8<-- [end:fit]
+    s.config.update(engine="readable" if s.fused is None else "fused", epochs_run=s.epoch,
+                    stopped_early=s.stopped)
+    return TrainResult(parameters=parameters, history=s.history, bn_state=bn_state or {},
+                       best_epoch=best_epoch, config=s.config)
 
 
 # --8<-- [start:ensemble_predict]
