@@ -1,4 +1,4 @@
-"""A fused, in-place training loop: the fast path behind ``train.fit``.
+"""A fused, in-place training loop: the ``engine="fused"`` of ``train.fit``.
 
 The pages show the readable code: :func:`dlnotes.nn.model_forward`,
 :func:`dlnotes.nn.model_backward` and :class:`dlnotes.optim.Adam` allocate new
@@ -109,8 +109,9 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
 
     Notes
     -----
-    ``train.fit`` uses the fused loop exactly when this returns ``None``; see
-    [the benchmarks page](benchmarks.md).
+    ``train.fit(engine="auto")`` uses the fused loop exactly when this returns
+    ``None``, and ``engine="fused"`` raises a ``ValueError`` with this reason
+    otherwise; see [the benchmarks page](benchmarks.md).
 
     Examples
     --------
