@@ -388,3 +388,20 @@ def test_bad_engine_is_refused(moons, engine, exc):
     X, Y = moons
     with pytest.raises(exc, match=r"^engine: expected one of \['auto', 'readable', 'fused'\]"):
         fit(X, Y, [2, 4, 1], epochs=1, engine=engine)
+
+
+def test_readable_engine_calls_an_overridden_step(moons):
+    """fit skips step's per-call checks only for optimizers that do not override step."""
+    calls = []
+
+    class CountingAdam(Adam):
+        def step(self, parameters, grads):
+            calls.append(1)
+            super().step(parameters, grads)
+
+    X, Y = moons
+    r = fit(X, Y, [2, 4, 1], epochs=2, batch_size=100, optimizer=CountingAdam(), engine="readable")
+    a = fit(X, Y, [2, 4, 1], epochs=2, batch_size=100, optimizer=Adam(), engine="readable")
+    assert len(calls) == 2 * -(-X.shape[1] // 100) and r.config["engine"] == "readable"
+    for k in a.parameters:
+        np.testing.assert_array_equal(r.parameters[k], a.parameters[k])
