@@ -349,3 +349,59 @@ def test_fit_rejects_wrong_given_parameters(init, pattern):
     Y = np.zeros((1, 10))
     with pytest.raises(ValueError, match=pattern):
         train.fit(X, Y, [3, 4, 1], init=init, epochs=1)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_engine_choice_is_honoured_and_engines_agree(digits, dtype):
+    Xtr, Ltr = digits[0][:, :300].astype(dtype), digits[1][:, :300]
+    kw = dict(learning_rate=0.01, batch_size=64, epochs=3, lambd=0.3, keep_probs=0.8, rng=5)
+    runs = {e: fit(Xtr, Ltr, [64, 16, 10], engine=e, **kw) for e in ("auto", "fused", "readable")}
+    assert {e: r.config["engine"] for e, r in runs.items()} == {"auto": "fused", "fused": "fused",
+                                                                "readable": "readable"}
+    tol = dict(rtol=1e-9, atol=1e-11) if dtype == np.float64 else dict(rtol=1e-3, atol=1e-5)
+    for k in runs["fused"].parameters:
+        np.testing.assert_array_equal(runs["auto"].parameters[k], runs["fused"].parameters[k])
+        np.testing.assert_allclose(runs["fused"].parameters[k], runs["readable"].parameters[k], **tol)
+    np.testing.assert_allclose(runs["fused"].history["cost"], runs["readable"].history["cost"], **tol)
+
+
+def test_auto_engine_falls_back_to_readable(moons):
+    X, Y = moons
+    r = fit(X, Y, [2, 4, 1], epochs=2, batchnorm=True, engine="auto")
+    assert r.config["engine"] == "readable"
+
+
+@pytest.mark.parametrize("kw, reason", [
+    (dict(batchnorm=True), "batch normalization"),
+    (dict(l1=0.1), "an L1 penalty"),
+    (dict(optimizer=_ReadableAdam()), "optimizer _ReadableAdam"),
+    (dict(activations=("leaky_relu", "sigmoid")), "hidden activation 'leaky_relu'"),
+])
+def test_fused_engine_on_unsupported_configuration_names_the_reason(moons, kw, reason):
+    X, Y = moons
+    with pytest.raises(ValueError, match=rf"^engine: .*engine='fused'.*{reason}"):
+        fit(X, Y, [2, 4, 1], epochs=1, engine="fused", **kw)
+
+
+@pytest.mark.parametrize("engine, exc", [("fast", ValueError), (None, TypeError), (1, TypeError)])
+def test_bad_engine_is_refused(moons, engine, exc):
+    X, Y = moons
+    with pytest.raises(exc, match=r"^engine: expected one of \['auto', 'readable', 'fused'\]"):
+        fit(X, Y, [2, 4, 1], epochs=1, engine=engine)
+
+
+def test_readable_engine_calls_an_overridden_step(moons):
+    """fit skips step's per-call checks only for optimizers that do not override step."""
+    calls = []
+
+    class CountingAdam(Adam):
+        def step(self, parameters, grads):
+            calls.append(1)
+            super().step(parameters, grads)
+
+    X, Y = moons
+    r = fit(X, Y, [2, 4, 1], epochs=2, batch_size=100, optimizer=CountingAdam(), engine="readable")
+    a = fit(X, Y, [2, 4, 1], epochs=2, batch_size=100, optimizer=Adam(), engine="readable")
+    assert len(calls) == 2 * -(-X.shape[1] // 100) and r.config["engine"] == "readable"
+    for k in a.parameters:
+        np.testing.assert_array_equal(r.parameters[k], a.parameters[k])

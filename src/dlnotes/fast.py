@@ -1,4 +1,4 @@
-"""A fused, in-place training loop: the fast path behind ``train.fit``.
+"""A fused, in-place training loop: the ``engine="fused"`` of ``train.fit``.
 
 The pages show the readable code: :func:`dlnotes.nn.model_forward`,
 :func:`dlnotes.nn.model_backward` and :class:`dlnotes.optim.Adam` allocate new
@@ -109,8 +109,9 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
 
     Notes
     -----
-    ``train.fit`` uses the fused loop exactly when this returns ``None``; see
-    [the benchmarks page](benchmarks.md).
+    ``train.fit(engine="auto")`` uses the fused loop exactly when this returns
+    ``None``, and ``engine="fused"`` raises a ``ValueError`` with this reason
+    otherwise; see [the benchmarks page](benchmarks.md).
 
     Examples
     --------
@@ -136,6 +137,13 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
         return f"output {acts[-1]!r} with loss {loss!r}"
     return None
 # --8<-- [end:unsupported_reason]
+
+
+def _diverged(epoch, iteration, learning_rate, what):
+    """The ``FloatingPointError`` both engines of ``train.fit`` raise when training diverges."""
+    return FloatingPointError(
+        f"training diverged at epoch {epoch}, iteration {iteration}: {what}; "
+        f"try a smaller learning_rate (it was {learning_rate:g})")
 
 
 # --8<-- [start:bernoulli_mask]
@@ -306,13 +314,7 @@ class FusedTrainer:
                 raise TypeError(f"{name}: expected dtype {self.dtype} (the dtype of W1; float32 or "
                                 f"float64), got {np.asarray(value).dtype}")
         self.dims = (Ws[0].shape[1],) + tuple(W.shape[0] for W in Ws)
-        if keep_probs is None:
-            kps = [1.0] * (L - 1)
-        elif isinstance(keep_probs, (int, float, np.floating)):
-            kps = [float(keep_probs)] * (L - 1)
-        else:
-            kps = [float(p) for p in keep_probs]
-        self.keep_probs = kps + [1.0]
+        self.keep_probs = _nn._keep_prob_list(keep_probs, L)
         # One flat vector for all parameters (W1, ..., WL, then b1, ..., bL), one for the gradients.
         self._names = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1)]
         sizes = [int(np.prod(np.shape(parameters[k]))) for k in self._names]
@@ -622,9 +624,7 @@ class FusedTrainer:
                     cost_sum += cost * idx.size
                     correct += acc * idx.size
         except FloatingPointError as exc:
-            raise FloatingPointError(
-                f"training diverged at epoch {epoch}, iteration {iteration}: {exc}; "
-                f"try a smaller learning_rate (it was {self.optimizer.learning_rate:g})") from exc
+            raise _diverged(epoch, iteration, self.optimizer.learning_rate, str(exc)) from exc
         finally:
             self.sync_optimizer()
         return cost_sum, correct, iteration
@@ -696,11 +696,7 @@ class FusedTrainer:
         cost = acc = math.nan
         if record:
             cost = self._cost(buf, B)
-            output = self.activations[-1]
-            if output == "softmax":            # np.mean of the booleans, as train.fit
-                acc = np.count_nonzero(AL.argmax(axis=0) == buf.Y.argmax(axis=0)) / B
-            elif output == "sigmoid":
-                acc = np.count_nonzero((AL > 0.5) == (buf.Y > 0.5)) / AL.size
+            acc = _nn._accuracy(AL, buf.Y, self.activations[-1])
         self._backward(buf, B)
         self._update()
         return cost, acc

@@ -17,6 +17,7 @@ See [the building blocks of a deep network](course1/week4.md#forward-and-backwar
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -372,13 +373,16 @@ def _check_bn_state(bn_state, parameters, L, dtype, training):
 
 
 def _keep_prob_list(keep_probs, L):
-    """None, a float, or L-1 floats -> a list of L keep probabilities (output layer: 1)."""
+    """None, a float, or L-1 floats -> a list of L keep probabilities (output layer: 1).
+
+    The one normalisation of ``keep_probs`` (``model_forward``, ``train.fit`` and ``fast`` use it).
+    """
     if keep_probs is None:
         return [1.0] * L
     if isinstance(keep_probs, (int, float, np.floating, np.integer)) and not isinstance(keep_probs, bool):
         check_keep_prob(keep_probs, "keep_probs")
         return [float(keep_probs)] * (L - 1) + [1.0]
-    check_sequence(keep_probs, "keep_probs", f"None, a float or a list of {L - 1} floats (one per hidden layer)")
+    check_sequence(keep_probs, "keep_probs", f"a float or a sequence of {L - 1} floats (one per hidden layer)")
     keep_probs = list(keep_probs)
     if len(keep_probs) != L - 1:
         raise ValueError(f"keep_probs: expected a float or {L - 1} values (one per hidden layer), "
@@ -386,6 +390,15 @@ def _keep_prob_list(keep_probs, L):
     for k, p in enumerate(keep_probs):
         check_keep_prob(p, f"keep_probs[{k}]")
     return [float(p) for p in keep_probs] + [1.0]
+
+
+def _accuracy(AL, Y, output):
+    """Fraction of correct predictions of a batch (nan for a regression output); shared by both engines."""
+    if output == "softmax":
+        return np.count_nonzero(AL.argmax(axis=0) == Y.argmax(axis=0)) / AL.shape[1]
+    if output == "sigmoid":
+        return np.count_nonzero((AL > 0.5) == (Y > 0.5)) / AL.size
+    return math.nan
 
 
 # --8<-- [start:model_forward]
@@ -469,6 +482,12 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
         rng = check_rng(rng)
     bn_momentum = float(check_beta(bn_momentum, "bn_momentum"))
     bn_eps = float(check_positive(bn_eps, "bn_eps"))
+    return _forward(X, parameters, activations, kps, rng, bn_state, training, bn_momentum, bn_eps)
+
+
+def _forward(X, parameters, activations, kps, rng, bn_state, training, bn_momentum=0.9, bn_eps=1e-8):
+    """:func:`model_forward` after its checks (``kps``: L keep probabilities); ``train.fit`` calls it."""
+    L = len(activations)
     A, caches = X, []
     try:
         for l in range(1, L + 1):
@@ -601,6 +620,11 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     lambd, l1 = check_scalar(lambd, "lambd", low=0.0), check_scalar(l1, "l1", low=0.0)
     if (lambd > 0 or l1 > 0) and parameters is None:
         raise ValueError("parameters: expected the parameter dict when lambd > 0 or l1 > 0, got None")
+    return _cost(AL, Y, loss, parameters, lambd, l1)
+
+
+def _cost(AL, Y, loss, parameters=None, lambd=0.0, l1=0.0):
+    """:func:`compute_cost` after its checks; ``train.fit`` calls it."""
     try:
         with np.errstate(over="ignore"):                       # reported below, naming AL
             cost = LOSSES[loss](AL, Y)
@@ -942,6 +966,11 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     """
     AL, Y = _check_backward_args(AL, Y, caches, loss)
     lambd, l1 = check_scalar(lambd, "lambd", low=0.0), check_scalar(l1, "l1", low=0.0)
+    return _backward(AL, Y, caches, loss, lambd, l1)
+
+
+def _backward(AL, Y, caches, loss, lambd=0.0, l1=0.0):
+    """:func:`model_backward` after its checks; ``train.fit`` calls it."""
     L, m = len(caches), AL.shape[1]
     grads, l = {}, L
     try:

@@ -199,13 +199,25 @@ class Optimizer:
                 lo, hi = float(_min(g, axis=None)), float(_max(g, axis=None))   # no temporary array
                 if not (math.isfinite(lo) and math.isfinite(hi)):
                     _check_finite(g, f"grads[{key!r}]")
+            pairs.append((name, p, g))
+        self._step(pairs)
+
+    def _step(self, pairs):
+        """:meth:`step` without the checks: ``pairs`` of (name, parameter, gradient), already validated.
+
+        ``train.fit`` validates once and then calls this at every mini-batch.
+        """
+        clipped = []
+        for name, p, g in pairs:
+            if p.size:
+                lo, hi = float(_min(g, axis=None)), float(_max(g, axis=None))
                 if max(hi, -lo) > _OVERFLOW[p.dtype]:
                     bound = self.clip_bound(p.dtype)
                     if bound is not None:
                         g = np.clip(g, -bound, bound)
-            pairs.append((name, p, g))
+            clipped.append((name, p, g))
         self.t += 1
-        for name, p, g in pairs:
+        for name, p, g in clipped:
             self._update(name, p, g)
 
     def _slot(self, name, p, key):
@@ -449,14 +461,12 @@ class Adam(Optimizer):
 
     clip_bound.__doc__ = Optimizer.clip_bound.__doc__
 
-    def step(self, parameters, grads):
+    def _step(self, pairs):
         # The bias corrections depend only on t: compute them once per step.
         t = self.t + 1
         self._c1 = 1.0 - self.beta1 ** t
         self._c2 = 1.0 - self.beta2 ** t
-        super().step(parameters, grads)
-
-    step.__doc__ = Optimizer.step.__doc__
+        super()._step(pairs)
 
     def _update(self, name, p, g):
         v = self._slot(name, p, "v")

@@ -14,12 +14,14 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
 from dlnotes import fast as _fast
+from dlnotes.fast import _diverged
 from dlnotes import nn
-from dlnotes._checks import (as_float_array, check_binary_labels, check_bool, check_keep_prob, check_rng,
+from dlnotes._checks import (as_float_array, check_binary_labels, check_bool, check_rng,
                              check_same_examples, check_scalar, check_sequence, check_shape)
 from dlnotes.activations import ACTIVATIONS
 from dlnotes.data import _mini_batches, one_hot
@@ -148,15 +150,6 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _accuracy(AL, Y, output):
-    """Fraction of correct predictions (nan for a regression output)."""
-    if output == "softmax":
-        return float(np.mean(np.argmax(AL, axis=0) == np.argmax(Y, axis=0)))
-    if output == "sigmoid":
-        return float(np.mean((AL > 0.5) == (Y > 0.5)))
-    return math.nan
-
-
 def _targets(Y, n_y, output, dtype, name):
     """Y as float targets of shape (n_y, m); integer labels (1, m) are one-hot encoded for softmax."""
     Y = np.asarray(Y)
@@ -188,28 +181,17 @@ def _check_target_values(Y, loss, name):
 
 
 def _check_keep_probs(keep_probs, L):
+    """keep_probs as recorded in ``config``: None, a float, or a tuple of L-1 floats (checked by nn)."""
     if keep_probs is None:
         return None
-    if isinstance(keep_probs, (int, float, np.floating)) and not isinstance(keep_probs, bool):
-        check_keep_prob(keep_probs, "keep_probs")
-        return float(keep_probs)
-    check_sequence(keep_probs, "keep_probs", f"a float or a sequence of {L - 1} floats (one per hidden layer)")
-    kps = list(keep_probs)
-    if len(kps) != L - 1:
-        raise ValueError(f"keep_probs: expected a float or {L - 1} values (one per hidden layer), got {len(kps)}")
-    for k, p in enumerate(kps):
-        check_keep_prob(p, f"keep_probs[{k}]")
-    return tuple(float(p) for p in kps)
+    kps = nn._keep_prob_list(keep_probs, L)
+    if isinstance(keep_probs, (int, float, np.floating, np.integer)):
+        return kps[0]
+    return tuple(kps[:-1])
 
 
 def _copy(d):
     return {k: v.copy() for k, v in d.items()}
-
-
-def _diverged(epoch, it, lr, what):
-    return FloatingPointError(
-        f"training diverged at epoch {epoch}, iteration {it}: {what}; "
-        f"try a smaller learning_rate (it was {lr:g})")
 
 
 def _overflowed(arrays, dtype):
@@ -240,14 +222,7 @@ def _cost_rose(history, best_epoch):
 
 def _given_parameters(init, dims, dtype, batchnorm):
     """A checked copy (in ``dtype``) of starting parameters passed as ``fit(init=...)``."""
-    L = len(dims) - 1
-    expected = {}
-    for l in range(1, L + 1):
-        expected[f"W{l}"] = (dims[l], dims[l - 1])
-        if batchnorm and l < L:
-            expected[f"gamma{l}"] = expected[f"beta{l}"] = (dims[l], 1)
-        else:
-            expected[f"b{l}"] = (dims[l], 1)
+    expected = nn.layer_shapes(dims, batchnorm=batchnorm)
     if set(init) != set(expected):
         raise ValueError(f"init: expected parameters {sorted(expected)} for layer_dims {list(dims)}, "
                          f"got {sorted(map(str, init))}")
@@ -259,11 +234,37 @@ def _given_parameters(init, dims, dtype, batchnorm):
     return parameters
 
 
+def _step_of(opt):
+    """``opt.step`` without its per-call checks (fit checked the parameters once), unless a subclass overrides it."""
+    if type(opt).step is not Optimizer.step:
+        return opt.step
+    return lambda parameters, grads: opt._step([(k, p, grads["d" + k]) for k, p in parameters.items()])
+
+
+ENGINES = ("auto", "readable", "fused")
+"""The values of ``fit(engine=...)``."""
+
+
+def _choose_engine(engine, activations, loss, opt, batchnorm, l1):
+    """True for the fused loop: ``engine="fused"``, or ``"auto"`` on a configuration it supports."""
+    if not isinstance(engine, str):
+        raise TypeError(f"engine: expected one of {list(ENGINES)}, got {type(engine).__name__} {engine!r}"[:300])
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {list(ENGINES)}, got {engine!r}")
+    if engine == "readable":
+        return False
+    reason = _fast.unsupported_reason(activations, loss, opt, batchnorm=batchnorm, l1=l1)
+    if engine == "fused" and reason is not None:
+        raise ValueError(f"engine: expected a configuration the fused loop supports for engine='fused', got "
+                         f"{reason} (not fused; use engine='auto' or 'readable')")
+    return reason is None
+
+
 # --8<-- [start:fit]
 def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", learning_rate=0.001,
         schedule=None, batch_size=None, epochs=100, lambd=0.0, l1=0.0, keep_probs=None,
         batchnorm=False, init="he", X_dev=None, Y_dev=None, patience=None, rng=0,
-        progress=False, record_every=1):
+        progress=False, record_every=1, engine="auto"):
     """Train an L-layer network with mini-batch optimization.
 
     Parameters
@@ -323,6 +324,12 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     record_every : int, default 1
         Record the history at epoch 1, every ``record_every`` epochs and at
         the last epoch.
+    engine : {"auto", "readable", "fused"}, default "auto"
+        Which loop runs the same steps: ``"readable"`` is the ``nn``/``optim``
+        loop shown on the pages, ``"fused"`` the in-place loop of
+        :mod:`dlnotes.fast` (same numbers up to rounding, several times faster),
+        ``"auto"`` the fused one whenever :func:`dlnotes.fast.unsupported_reason`
+        allows it. ``config["engine"]`` records the loop that ran.
 
     Returns
     -------
@@ -338,12 +345,15 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         (``batchnorm``, ``progress``) that is not ``True``/``False`` (``"no"``
         would otherwise turn it on), ``init`` that is neither a name nor a
         dict, a non-numeric hyperparameter, ``rng`` that is neither a
-        Generator nor an int seed, a schedule that returns a non-number.
+        Generator nor an int seed, a schedule that returns a non-number,
+        an ``engine`` that is not a string.
     ValueError
         A value out of range or shapes that do not match; the message names
         the argument (``Y`` also for integer labels, ``init`` for the
         initialization, ``schedule`` and the epoch when a schedule returns a
-        learning rate that is 0, negative, NaN or inf).
+        learning rate that is 0, negative, NaN or inf); ``engine="fused"``
+        on a configuration the fused loop does not implement (the message
+        gives the reason of :func:`dlnotes.fast.unsupported_reason`).
     FloatingPointError
         Training diverged; the message names the epoch and iteration and
         suggests a smaller ``learning_rate``. Raised when the cost or a
@@ -377,7 +387,7 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     :func:`dlnotes.fast.unsupported_reason`), the same steps, with the same
     random numbers, run in the fused in-place loop of :mod:`dlnotes.fast`
     and give the same parameters up to rounding; ``config["engine"]`` says
-    which loop ran. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+    which loop ran; ``engine=`` chooses it. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -390,7 +400,42 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     >>> sorted(r.history)
     ['cost', 'epoch', 'learning_rate', 'train_accuracy']
     """
-    # ---- validation -------------------------------------------------------------------------
+    a = _check_arguments(X, Y, layer_dims, activations, loss, optimizer, learning_rate, schedule, batch_size,
+                         epochs, lambd, l1, keep_probs, batchnorm, init, X_dev, Y_dev, patience, rng,
+                         progress, record_every, engine)
+    s = _setup(a)
+    bar = _Progress(a.epochs) if a.progress else None
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            for s.epoch in range(1, a.epochs + 1):
+                if a.sched is not None:
+                    s.lr = _rate_at(a.sched, a.lr0, s.epoch)
+                    a.opt.set_learning_rate(s.lr)
+                record = s.epoch == 1 or s.epoch % a.record_every == 0 or s.epoch == a.epochs
+                cost_sum, correct = _run_epoch(a, s, record)
+                dev_cost, dev_acc = _evaluate(a, s, record, cost_sum, correct)
+                if bar is not None:
+                    bar.update(s.epoch, cost_sum / a.m if record else None, dev_acc)
+                if _early_stop(a, s, dev_cost):
+                    s.stopped = True
+                    break
+    except FloatingPointError as exc:
+        if str(exc).startswith("training diverged"):
+            raise
+        raise _diverged(s.epoch, s.it, s.lr, str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+    return _pack(a, s)
+# --8<-- [end:fit]
+
+
+# The steps of fit, in order.
+
+def _check_arguments(X, Y, layer_dims, activations, loss, optimizer, learning_rate, schedule, batch_size,
+                     epochs, lambd, l1, keep_probs, batchnorm, init, X_dev, Y_dev, patience, rng,
+                     progress, record_every, engine):
+    """Step 1: every argument of fit checked once and converted (dtype, one-hot labels, defaults)."""
     X = as_float_array(X, "X", ndim=2)
     dtype = X.dtype
     check_sequence(layer_dims, "layer_dims", "a list of layer sizes [n_x, ..., n_y]")
@@ -475,114 +520,114 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     if isinstance(optimizer, Optimizer):
         opt.reset()
         opt.set_learning_rate(lr0)
+    use_fused = _choose_engine(engine, activations, loss, opt, batchnorm, l1)
 
-    # ---- setup ------------------------------------------------------------------------------
-    if isinstance(init, dict):
-        parameters = _given_parameters(init, dims, dtype, batchnorm)
+    return SimpleNamespace(X=X, Y=Y, X_dev=X_dev, Y_dev=Y_dev, dtype=dtype, dims=dims, L=L, m=m,
+                           activations=activations, output=output, loss=loss, has_dev=has_dev, lr0=lr0,
+                           epochs=epochs, batch_size=batch_size, lambd=lambd, l1=l1, keep=keep,
+                           record_every=record_every, patience=patience, progress=progress,
+                           batchnorm=batchnorm, init=init, sched=sched, schedule=schedule, rng_seed=rng_seed,
+                           rng=rng, opt=opt, use_fused=use_fused)
+
+
+def _setup(a):
+    """Step 2: the parameters, the engine (the fused trainer, or the readable loop's step), history, config."""
+    if isinstance(a.init, dict):
+        parameters = _given_parameters(a.init, a.dims, a.dtype, a.batchnorm)
     else:
-        parameters = initialize_parameters(dims, init, rng, dtype, batchnorm=batchnorm)
+        parameters = initialize_parameters(a.dims, a.init, a.rng, a.dtype, batchnorm=a.batchnorm)
     fused = None                              # the same steps, fused and in place: dlnotes.fast
-    if _fast.unsupported_reason(activations, loss, opt, batchnorm=batchnorm, l1=l1) is None:
-        fused = _fast.FusedTrainer(parameters, activations, loss, opt, batch_size=batch_size,
-                                   lambd=lambd, keep_probs=keep)
+    if a.use_fused:
+        fused = _fast.FusedTrainer(parameters, a.activations, a.loss, a.opt, batch_size=a.batch_size,
+                                   lambd=a.lambd, keep_probs=a.keep)
         parameters = fused.parameters
-    bn_state = {} if batchnorm else None
-    keys = ["epoch", "cost", "train_accuracy", "learning_rate"]
-    if has_dev:
-        keys += ["dev_cost", "dev_accuracy"]
-    history = {k: [] for k in keys}
-    config = {"layer_dims": tuple(dims), "activations": activations, "loss": loss,
-              "optimizer": repr(opt), "learning_rate": lr0, "schedule": schedule,
-              "batch_size": int(batch_size), "epochs": int(epochs), "lambd": lambd, "l1": l1,
-              "keep_probs": keep, "batchnorm": bool(batchnorm),
-              "init": "given" if isinstance(init, dict) else init,
-              "patience": patience, "rng": rng_seed, "record_every": int(record_every),
-              "dtype": str(dtype)}
-    best = (math.inf, 0, None, None)          # dev cost, epoch, parameters, bn_state
-    bar = _Progress(epochs) if progress else None
-    full_batch = batch_size >= m
-    lr, epoch, it, stopped = lr0, 0, 0, False
+    keys = ["epoch", "cost", "train_accuracy", "learning_rate"] + (["dev_cost", "dev_accuracy"] if a.has_dev else [])
+    config = {"layer_dims": tuple(a.dims), "activations": a.activations, "loss": a.loss,
+              "optimizer": repr(a.opt), "learning_rate": a.lr0, "schedule": a.schedule,
+              "batch_size": int(a.batch_size), "epochs": int(a.epochs), "lambd": a.lambd, "l1": a.l1,
+              "keep_probs": a.keep, "batchnorm": bool(a.batchnorm),
+              "init": "given" if isinstance(a.init, dict) else a.init,
+              "patience": a.patience, "rng": a.rng_seed, "record_every": int(a.record_every),
+              "dtype": str(a.dtype)}
+    return SimpleNamespace(parameters=parameters, fused=fused, bn_state={} if a.batchnorm else None,
+                           history={k: [] for k in keys}, config=config, kps=nn._keep_prob_list(a.keep, a.L),
+                           step=_step_of(a.opt), best=(math.inf, 0, None, None),   # dev cost, epoch, params, bn
+                           epoch=0, it=0, lr=a.lr0, stopped=False)
 
-    # ---- the loop ---------------------------------------------------------------------------
-    try:
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            for epoch in range(1, epochs + 1):
-                if sched is not None:
-                    lr = _rate_at(sched, lr0, epoch)
-                    opt.set_learning_rate(lr)
-                record = epoch == 1 or epoch % record_every == 0 or epoch == epochs
-                cost_sum = correct = 0.0
-                if fused is not None:
-                    cost_sum, correct, it = fused.train_epoch(X, Y, rng, shuffle=not full_batch,
-                                                              record=record, iteration=it, epoch=epoch)
-                    batches = ()
-                else:
-                    batches = [(X, Y)] if full_batch else _mini_batches(X, Y, batch_size, rng)
-                # --8<-- [start:fit-minibatch-step]
-                for Xb, Yb in batches:
-                    it += 1
-                    AL, caches = nn.model_forward(Xb, parameters, activations, keep_probs=keep,
-                                                  rng=rng, bn_state=bn_state, training=True)
-                    if record:
-                        mb = Xb.shape[1]
-                        cost = nn.compute_cost(AL, Yb, loss, parameters=parameters, lambd=lambd, l1=l1)
-                        if not math.isfinite(cost):
-                            raise _diverged(epoch, it, lr, f"the cost is {cost}")
-                        cost_sum += cost * mb
-                        correct += _accuracy(AL, Yb, output) * mb
-                    grads = nn.model_backward(AL, Yb, caches, loss=loss, lambd=lambd, l1=l1)
-                    opt.step(parameters, grads)
-                # --8<-- [end:fit-minibatch-step]
-                bad = _overflowed(parameters, dtype)         # once per epoch, in both engines
-                if bad is not None:
-                    raise _diverged(epoch, it, lr, f"{bad[0]} reached {bad[1]:.3g} (beyond {bad[2]:.3g}, "
-                                    "where its square overflows)")
-                dev_cost = dev_acc = None
-                if has_dev and (record or patience is not None):
-                    AL_dev = nn.predict_proba(X_dev, parameters, activations, bn_state=bn_state)
-                    dev_cost = nn.compute_cost(AL_dev, Y_dev, loss)
-                    dev_acc = _accuracy(AL_dev, Y_dev, output)
-                if record:
-                    history["epoch"].append(epoch)
-                    history["cost"].append(cost_sum / m)
-                    history["train_accuracy"].append(correct / m)
-                    history["learning_rate"].append(lr)
-                    if has_dev:
-                        history["dev_cost"].append(dev_cost)
-                        history["dev_accuracy"].append(dev_acc)
-                if bar is not None:
-                    bar.update(epoch, cost_sum / m if record else None, dev_acc)
-                # --8<-- [start:fit-early-stopping]
-                if patience is not None:
-                    if dev_cost < best[0]:
-                        best = (dev_cost, epoch, _copy(parameters), _copy(bn_state or {}))
-                    elif epoch - best[1] >= patience:
-                        stopped = True
-                        break
-                # --8<-- [end:fit-early-stopping]
-    except FloatingPointError as exc:
-        if str(exc).startswith("training diverged"):
-            raise
-        raise _diverged(epoch, it, lr, str(exc)) from exc
-    finally:
-        if bar is not None:
-            bar.close()
 
-    best_epoch = epoch
-    if patience is not None:
-        _, best_epoch, parameters, best_bn = best
-        if batchnorm:
+def _run_epoch(a, s, record):
+    """Step 3: one pass over the training set in either engine; returns (sum of m_t J_t, of m_t accuracy_t)."""
+    cost_sum = correct = 0.0
+    if s.fused is not None:
+        cost_sum, correct, s.it = s.fused.train_epoch(a.X, a.Y, a.rng, shuffle=a.batch_size < a.m,
+                                                      record=record, iteration=s.it, epoch=s.epoch)
+        batches = ()
+    else:
+        batches = [(a.X, a.Y)] if a.batch_size >= a.m else _mini_batches(a.X, a.Y, a.batch_size, a.rng)
+    parameters = s.parameters
+    # --8<-- [start:fit-minibatch-step]
+    for Xb, Yb in batches:                # checked once by fit: the unchecked inner functions
+        s.it += 1
+        AL, caches = nn._forward(Xb, parameters, a.activations, s.kps, a.rng, s.bn_state, True)
+        if record:
+            mb = Xb.shape[1]
+            cost = nn._cost(AL, Yb, a.loss, parameters, a.lambd, a.l1)
+            if not math.isfinite(cost):
+                raise _diverged(s.epoch, s.it, s.lr, f"the cost is {cost}")
+            cost_sum += cost * mb
+            correct += nn._accuracy(AL, Yb, a.output) * mb
+        grads = nn._backward(AL, Yb, caches, a.loss, a.lambd, a.l1)
+        s.step(parameters, grads)
+    # --8<-- [end:fit-minibatch-step]
+    bad = _overflowed(parameters, a.dtype)         # once per epoch, in both engines
+    if bad is not None:
+        raise _diverged(s.epoch, s.it, s.lr, f"{bad[0]} reached {bad[1]:.3g} (beyond {bad[2]:.3g}, "
+                        "where its square overflows)")
+    return cost_sum, correct
+
+
+def _evaluate(a, s, record, cost_sum, correct):
+    """Step 4: dev cost and accuracy (inference mode, end of the epoch) and the history entry."""
+    dev_cost = dev_acc = None
+    if a.has_dev and (record or a.patience is not None):
+        AL_dev = nn.predict_proba(a.X_dev, s.parameters, a.activations, bn_state=s.bn_state)
+        dev_cost = nn.compute_cost(AL_dev, a.Y_dev, a.loss)
+        dev_acc = nn._accuracy(AL_dev, a.Y_dev, a.output)
+    if record:
+        entry = {"epoch": s.epoch, "cost": cost_sum / a.m, "train_accuracy": correct / a.m,
+                 "learning_rate": s.lr, "dev_cost": dev_cost, "dev_accuracy": dev_acc}
+        for key, values in s.history.items():
+            values.append(entry[key])
+    return dev_cost, dev_acc
+
+
+def _early_stop(a, s, dev_cost):
+    """Step 5: keep the best epoch's parameters; True once the dev cost has not improved for patience epochs."""
+    # --8<-- [start:fit-early-stopping]
+    if a.patience is not None:
+        if dev_cost < s.best[0]:
+            s.best = (dev_cost, s.epoch, _copy(s.parameters), _copy(s.bn_state or {}))
+        elif s.epoch - s.best[1] >= a.patience:
+            return True
+    # --8<-- [end:fit-early-stopping]
+    return False
+
+
+def _pack(a, s):
+    """Step 6: the returned parameters (the best epoch's with early stopping), a last divergence check."""
+    best_epoch, parameters, bn_state = s.epoch, s.parameters, s.bn_state
+    if a.patience is not None:
+        _, best_epoch, parameters, best_bn = s.best
+        if a.batchnorm:
             bn_state = best_bn
-    rose = _cost_rose(history, best_epoch)
+    rose = _cost_rose(s.history, best_epoch)
     if rose is not None:
-        raise _diverged(epoch, it, lr, f"the cost rose from {rose[0]:.4g} (epoch 1) to {rose[1]:.4g} "
+        raise _diverged(s.epoch, s.it, s.lr, f"the cost rose from {rose[0]:.4g} (epoch 1) to {rose[1]:.4g} "
                         f"(epoch {best_epoch}), more than {DIVERGENCE_FACTOR:g} times its first value")
-    config["engine"] = "readable" if fused is None else "fused"
-    config["epochs_run"] = epoch
-    config["stopped_early"] = stopped
-    return TrainResult(parameters=parameters, history=history, bn_state=bn_state or {},
-                       best_epoch=best_epoch, config=config)
-# --8<-- [end:fit]
+    s.config.update(engine="readable" if s.fused is None else "fused", epochs_run=s.epoch,
+                    stopped_early=s.stopped)
+    return TrainResult(parameters=parameters, history=s.history, bn_state=bn_state or {},
+                       best_epoch=best_epoch, config=s.config)
 
 
 # --8<-- [start:ensemble_predict]
