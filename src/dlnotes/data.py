@@ -74,7 +74,6 @@ def _two_class(parts, rng, dtype, shuffle):
     return X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
 
 
-# --8<-- [start:make_flower]
 def make_flower(m=400, rng=0, *, dtype=np.float64):
     """The planar "flower": two classes of petals that no straight line separates.
 
@@ -124,21 +123,17 @@ def make_flower(m=400, rng=0, *, dtype=np.float64):
     rng = check_rng(rng)
     dtype = _check_dtype(dtype)
     parts = []
-    # --8<-- [start:flower-petals]
     for j, N in enumerate((m // 2, m - m // 2)):
         t = np.linspace(3.12 * j, 3.12 * (j + 1), N) + 0.2 * rng.standard_normal(N)
         r = 4.0 * np.sin(4.0 * t) + 0.2 * rng.standard_normal(N)
         parts.append((np.stack([r * np.sin(t), r * np.cos(t)]), j))
-    # --8<-- [end:flower-petals]
     return _two_class(parts, rng, dtype, shuffle=False)
-# --8<-- [end:make_flower]
 
 
 def _check_noise(noise):
     return float(check_scalar(noise, "noise", low=0.0))
 
 
-# --8<-- [start:make_moons]
 def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     """Two interleaving half circles (the same recipe as scikit-learn's ``make_moons``).
 
@@ -195,10 +190,8 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
         X = X.astype(dtype, copy=False)
     _finite_or_blame([X], "noise", noise)
     return X, Y.astype(dtype, copy=False)
-# --8<-- [end:make_moons]
 
 
-# --8<-- [start:make_circles]
 def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     """A circle inside a larger circle (the same recipe as scikit-learn's ``make_circles``).
 
@@ -258,10 +251,8 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
         X = X.astype(dtype, copy=False)
     _finite_or_blame([X], "noise", noise)
     return X, Y.astype(dtype, copy=False)
-# --8<-- [end:make_circles]
 
 
-# --8<-- [start:make_noisy_regions]
 def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     """Two classes split by a wavy boundary, with noisy labels near it and a few outliers.
 
@@ -330,10 +321,8 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     flip = rng.random(m) < 0.04
     Y[flip] = 1.0 - Y[flip]
     return X.astype(dtype, copy=False), Y.reshape(1, m).astype(dtype, copy=False)
-# --8<-- [end:make_noisy_regions]
 
 
-# --8<-- [start:load_digits]
 def load_digits(*, scale=True, dtype=np.float64):
     """scikit-learn's 8x8 handwritten digits (1797 images, 10 classes), as columns.
 
@@ -385,7 +374,6 @@ def load_digits(*, scale=True, dtype=np.float64):
         X /= 16.0
     labels = bunch.target.astype(np.int64).reshape(1, -1)
     return X, labels
-# --8<-- [end:load_digits]
 
 
 def _as_numeric(A, name, *, numeric=True):
@@ -555,7 +543,6 @@ def random_mini_batches(X, Y, batch_size=64, rng=0):
 # --8<-- [end:random_mini_batches]
 
 
-# --8<-- [start:one_hot]
 def one_hot(labels, C, *, dtype=np.float64):
     """Turn integer labels into one-hot columns.
 
@@ -615,7 +602,6 @@ def one_hot(labels, C, *, dtype=np.float64):
     Y = np.zeros((int(C), lab.size), dtype=dtype)
     Y[lab, np.arange(lab.size)] = 1.0
     return Y
-# --8<-- [end:one_hot]
 
 
 # --8<-- [start:standardize_fit]
@@ -672,7 +658,6 @@ def standardize_fit(X):
 # --8<-- [end:standardize_fit]
 
 
-# --8<-- [start:standardize_apply]
 def standardize_apply(X, mu, sigma):
     """Normalize examples with statistics from :func:`standardize_fit`.
 
@@ -725,7 +710,6 @@ def standardize_apply(X, mu, sigma):
         raise ValueError(f"X, mu, sigma: expected (X - mu) / sigma to be finite, got an overflow "
                          f"(max |X - mu| is near the float maximum or sigma is tiny: min sigma "
                          f"{float(sigma.min()):.3g})") from None
-# --8<-- [end:standardize_apply]
 
 
 # --8<-- [start:augment_2d]
@@ -799,7 +783,6 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
 # --8<-- [end:augment_2d]
 
 
-# --8<-- [start:flatten_images]
 def flatten_images(images):
     """Images ``(m, h, w)`` or ``(m, h, w, c)`` to columns ``(h*w*c, m)``.
 
@@ -841,7 +824,6 @@ def flatten_images(images):
     if imgs.size == 0:
         raise ValueError(f"images: expected at least one non-empty image, got shape {imgs.shape}")
     return imgs.reshape(imgs.shape[0], -1).T
-# --8<-- [end:flatten_images]
 
 
 def _image_shape(X, shape):
@@ -854,7 +836,6 @@ def _image_shape(X, shape):
     return shape
 
 
-# --8<-- [start:unflatten_images]
 def unflatten_images(X, shape):
     """Columns ``(h*w*c, m)`` back to images ``(m, h, w[, c])`` (inverse of :func:`flatten_images`).
 
@@ -889,10 +870,8 @@ def unflatten_images(X, shape):
     X = _as_columns(X, "X")
     shape = _image_shape(X, shape)
     return X.T.reshape((X.shape[1],) + shape)
-# --8<-- [end:unflatten_images]
 
 
-# --8<-- [start:flip_images]
 def flip_images(X, shape):
     """Mirror every image left-right.
 
@@ -927,10 +906,8 @@ def flip_images(X, shape):
     X = _as_columns(X, "X")
     imgs = unflatten_images(X, shape)
     return flatten_images(imgs[:, :, ::-1]).copy()
-# --8<-- [end:flip_images]
 
 
-# --8<-- [start:shift_images]
 def shift_images(X, shape, dy, dx):
     """Translate every image by ``(dy, dx)`` pixels, filling with zeros.
 
@@ -975,10 +952,8 @@ def shift_images(X, shape, dy, dx):
     xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
     out[:, yd, xd] = imgs[:, ys, xs]
     return flatten_images(out).copy()
-# --8<-- [end:shift_images]
 
 
-# --8<-- [start:augment_images]
 def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     """Enlarge an image set with randomly shifted (and optionally mirrored) copies.
 
@@ -1053,10 +1028,8 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
         Xs.append(Xc)
         Ys.append(Y)
     return np.concatenate(Xs, axis=1), np.concatenate(Ys, axis=1)
-# --8<-- [end:augment_images]
 
 
-# --8<-- [start:synthetic_temperature]
 def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
     """A year of daily temperatures: a seasonal curve plus persistent weather noise.
 
@@ -1109,4 +1082,3 @@ def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
         prev = 0.6 * prev + eta[t]
         e[t] = prev
     return day, (season + e).astype(dtype)
-# --8<-- [end:synthetic_temperature]

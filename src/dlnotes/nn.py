@@ -170,7 +170,6 @@ def layer_shapes(layer_dims, batchnorm=False):
 # --8<-- [end:layer_shapes]
 
 
-# --8<-- [start:num_layers]
 def num_layers(parameters):
     """Number of layers $L$ of a parameter dict (the number of ``W{l}`` keys).
 
@@ -205,7 +204,6 @@ def num_layers(parameters):
     if not layers or layers != list(range(1, len(layers) + 1)):
         raise ValueError(f"parameters: expected weights W1..WL, got keys {sorted(map(str, parameters))}")
     return len(layers)
-# --8<-- [end:num_layers]
 
 
 def _check_linear_args(A_prev, W, b):
@@ -568,7 +566,6 @@ def _check_cost_args(AL, Y, loss):
     return AL, Y
 
 
-# --8<-- [start:compute_cost]
 def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     r"""Cost $J$: mean loss over the $m$ examples, plus optional weight penalties.
 
@@ -639,7 +636,6 @@ def _cost(AL, Y, loss, parameters=None, lambd=0.0, l1=0.0):
     if l1 > 0:
         cost += l1_penalty(parameters, l1, m)
     return cost
-# --8<-- [end:compute_cost]
 
 
 def _check_linear_cache(cache, name="cache", what="the (A_prev, W, b) tuple returned by linear_forward"):
@@ -744,7 +740,6 @@ def _check_activation_backward_args(dA, Z, activation):
     return check_same_dtype(dA, "dA", Z, "Z"), Z
 
 
-# --8<-- [start:activation_backward]
 def activation_backward(dA, Z, activation):
     r"""Backpropagate through $A = g(Z)$: $dZ = dA \odot g'(Z)$.
 
@@ -785,7 +780,6 @@ def activation_backward(dA, Z, activation):
     if activation == "softmax":
         return g_grad(dA, Z)
     return dA * g_grad(Z)
-# --8<-- [end:activation_backward]
 
 
 def _check_layer_cache(cache):
@@ -987,12 +981,10 @@ def _backward(AL, Y, caches, loss, lambd=0.0, l1=0.0):
                 dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ, cache["bn"])
             dA, dW, db = linear_backward(dZ, cache["linear"], need_dA_prev=l > 1)
             W = cache["linear"][1]
-            # --8<-- [start:model_backward-penalty]
             if lambd > 0:
                 dW += l2_penalty_grad(W, lambd, m)
             if l1 > 0:
                 dW += l1_penalty_grad(W, l1, m)
-            # --8<-- [end:model_backward-penalty]
             grads[f"dW{l}"] = dW
             if cache["bn"] is None:
                 grads[f"db{l}"] = db
@@ -1088,7 +1080,6 @@ def _check_features(X, parameters):
                          f"W1 of shape {np.shape(W1)}, got shape {X.shape}")
 
 
-# --8<-- [start:predict_proba]
 def predict_proba(X, parameters, activations, *, bn_state=None):
     r"""Network output $\hat Y = A^{[L]}$ in inference mode (no dropout, running BN statistics).
 
@@ -1126,10 +1117,8 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
     _check_features(X, parameters)
     AL, _ = model_forward(X, parameters, activations, bn_state=bn_state, training=False)
     return AL
-# --8<-- [end:predict_proba]
 
 
-# --8<-- [start:predict]
 def predict(X, parameters, activations, *, bn_state=None):
     r"""Predicted class labels: threshold 0.5 (sigmoid output) or argmax (softmax output).
 
@@ -1176,4 +1165,3 @@ def predict(X, parameters, activations, *, bn_state=None):
     if AL.shape[0] != 1:
         raise ValueError(f"parameters: expected one output unit for a sigmoid classifier, got {AL.shape[0]}")
     return (AL > 0.5).astype(np.int64)
-# --8<-- [end:predict]
