@@ -218,6 +218,13 @@ def _check_linear_args(A_prev, W, b):
     return A_prev, W, b
 
 
+def _check_linear_output(Z, W, A_prev):
+    if not _all_finite(Z):
+        raise _overflow("W", "Z = W @ A_prev + b", Z, f"W and A_prev are too large (largest |W| = "
+                        f"{_largest(W):.3g}, largest |A_prev| = {_largest(A_prev):.3g}): scale the inputs")
+    return Z
+
+
 # --8<-- [start:linear_forward]
 def linear_forward(A_prev, W, b):
     r"""Linear part of a layer: $Z = W A_{\text{prev}} + b$.
@@ -262,10 +269,7 @@ def linear_forward(A_prev, W, b):
     A_prev, W, b = _check_linear_args(A_prev, W, b)
     with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported below, by name
         Z = W @ A_prev if b is None else W @ A_prev + b
-    if not _all_finite(Z):
-        raise _overflow("W", "Z = W @ A_prev + b", Z, f"W and A_prev are too large (largest |W| = "
-                        f"{_largest(W):.3g}, largest |A_prev| = {_largest(A_prev):.3g}): scale the inputs")
-    return Z, (A_prev, W, b)
+    return _check_linear_output(Z, W, A_prev), (A_prev, W, b)
 # --8<-- [end:linear_forward]
 
 
@@ -653,14 +657,14 @@ def _check_linear_cache(cache, name="cache", what="the (A_prev, W, b) tuple retu
     return A_prev, W, b
 
 
-def _check_linear_backward_args(dZ, cache):
+def _check_linear_backward_args(dZ, cache, need_dA_prev):
     A_prev, W, b = _check_linear_cache(cache)
     dZ = as_float_array(dZ, "dZ", ndim=2)
     if dZ.shape != (W.shape[0], A_prev.shape[1]):
         raise ValueError(f"dZ: expected shape {(W.shape[0], A_prev.shape[1])} (n[l] rows of W, the m examples "
                          f"of A_prev), got {dZ.shape}")
     check_same_dtype(dZ, "dZ", W, "W in the cache")
-    return dZ, (A_prev, W, b)
+    return dZ, A_prev, W, check_bool(need_dA_prev, "need_dA_prev")
 
 
 def _check_gradients(dA_prev, dW, db):
@@ -693,25 +697,19 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     Raises
     ------
     TypeError
-        If ``cache`` is not the tuple of :func:`linear_forward`, ``dZ`` has another dtype
-        than ``W``, or ``need_dA_prev`` is not a bool.
+        If ``cache`` is not from :func:`linear_forward`, ``dZ`` is not of ``W``'s dtype, or
+        ``need_dA_prev`` is not a bool.
     ValueError
-        If ``dZ`` is not of shape ``(n[l], m)`` or holds NaN or inf.
+        If ``dZ`` is not ``(n[l], m)`` or holds NaN or inf.
     FloatingPointError
-        If ``dW`` or ``db`` overflows.
+        If a gradient overflows.
 
     Notes
     -----
-    With the per-example convention ($dz^{(i)} = \partial\mathcal{L}^{(i)}/\partial z^{(i)}$) and
-    $J = \frac1m\sum_i\mathcal{L}^{(i)}$:
-
     $$dW = \frac1m\,dZ\,A_{\text{prev}}^\top,\qquad
       db = \frac1m\sum_{i=1}^m dz^{(i)},\qquad
-      dA_{\text{prev}} = W^\top dZ.$$
-
-    $dA_{\text{prev}}$ has no $1/m$: it is again a per-example gradient.
-    See [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form) and
-    [the building blocks of a deep network](course1/week4.md#forward-and-backward-building-blocks).
+      dA_{\text{prev}} = W^\top dZ,$$
+    derived in [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
 
     Examples
     --------
@@ -720,8 +718,7 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     >>> linear_backward(np.array([[1.0, 1.0]]), cache)
     (array([[3., 3.]]), array([[1.5]]), array([[1.]]))
     """
-    dZ, (A_prev, W, b) = _check_linear_backward_args(dZ, cache)
-    need_dA_prev = check_bool(need_dA_prev, "need_dA_prev")
+    dZ, A_prev, W, need_dA_prev = _check_linear_backward_args(dZ, cache, need_dA_prev)
     m = A_prev.shape[1]
     with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported below, by name
         # --8<-- [start:linear-backward-equations]
