@@ -145,13 +145,18 @@ def test_docstring_links_a_page_that_includes_it(module, name):
     )
 
 
+def _defined_in(obj, mod) -> bool:
+    """``obj`` is defined in ``mod`` or, for a package such as ``dlnotes.data``, in one of its modules."""
+    return obj.__module__ == mod.__name__ or obj.__module__.startswith(mod.__name__ + ".")
+
+
 def _docstrings_of(module: str):
     """The module's docstring, its public names' and their public methods' (as imported)."""
     mod = importlib.import_module(f"dlnotes.{module}")
     yield f"dlnotes.{module}", mod.__doc__
     for name in getattr(mod, "__all__", []):
         obj = getattr(mod, name)
-        if not (inspect.isfunction(obj) or inspect.isclass(obj)) or obj.__module__ != mod.__name__:
+        if not (inspect.isfunction(obj) or inspect.isclass(obj)) or not _defined_in(obj, mod):
             continue
         yield f"dlnotes.{module}.{name}", obj.__doc__
         if inspect.isclass(obj):

@@ -365,14 +365,21 @@ def public_api() -> dict[str, list[str]]:
     raise RuntimeError("dlnotes.API not found in src/dlnotes/__init__.py")
 
 
+def module_files(module: str) -> list[str]:
+    """The source files of ``dlnotes.<module>`` (relative to ROOT): ``<module>.py``, or every file of
+    the subpackage ``<module>/`` (``dlnotes.data`` re-exports the names of ``data/*.py``)."""
+    if (SRC / f"{module}.py").is_file():
+        return [f"src/dlnotes/{module}.py"]
+    return sorted(p.relative_to(ROOT).as_posix() for p in (SRC / module).rglob("*.py"))
+
+
 def places(module: str, name: str, pages: list[Page] | None = None) -> list[Place]:
     """Where ``module.name`` is included: direct includes first (page order), then partial ones."""
-    file = f"src/dlnotes/{module}.py"
-    nested = sections_within(file, name)
+    wanted = {file: {name} | sections_within(file, name) for file in module_files(module)}
     found = []
     for page in pages if pages is not None else all_pages():
         for inc in page.includes:
-            if inc.file != file or inc.section not in ({name} | nested):
+            if inc.section not in wanted.get(inc.file, ()):
                 continue
             heading = page.heading_above(inc.line)
             found.append(Place(page.rel, heading.anchor if heading else "", heading.text if heading else "",

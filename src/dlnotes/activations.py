@@ -95,7 +95,6 @@ def sigmoid(z):
 # --8<-- [end:sigmoid]
 
 
-# --8<-- [start:sigmoid_grad]
 def sigmoid_grad(z):
     r"""Derivative of the sigmoid, $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.
 
@@ -134,10 +133,8 @@ def sigmoid_grad(z):
     z = as_float_array(z, "z")
     t = np.exp(-np.abs(z))
     return t / (1 + t) ** 2
-# --8<-- [end:sigmoid_grad]
 
 
-# --8<-- [start:tanh]
 def tanh(z):
     r"""Hyperbolic tangent $\tanh z = (e^{z} - e^{-z}) / (e^{z} + e^{-z})$.
 
@@ -172,7 +169,6 @@ def tanh(z):
     """
     z = as_float_array(z, "z")
     return np.tanh(z)
-# --8<-- [end:tanh]
 
 
 # --8<-- [start:tanh_grad]
@@ -212,7 +208,6 @@ def tanh_grad(z):
 # --8<-- [end:tanh_grad]
 
 
-# --8<-- [start:relu]
 def relu(z):
     r"""Rectified linear unit $\max(0, z)$.
 
@@ -244,7 +239,6 @@ def relu(z):
     """
     z = as_float_array(z, "z")
     return np.maximum(z, 0)
-# --8<-- [end:relu]
 
 
 # --8<-- [start:relu_grad]
@@ -286,7 +280,6 @@ def relu_grad(z):
 # --8<-- [end:relu_grad]
 
 
-# --8<-- [start:leaky_relu]
 def leaky_relu(z, alpha=0.01):
     r"""Leaky ReLU: $z$ for $z > 0$, $\alpha z$ otherwise.
 
@@ -322,10 +315,8 @@ def leaky_relu(z, alpha=0.01):
     z = as_float_array(z, "z")
     alpha = float(check_scalar(alpha, "alpha", low=0.0, high=1.0, high_inclusive=False))
     return np.where(z > 0, z, alpha * z)
-# --8<-- [end:leaky_relu]
 
 
-# --8<-- [start:leaky_relu_grad]
 def leaky_relu_grad(z, alpha=0.01):
     r"""Derivative of leaky ReLU: 1 where $z > 0$, $\alpha$ otherwise (also at 0).
 
@@ -362,10 +353,8 @@ def leaky_relu_grad(z, alpha=0.01):
     check_scalar(alpha, "alpha", low=0.0, high=1.0, high_inclusive=False)
     one, slope = z.dtype.type(1), z.dtype.type(alpha)
     return np.where(z > 0, one, slope)
-# --8<-- [end:leaky_relu_grad]
 
 
-# --8<-- [start:identity]
 def identity(z):
     r"""Identity (linear) activation $g(z) = z$, for regression outputs.
 
@@ -400,10 +389,8 @@ def identity(z):
     array([-1.5,  2. ])
     """
     return as_float_array(z, "z")
-# --8<-- [end:identity]
 
 
-# --8<-- [start:identity_grad]
 def identity_grad(z):
     r"""Derivative of the identity: an array of ones.
 
@@ -435,7 +422,6 @@ def identity_grad(z):
     """
     z = as_float_array(z, "z")
     return np.ones_like(z)
-# --8<-- [end:identity_grad]
 
 
 # --8<-- [start:softmax]
@@ -532,7 +518,6 @@ def softmax_jacobian(z):
 # --8<-- [end:softmax_jacobian]
 
 
-# --8<-- [start:softmax_backward]
 def softmax_backward(dA, z):
     r"""Backpropagate through softmax: $dZ = J^\top dA$ for each column, without forming $J$.
 
@@ -589,7 +574,6 @@ def softmax_backward(dA, z):
         raise FloatingPointError(f"dA: expected a gradient whose product with the softmax Jacobian is finite, "
                                  f"got entries up to {np.abs(dA).max():.3g} (dZ overflows {z.dtype})")
     return dZ
-# --8<-- [end:softmax_backward]
 
 
 #: name -> (g, g'), the activations a layer may use. For ``"softmax"`` the

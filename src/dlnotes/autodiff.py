@@ -34,7 +34,6 @@ def _as_value(x, op):
                     f"got {type(x).__name__} {x!r}"[:300])
 
 
-# --8<-- [start:Value]
 class Value:
     """A scalar node of a computation graph, with its gradient.
 
@@ -234,10 +233,8 @@ class Value:
             bad = sum(not math.isfinite(node.grad) for node in order)
             raise FloatingPointError(f"backward: expected finite gradients, got {bad} infinite or NaN "
                                      "(the product of the local derivatives overflowed)")
-# --8<-- [end:Value]
 
 
-# --8<-- [start:MinimizeResult]
 class MinimizeResult(NamedTuple):
     r"""Result of :func:`minimize`: final ``w`` and the paths ``ws``, ``costs`` (length steps + 1).
 
@@ -268,7 +265,6 @@ class MinimizeResult(NamedTuple):
     w: float
     ws: np.ndarray
     costs: np.ndarray
-# --8<-- [end:MinimizeResult]
 
 
 # --8<-- [start:minimize]
@@ -333,10 +329,8 @@ def minimize(f, w0, learning_rate, steps):
             ws[k], costs[k] = w, cost.data
             if k == steps:
                 break
-            # --8<-- [start:minimize-step]
             cost.backward()
             w = w - lr * node.grad
-            # --8<-- [end:minimize-step]
             if not math.isfinite(w):
                 raise FloatingPointError(f"the update w - learning_rate * df/dw = {w_k!r} - "
                                          f"{lr!r} * {node.grad!r} overflowed")

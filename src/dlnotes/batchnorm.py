@@ -59,7 +59,6 @@ def _check_cache(dZ_tilde, cache):
     return dZ_tilde, Z_norm, gamma, inv_std
 
 
-# --8<-- [start:batchnorm_forward]
 def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
     r"""Normalize each row of ``Z`` over the batch, then scale by $\gamma$ and shift by $\beta$.
 
@@ -123,10 +122,8 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
                                  f"overflow (largest |Z| = {float(np.abs(Z).max()):.3g}): the values are far too large")
     cache = {"Z_norm": Z_norm, "gamma": gamma, "inv_std": inv_std, "mu": mu, "var": var}
     return Z_tilde, cache
-# --8<-- [end:batchnorm_forward]
 
 
-# --8<-- [start:batchnorm_backward]
 def batchnorm_backward(dZ_tilde, cache):
     r"""Backward pass of batch norm: gradients for $Z$, $\gamma$ and $\beta$.
 
@@ -194,10 +191,8 @@ def batchnorm_backward(dZ_tilde, cache):
                     - Z_norm * (dZ_norm * Z_norm).mean(axis=1, keepdims=True))
     # --8<-- [end:batchnorm-backward-equations]
     return dZ, dgamma, dbeta
-# --8<-- [end:batchnorm_backward]
 
 
-# --8<-- [start:batchnorm_inference]
 def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
     r"""Batch norm at test time, with fixed (running-average) statistics.
 
@@ -249,4 +244,3 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
         raise FloatingPointError(f"Z: expected a finite normalized output in {Z.dtype}, got an overflow (largest "
                                  f"|Z - mu| / sqrt(var + eps) times |gamma| is too large for {Z.dtype})")
     return Z_tilde
-# --8<-- [end:batchnorm_inference]

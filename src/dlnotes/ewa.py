@@ -84,15 +84,12 @@ def ewa(series, beta, bias_correction=False):
         out[t] = v
     # --8<-- [end:ewa-loop]
     if bias_correction:
-        # --8<-- [start:ewa-bias-correction]
         t = np.arange(1, theta.shape[0] + 1, dtype=np.float64)
         out /= (1.0 - beta ** t).reshape((-1,) + (1,) * (theta.ndim - 1))
-        # --8<-- [end:ewa-bias-correction]
     return out.astype(theta.dtype, copy=False)
 # --8<-- [end:ewa]
 
 
-# --8<-- [start:ewa_weights]
 def ewa_weights(beta, t):
     """The weight $(1-\\beta)\\beta^{t-k}$ each $\\theta_k$ gets in $v_t$.
 
@@ -130,4 +127,3 @@ def ewa_weights(beta, t):
     beta = float(check_beta(beta, "beta"))
     t = check_scalar(t, "t", low=1, integer=True)
     return (1.0 - beta) * beta ** np.arange(t - 1, -1, -1, dtype=np.float64)
-# --8<-- [end:ewa_weights]

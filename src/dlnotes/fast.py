@@ -79,7 +79,6 @@ OUTPUTS = (("softmax", "cce"), ("sigmoid", "bce"), ("identity", "mse"), ("linear
 _OPTIMIZERS = (_optim.GradientDescent, _optim.Momentum, _optim.RMSprop, _optim.Adam)
 
 
-# --8<-- [start:unsupported_reason]
 def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0):
     """Why a configuration cannot use the fused loop, or ``None`` when it can.
 
@@ -136,7 +135,6 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
     if (acts[-1], loss) not in OUTPUTS:
         return f"output {acts[-1]!r} with loss {loss!r}"
     return None
-# --8<-- [end:unsupported_reason]
 
 
 def _diverged(epoch, iteration, learning_rate, what):
@@ -234,7 +232,6 @@ class _Buffers:
         self.col = np.empty((1, B), dtype=dtype)
 
 
-# --8<-- [start:FusedTrainer]
 class FusedTrainer:
     """Mini-batch training of a fully connected network with preallocated, in-place arrays.
 
@@ -700,4 +697,3 @@ class FusedTrainer:
         self._backward(buf, B)
         self._update()
         return cost, acc
-# --8<-- [end:FusedTrainer]

@@ -172,7 +172,6 @@ def numerical_grad(f, x, eps=None):
 # --8<-- [end:numerical_grad]
 
 
-# --8<-- [start:params_to_vector]
 def params_to_vector(parameters, keys=None):
     r"""Flatten a dict of arrays into one vector $\theta$.
 
@@ -231,7 +230,6 @@ def params_to_vector(parameters, keys=None):
     spec = [(k, a.shape) for k, a in zip(keys, arrays)]
     theta = np.concatenate([a.reshape(-1) for a in arrays]) if arrays else np.zeros(0)
     return theta, spec
-# --8<-- [end:params_to_vector]
 
 
 def _check_spec(spec):
@@ -266,7 +264,6 @@ def _split(theta, spec):
     return out
 
 
-# --8<-- [start:vector_to_params]
 def vector_to_params(theta, spec):
     r"""Inverse of :func:`params_to_vector`: cut $\theta$ back into named arrays.
 
@@ -307,7 +304,6 @@ def vector_to_params(theta, spec):
     if total != theta.size:
         raise ValueError(f"theta: expected {total} entries to fill {spec}, got {theta.size}"[:300])
     return _split(theta, spec)
-# --8<-- [end:vector_to_params]
 
 
 # --8<-- [start:relative_difference]
@@ -373,7 +369,6 @@ def _thresholds(dtype):
     return tuple(t ** power for t in _THRESHOLDS_FLOAT64)
 
 
-# --8<-- [start:classify_rel_error]
 def classify_rel_error(rel_error, dtype=np.float64):
     r"""Read a relative difference: great, check, suspicious or wrong, for the dtype of the check.
 
@@ -433,10 +428,8 @@ def classify_rel_error(rel_error, dtype=np.float64):
     if rel_error <= suspicious:
         return "suspicious"
     return "wrong"
-# --8<-- [end:classify_rel_error]
 
 
-# --8<-- [start:GradientCheckResult]
 class GradientCheckResult(NamedTuple):
     """What :func:`gradient_check` found.
 
@@ -467,7 +460,6 @@ class GradientCheckResult(NamedTuple):
     analytic: np.ndarray
     numerical: np.ndarray
     per_key: dict
-# --8<-- [end:GradientCheckResult]
 
 
 def _locate(spec, i):
@@ -480,7 +472,6 @@ def _locate(spec, i):
     raise IndexError(i)  # pragma: no cover - i is always inside theta
 
 
-# --8<-- [start:gradient_check]
 def gradient_check(cost_fn, parameters, grads, eps=None):
     r"""Check backpropagated gradients against two-sided differences of the cost.
 
@@ -572,4 +563,3 @@ def gradient_check(cost_fn, parameters, grads, eps=None):
     a_parts, n_parts = _split(analytic, spec), _split(numerical, spec)
     per_key = {k: relative_difference(a_parts[k], n_parts[k]) for k in keys}
     return GradientCheckResult(rel, classify_rel_error(rel, theta.dtype), analytic, numerical, per_key)
-# --8<-- [end:gradient_check]

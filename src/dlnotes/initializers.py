@@ -62,7 +62,6 @@ def _fans(shape):
     return n_in, n_out
 
 
-# --8<-- [start:zeros]
 def zeros(shape, rng=None, *, dtype=np.float64):
     r"""All-zero weights. Fine for biases, fatal for the weights of hidden layers.
 
@@ -98,10 +97,8 @@ def zeros(shape, rng=None, *, dtype=np.float64):
            [0., 0., 0.]])
     """
     return np.zeros(_shape(shape), dtype=_dtype(dtype))
-# --8<-- [end:zeros]
 
 
-# --8<-- [start:constant]
 def constant(shape, value, *, dtype=np.float64):
     r"""Weights all equal to ``value`` (same symmetry problem as :func:`zeros`).
 
@@ -135,7 +132,6 @@ def constant(shape, value, *, dtype=np.float64):
     shape, dtype = _shape(shape), _dtype(dtype)
     with np.errstate(over="ignore"):                  # 1e39 -> inf in float32, reported by name
         return _finite(np.full(shape, value, dtype=dtype), "value", value)
-# --8<-- [end:constant]
 
 
 # --8<-- [start:random_normal]
@@ -263,7 +259,6 @@ def lecun(shape, rng, *, dtype=np.float64):
 # --8<-- [end:lecun]
 
 
-# --8<-- [start:glorot]
 def glorot(shape, rng, *, dtype=np.float64):
     r"""Glorot (Xavier) normal, $\mathrm{Var}(W_{ij}) = 2/(n_{in} + n_{out})$.
 
@@ -300,7 +295,6 @@ def glorot(shape, rng, *, dtype=np.float64):
     """
     n_in, n_out = _fans(_shape(shape))
     return random_normal(shape, rng, scale=np.sqrt(2.0 / (n_in + n_out)), dtype=dtype)
-# --8<-- [end:glorot]
 
 
 # --8<-- [start:he]
@@ -365,7 +359,6 @@ def _initializer(method):
     return INITIALIZERS[method]
 
 
-# --8<-- [start:initialize_parameters]
 def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, batchnorm=False):
     r"""Parameters of an L-layer network: ``{"W1", "b1", ..., "WL", "bL"}``.
 
@@ -436,7 +429,6 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
         else:
             parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
     return parameters
-# --8<-- [end:initialize_parameters]
 
 
 def _signal(x, what, layer, method, depth):

@@ -84,7 +84,6 @@ def _overflow_error(names, what, exc):
                       f"got an overflow ({exc}); rescale X (see data.standardize_fit) or shrink w")
 
 
-# --8<-- [start:initialize_zeros]
 def initialize_zeros(dim, dtype=np.float64):
     r"""Zero weights and bias for logistic regression.
 
@@ -121,7 +120,6 @@ def initialize_zeros(dim, dtype=np.float64):
     check_positive(dim, "dim", integer=True)
     dtype = check_float_dtype(dtype)
     return np.zeros((dim, 1), dtype=dtype), dtype.type(0)
-# --8<-- [end:initialize_zeros]
 
 
 # --8<-- [start:propagate_loop]
@@ -345,7 +343,6 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
 # --8<-- [end:optimize]
 
 
-# --8<-- [start:predict]
 def predict(w, b, X):
     r"""Predicted labels $\hat y = \mathbb{1}[\sigma(w^\top x + b) > 0.5]$.
 
@@ -382,7 +379,6 @@ def predict(w, b, X):
     with _overflow_is_an_error("w, X", "w.T @ X + b"):
         A = sigmoid(w.T @ X + b)
     return (A > 0.5).astype(np.int64)
-# --8<-- [end:predict]
 
 
 # --8<-- [start:fit]

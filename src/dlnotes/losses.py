@@ -87,7 +87,6 @@ def _check_distributions(Y, name="Y"):
                          f"got column sums in [{Y.sum(axis=0).min():.3g}, {Y.sum(axis=0).max():.3g}]")
 
 
-# --8<-- [start:clip_eps]
 def clip_eps(dtype):
     r"""The $\varepsilon$ used to keep probabilities inside $[\varepsilon, 1 - \varepsilon]$.
 
@@ -121,7 +120,6 @@ def clip_eps(dtype):
     True
     """
     return float(np.finfo(check_float_dtype(dtype, "dtype")).eps)
-# --8<-- [end:clip_eps]
 
 
 # --8<-- [start:binary_cross_entropy]
@@ -174,7 +172,6 @@ def binary_cross_entropy(A, Y):
 # --8<-- [end:binary_cross_entropy]
 
 
-# --8<-- [start:binary_cross_entropy_from_logits]
 def binary_cross_entropy_from_logits(Z, Y):
     r"""Binary cross-entropy cost computed from logits $z$ (before the sigmoid), exactly.
 
@@ -225,10 +222,8 @@ def binary_cross_entropy_from_logits(Z, Y):
     check_binary_labels(Y, "Y")
     losses = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
     return _cost(losses, "Z")
-# --8<-- [end:binary_cross_entropy_from_logits]
 
 
-# --8<-- [start:bce_grad]
 def bce_grad(A, Y):
     r"""Derivative of the binary cross-entropy *loss* with respect to $a$, per example.
 
@@ -274,7 +269,6 @@ def bce_grad(A, Y):
     eps = clip_eps(A.dtype)
     A = np.clip(A, eps, 1 - eps)
     return -Y / A + (1 - Y) / (1 - A)
-# --8<-- [end:bce_grad]
 
 
 # --8<-- [start:categorical_cross_entropy]
@@ -326,7 +320,6 @@ def categorical_cross_entropy(Yhat, Y):
 # --8<-- [end:categorical_cross_entropy]
 
 
-# --8<-- [start:categorical_cross_entropy_from_logits]
 def categorical_cross_entropy_from_logits(Z, Y):
     r"""Categorical cross-entropy cost computed from logits (before the softmax), exactly.
 
@@ -384,10 +377,8 @@ def categorical_cross_entropy_from_logits(Z, Y):
     half_gap = M / 2 - Z / 2               # (M - z_k) / 2 >= 0: exact halves, never overflows
     half_losses = np.sum(Y * (log_norm / 2 + half_gap), axis=0, keepdims=True)
     return _cost(half_losses, "Z", scale=2.0)
-# --8<-- [end:categorical_cross_entropy_from_logits]
 
 
-# --8<-- [start:sparse_categorical_cross_entropy]
 def sparse_categorical_cross_entropy(Yhat, labels):
     r"""Categorical cross-entropy with integer class labels instead of one-hot columns.
 
@@ -446,7 +437,6 @@ def sparse_categorical_cross_entropy(Yhat, labels):
     labels = labels.reshape(-1).astype(np.intp)
     p = Yhat[labels, np.arange(m)]
     return _cost(-np.log(np.maximum(p, clip_eps(Yhat.dtype)))[None, :], "Yhat")
-# --8<-- [end:sparse_categorical_cross_entropy]
 
 
 # --8<-- [start:softmax_cross_entropy_grad]
@@ -494,7 +484,6 @@ def softmax_cross_entropy_grad(Yhat, Y):
 # --8<-- [end:softmax_cross_entropy_grad]
 
 
-# --8<-- [start:mean_squared_error]
 def mean_squared_error(A, Y):
     r"""Squared-error cost $J = \frac{1}{m}\sum_i \tfrac12\lVert a^{(i)} - y^{(i)}\rVert^2$.
 
@@ -543,10 +532,8 @@ def mean_squared_error(A, Y):
         diff = A - Y
         losses = 0.5 * diff * diff
     return _cost(losses, "A")
-# --8<-- [end:mean_squared_error]
 
 
-# --8<-- [start:mse_grad]
 def mse_grad(A, Y):
     r"""Derivative of the squared-error loss with respect to $a$, per example: $a - y$.
 
@@ -590,4 +577,3 @@ def mse_grad(A, Y):
         raise FloatingPointError(f"A: expected predictions and targets whose difference is a finite {A.dtype}, "
                                  f"got |A - Y| beyond {np.finfo(A.dtype).max:.3g} (rescale the targets)")
     return dA
-# --8<-- [end:mse_grad]

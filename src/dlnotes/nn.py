@@ -170,7 +170,6 @@ def layer_shapes(layer_dims, batchnorm=False):
 # --8<-- [end:layer_shapes]
 
 
-# --8<-- [start:num_layers]
 def num_layers(parameters):
     """Number of layers $L$ of a parameter dict (the number of ``W{l}`` keys).
 
@@ -205,7 +204,6 @@ def num_layers(parameters):
     if not layers or layers != list(range(1, len(layers) + 1)):
         raise ValueError(f"parameters: expected weights W1..WL, got keys {sorted(map(str, parameters))}")
     return len(layers)
-# --8<-- [end:num_layers]
 
 
 def _check_linear_args(A_prev, W, b):
@@ -218,6 +216,13 @@ def _check_linear_args(A_prev, W, b):
         b = check_shape(as_float_array(b, "b"), "b", (W.shape[0], 1))
         check_same_dtype(b, "b", A_prev, "A_prev")
     return A_prev, W, b
+
+
+def _check_linear_output(Z, W, A_prev):
+    if not _all_finite(Z):
+        raise _overflow("W", "Z = W @ A_prev + b", Z, f"W and A_prev are too large (largest |W| = "
+                        f"{_largest(W):.3g}, largest |A_prev| = {_largest(A_prev):.3g}): scale the inputs")
+    return Z
 
 
 # --8<-- [start:linear_forward]
@@ -264,10 +269,7 @@ def linear_forward(A_prev, W, b):
     A_prev, W, b = _check_linear_args(A_prev, W, b)
     with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported below, by name
         Z = W @ A_prev if b is None else W @ A_prev + b
-    if not _all_finite(Z):
-        raise _overflow("W", "Z = W @ A_prev + b", Z, f"W and A_prev are too large (largest |W| = "
-                        f"{_largest(W):.3g}, largest |A_prev| = {_largest(A_prev):.3g}): scale the inputs")
-    return Z, (A_prev, W, b)
+    return _check_linear_output(Z, W, A_prev), (A_prev, W, b)
 # --8<-- [end:linear_forward]
 
 
@@ -568,7 +570,6 @@ def _check_cost_args(AL, Y, loss):
     return AL, Y
 
 
-# --8<-- [start:compute_cost]
 def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     r"""Cost $J$: mean loss over the $m$ examples, plus optional weight penalties.
 
@@ -639,7 +640,6 @@ def _cost(AL, Y, loss, parameters=None, lambd=0.0, l1=0.0):
     if l1 > 0:
         cost += l1_penalty(parameters, l1, m)
     return cost
-# --8<-- [end:compute_cost]
 
 
 def _check_linear_cache(cache, name="cache", what="the (A_prev, W, b) tuple returned by linear_forward"):
@@ -657,14 +657,14 @@ def _check_linear_cache(cache, name="cache", what="the (A_prev, W, b) tuple retu
     return A_prev, W, b
 
 
-def _check_linear_backward_args(dZ, cache):
+def _check_linear_backward_args(dZ, cache, need_dA_prev):
     A_prev, W, b = _check_linear_cache(cache)
     dZ = as_float_array(dZ, "dZ", ndim=2)
     if dZ.shape != (W.shape[0], A_prev.shape[1]):
         raise ValueError(f"dZ: expected shape {(W.shape[0], A_prev.shape[1])} (n[l] rows of W, the m examples "
                          f"of A_prev), got {dZ.shape}")
     check_same_dtype(dZ, "dZ", W, "W in the cache")
-    return dZ, (A_prev, W, b)
+    return dZ, A_prev, W, check_bool(need_dA_prev, "need_dA_prev")
 
 
 def _check_gradients(dA_prev, dW, db):
@@ -697,25 +697,19 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     Raises
     ------
     TypeError
-        If ``cache`` is not the tuple of :func:`linear_forward`, ``dZ`` has another dtype
-        than ``W``, or ``need_dA_prev`` is not a bool.
+        If ``cache`` is not from :func:`linear_forward`, ``dZ`` is not of ``W``'s dtype, or
+        ``need_dA_prev`` is not a bool.
     ValueError
-        If ``dZ`` is not of shape ``(n[l], m)`` or holds NaN or inf.
+        If ``dZ`` is not ``(n[l], m)`` or holds NaN or inf.
     FloatingPointError
-        If ``dW`` or ``db`` overflows.
+        If a gradient overflows.
 
     Notes
     -----
-    With the per-example convention ($dz^{(i)} = \partial\mathcal{L}^{(i)}/\partial z^{(i)}$) and
-    $J = \frac1m\sum_i\mathcal{L}^{(i)}$:
-
     $$dW = \frac1m\,dZ\,A_{\text{prev}}^\top,\qquad
       db = \frac1m\sum_{i=1}^m dz^{(i)},\qquad
-      dA_{\text{prev}} = W^\top dZ.$$
-
-    $dA_{\text{prev}}$ has no $1/m$: it is again a per-example gradient.
-    See [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form) and
-    [the building blocks of a deep network](course1/week4.md#forward-and-backward-building-blocks).
+      dA_{\text{prev}} = W^\top dZ,$$
+    derived in [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
 
     Examples
     --------
@@ -724,8 +718,7 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     >>> linear_backward(np.array([[1.0, 1.0]]), cache)
     (array([[3., 3.]]), array([[1.5]]), array([[1.]]))
     """
-    dZ, (A_prev, W, b) = _check_linear_backward_args(dZ, cache)
-    need_dA_prev = check_bool(need_dA_prev, "need_dA_prev")
+    dZ, A_prev, W, need_dA_prev = _check_linear_backward_args(dZ, cache, need_dA_prev)
     m = A_prev.shape[1]
     with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported below, by name
         # --8<-- [start:linear-backward-equations]
@@ -744,7 +737,6 @@ def _check_activation_backward_args(dA, Z, activation):
     return check_same_dtype(dA, "dA", Z, "Z"), Z
 
 
-# --8<-- [start:activation_backward]
 def activation_backward(dA, Z, activation):
     r"""Backpropagate through $A = g(Z)$: $dZ = dA \odot g'(Z)$.
 
@@ -785,7 +777,6 @@ def activation_backward(dA, Z, activation):
     if activation == "softmax":
         return g_grad(dA, Z)
     return dA * g_grad(Z)
-# --8<-- [end:activation_backward]
 
 
 def _check_layer_cache(cache):
@@ -987,12 +978,10 @@ def _backward(AL, Y, caches, loss, lambd=0.0, l1=0.0):
                 dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ, cache["bn"])
             dA, dW, db = linear_backward(dZ, cache["linear"], need_dA_prev=l > 1)
             W = cache["linear"][1]
-            # --8<-- [start:model_backward-penalty]
             if lambd > 0:
                 dW += l2_penalty_grad(W, lambd, m)
             if l1 > 0:
                 dW += l1_penalty_grad(W, l1, m)
-            # --8<-- [end:model_backward-penalty]
             grads[f"dW{l}"] = dW
             if cache["bn"] is None:
                 grads[f"db{l}"] = db
@@ -1088,7 +1077,6 @@ def _check_features(X, parameters):
                          f"W1 of shape {np.shape(W1)}, got shape {X.shape}")
 
 
-# --8<-- [start:predict_proba]
 def predict_proba(X, parameters, activations, *, bn_state=None):
     r"""Network output $\hat Y = A^{[L]}$ in inference mode (no dropout, running BN statistics).
 
@@ -1126,10 +1114,8 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
     _check_features(X, parameters)
     AL, _ = model_forward(X, parameters, activations, bn_state=bn_state, training=False)
     return AL
-# --8<-- [end:predict_proba]
 
 
-# --8<-- [start:predict]
 def predict(X, parameters, activations, *, bn_state=None):
     r"""Predicted class labels: threshold 0.5 (sigmoid output) or argmax (softmax output).
 
@@ -1176,4 +1162,3 @@ def predict(X, parameters, activations, *, bn_state=None):
     if AL.shape[0] != 1:
         raise ValueError(f"parameters: expected one output unit for a sigmoid classifier, got {AL.shape[0]}")
     return (AL > 0.5).astype(np.int64)
-# --8<-- [end:predict]

@@ -57,7 +57,6 @@ def _check_finite(arr, name):
         raise ValueError(f"{name}: expected finite values, got {bad} NaN or inf entries")
 
 
-# --8<-- [start:Optimizer]
 class Optimizer:
     """Base class: learning rate, step counter ``t`` and per-parameter state.
 
@@ -237,10 +236,8 @@ class Optimizer:
 
     def _hyper(self):
         return {"learning_rate": self.learning_rate}
-# --8<-- [end:Optimizer]
 
 
-# --8<-- [start:GradientDescent]
 class GradientDescent(Optimizer):
     """Plain (mini-batch) gradient descent: $W := W - \\alpha\\, dW$.
 
@@ -270,13 +267,9 @@ class GradientDescent(Optimizer):
     """
 
     def _update(self, name, p, g):
-        # --8<-- [start:gd-update]
         p -= self.learning_rate * g
-        # --8<-- [end:gd-update]
-# --8<-- [end:GradientDescent]
 
 
-# --8<-- [start:Momentum]
 class Momentum(Optimizer):
     """Gradient descent with momentum (an exponentially weighted average of the gradients).
 
@@ -331,10 +324,8 @@ class Momentum(Optimizer):
 
     def _hyper(self):
         return {"learning_rate": self.learning_rate, "beta": self.beta}
-# --8<-- [end:Momentum]
 
 
-# --8<-- [start:RMSprop]
 class RMSprop(Optimizer):
     """RMSprop: divide each gradient component by the root of its mean square.
 
@@ -399,10 +390,8 @@ class RMSprop(Optimizer):
 
     def _hyper(self):
         return {"learning_rate": self.learning_rate, "beta": self.beta, "epsilon": self.epsilon}
-# --8<-- [end:RMSprop]
 
 
-# --8<-- [start:Adam]
 class Adam(Optimizer):
     """Adam: momentum and RMSprop together, with bias correction.
 
@@ -484,7 +473,6 @@ class Adam(Optimizer):
     def _hyper(self):
         return {"learning_rate": self.learning_rate, "beta1": self.beta1,
                 "beta2": self.beta2, "epsilon": self.epsilon}
-# --8<-- [end:Adam]
 
 
 OPTIMIZERS = {
@@ -497,7 +485,6 @@ OPTIMIZERS = {
 """Optimizer names accepted by :func:`make_optimizer` and ``train.fit``."""
 
 
-# --8<-- [start:make_optimizer]
 def make_optimizer(optimizer, learning_rate, **hyperparameters):
     """Build an optimizer from a name (or pass an instance through).
 
@@ -549,7 +536,6 @@ def make_optimizer(optimizer, learning_rate, **hyperparameters):
             raise TypeError(f"{key}: expected one of the hyperparameters of {cls.__name__} {accepted}, "
                             f"got {key}={hyperparameters[key]!r}")
     return cls(learning_rate, **hyperparameters)
-# --8<-- [end:make_optimizer]
 
 
 def _gradient(grad_fn, x, k):
@@ -567,7 +553,6 @@ def _gradient(grad_fn, x, k):
     return g.astype(x.dtype, copy=False)
 
 
-# --8<-- [start:trajectory]
 def trajectory(grad_fn, x0, optimizer, steps):
     """The path of an optimizer on a function of a few variables (2-D demos).
 
@@ -634,4 +619,3 @@ def trajectory(grad_fn, x0, optimizer, steps):
                                      f"learning_rate (it was {optimizer.learning_rate:g})")
         path[k] = x
     return path
-# --8<-- [end:trajectory]

@@ -38,7 +38,6 @@ __all__ = [
 _WEIGHT_KEY = re.compile(r"W\d+")
 
 
-# --8<-- [start:weight_keys]
 def weight_keys(parameters):
     """The keys ``W1, W2, ...`` of ``parameters`` that are penalized, in layer order.
 
@@ -68,7 +67,6 @@ def weight_keys(parameters):
     check_mapping(parameters, "parameters", "a dict like {'W1': ..., 'b1': ...}")
     keys = [k for k in parameters if isinstance(k, str) and _WEIGHT_KEY.fullmatch(k)]
     return sorted(keys, key=lambda k: int(k[1:]))
-# --8<-- [end:weight_keys]
 
 
 def _lambd_m(lambd, m):
@@ -195,7 +193,6 @@ def l2_penalty_grad(W, lambd, m):
 # --8<-- [end:l2_penalty_grad]
 
 
-# --8<-- [start:l1_penalty]
 def l1_penalty(parameters, lambd, m):
     r"""L1 term of the cost: $\frac{\lambda}{m}\sum_l \sum_{i,j} |W^{[l]}_{ij}|$.
 
@@ -240,7 +237,6 @@ def l1_penalty(parameters, lambd, m):
     with np.errstate(over="ignore"):
         total = sum(float(np.sum(np.abs(W), dtype=np.float64)) for W in _weights(parameters))
     return _penalty(total, lambd_over_m, "L1")
-# --8<-- [end:l1_penalty]
 
 
 # --8<-- [start:l1_penalty_grad]

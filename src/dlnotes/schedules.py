@@ -58,7 +58,6 @@ def _lr0(lr0):
     return float(check_positive(lr0, "lr0"))
 
 
-# --8<-- [start:constant]
 def constant(lr0, epoch):
     """No decay: $\\alpha = \\alpha_0$.
 
@@ -93,10 +92,8 @@ def constant(lr0, epoch):
     lr0 = _lr0(lr0)
     e = _epoch(epoch)
     return lr0 if isinstance(e, float) else np.full_like(e, lr0)
-# --8<-- [end:constant]
 
 
-# --8<-- [start:inverse_time]
 @_quiet
 def inverse_time(lr0, epoch, decay_rate=1.0):
     """Inverse-time decay: $\\alpha = \\alpha_0 / (1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch})$.
@@ -140,10 +137,8 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
     # --8<-- [start:inverse-time-formula]
     return _out(lr0 / (1.0 + decay_rate * e))
     # --8<-- [end:inverse-time-formula]
-# --8<-- [end:inverse_time]
 
 
-# --8<-- [start:staircase]
 @_quiet
 def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     """Inverse-time decay applied every ``interval`` epochs (a staircase).
@@ -188,10 +183,8 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     decay_rate = check_scalar(decay_rate, "decay_rate", low=0.0)
     interval = check_positive(interval, "interval", integer=True)
     return _out(lr0 / (1.0 + decay_rate * np.floor(e / interval)))
-# --8<-- [end:staircase]
 
 
-# --8<-- [start:exponential]
 @_quiet
 def exponential(lr0, epoch, base=0.95):
     """Exponential decay: $\\alpha = \\text{base}^{\\text{epoch}}\\,\\alpha_0$.
@@ -231,10 +224,8 @@ def exponential(lr0, epoch, base=0.95):
     e = _epoch(epoch)
     base = check_scalar(base, "base", low=0.0, high=1.0, low_inclusive=False)
     return _out(base ** e * lr0)
-# --8<-- [end:exponential]
 
 
-# --8<-- [start:inverse_sqrt]
 @_quiet
 def inverse_sqrt(lr0, epoch, k=1.0):
     """Inverse square-root decay: $\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0$.
@@ -277,7 +268,6 @@ def inverse_sqrt(lr0, epoch, k=1.0):
     e = _epoch(epoch, positive=True)
     k = check_positive(k, "k")
     return _out(k / np.sqrt(e) * lr0)
-# --8<-- [end:inverse_sqrt]
 
 
 SCHEDULES = {
@@ -290,7 +280,6 @@ SCHEDULES = {
 """Schedules by name (accepted by :func:`get_schedule` and ``train.fit``)."""
 
 
-# --8<-- [start:get_schedule]
 def get_schedule(schedule, **kwargs):
     """Turn a schedule name (or callable) and its arguments into ``f(lr0, epoch) -> lr``.
 
@@ -357,4 +346,3 @@ def _rate_at(schedule, lr0, epoch):
         raise ValueError(f"schedule: expected a finite learning rate > 0 at epoch {epoch} "
                          f"(learning_rate={lr0:g}), got {lr!r}")
     return float(lr)
-# --8<-- [end:get_schedule]

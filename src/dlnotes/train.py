@@ -37,7 +37,6 @@ _DEFAULT_LOSS = {"sigmoid": "bce", "softmax": "cce", "identity": "mse", "linear"
 DIVERGENCE_FACTOR = 2.0
 
 
-# --8<-- [start:TrainResult]
 @dataclass
 class TrainResult:
     """What :func:`fit` returns: the trained network and how training went.
@@ -112,7 +111,6 @@ class TrainResult:
         """
         return nn.predict(self._X(X), self.parameters, self.config["activations"],
                           bn_state=self.bn_state or None)
-# --8<-- [end:TrainResult]
 
 
 class _Progress:
@@ -260,7 +258,6 @@ def _choose_engine(engine, activations, loss, opt, batchnorm, l1):
     return reason is None
 
 
-# --8<-- [start:fit]
 def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", learning_rate=0.001,
         schedule=None, batch_size=None, epochs=100, lambd=0.0, l1=0.0, keep_probs=None,
         batchnorm=False, init="he", X_dev=None, Y_dev=None, patience=None, rng=0,
@@ -427,7 +424,6 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         if bar is not None:
             bar.close()
     return _pack(a, s)
-# --8<-- [end:fit]
 
 
 # The steps of fit, in order.
@@ -565,7 +561,6 @@ def _run_epoch(a, s, record):
     else:
         batches = [(a.X, a.Y)] if a.batch_size >= a.m else _mini_batches(a.X, a.Y, a.batch_size, a.rng)
     parameters = s.parameters
-    # --8<-- [start:fit-minibatch-step]
     for Xb, Yb in batches:                # checked once by fit: the unchecked inner functions
         s.it += 1
         AL, caches = nn._forward(Xb, parameters, a.activations, s.kps, a.rng, s.bn_state, True)
@@ -578,7 +573,6 @@ def _run_epoch(a, s, record):
             correct += nn._accuracy(AL, Yb, a.output) * mb
         grads = nn._backward(AL, Yb, caches, a.loss, a.lambd, a.l1)
         s.step(parameters, grads)
-    # --8<-- [end:fit-minibatch-step]
     bad = _overflowed(parameters, a.dtype)         # once per epoch, in both engines
     if bad is not None:
         raise _diverged(s.epoch, s.it, s.lr, f"{bad[0]} reached {bad[1]:.3g} (beyond {bad[2]:.3g}, "
@@ -603,13 +597,11 @@ def _evaluate(a, s, record, cost_sum, correct):
 
 def _early_stop(a, s, dev_cost):
     """Step 5: keep the best epoch's parameters; True once the dev cost has not improved for patience epochs."""
-    # --8<-- [start:fit-early-stopping]
     if a.patience is not None:
         if dev_cost < s.best[0]:
             s.best = (dev_cost, s.epoch, _copy(s.parameters), _copy(s.bn_state or {}))
         elif s.epoch - s.best[1] >= a.patience:
             return True
-    # --8<-- [end:fit-early-stopping]
     return False
 
 

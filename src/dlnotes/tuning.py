@@ -40,7 +40,6 @@ def _uniform(rng, low, high, size):
     return np.minimum(x, np.nextafter(high, low))
 
 
-# --8<-- [start:sample_uniform]
 def sample_uniform(low, high, size, rng):
     """Draw values uniformly on $[\\text{low}, \\text{high})$ (a linear scale).
 
@@ -81,10 +80,8 @@ def sample_uniform(low, high, size, rng):
     low, high = _interval(low, high)
     rng = check_rng(rng)
     return _uniform(rng, low, high, _size(size))
-# --8<-- [end:sample_uniform]
 
 
-# --8<-- [start:sample_log_uniform]
 def sample_log_uniform(low, high, size, rng):
     """Draw values uniformly on a log scale between ``low`` and ``high``.
 
@@ -132,10 +129,8 @@ def sample_log_uniform(low, high, size, rng):
         alpha = 10.0 ** r
         # --8<-- [end:log-uniform-draw]
     return np.clip(alpha, low, high)      # 10 ** log10(x) may round just outside [low, high]
-# --8<-- [end:sample_log_uniform]
 
 
-# --8<-- [start:sample_beta]
 def sample_beta(low, high, size, rng):
     """Draw averaging coefficients $\\beta$ log-uniformly on $1-\\beta$.
 
@@ -183,7 +178,6 @@ def sample_beta(low, high, size, rng):
     beta = 1.0 - 10.0 ** r
     # --8<-- [end:beta-draw]
     return np.clip(beta, low, high)       # rounding must not give a beta of 1 or below low
-# --8<-- [end:sample_beta]
 
 
 def _bounds(low, high, name_low="low", name_high="high"):
@@ -213,7 +207,6 @@ def _between(lo, hi, t):
     return (1.0 - t) * lo + t * hi       # a convex combination: each term stays in range
 
 
-# --8<-- [start:grid_points]
 def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     """The points of a regular grid search over a box.
 
@@ -266,7 +259,6 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
         axes = [_between(a, b, np.linspace(0.0, 1.0, n_per_axis)) for a, b in zip(lo, hi)]
     mesh = np.meshgrid(*axes, indexing="ij")
     return np.stack([m.ravel() for m in mesh], axis=1)
-# --8<-- [end:grid_points]
 
 
 # --8<-- [start:random_points]
@@ -314,7 +306,6 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
 # --8<-- [end:random_points]
 
 
-# --8<-- [start:distinct_per_axis]
 def distinct_per_axis(points):
     """How many distinct values each hyperparameter takes in a set of points.
 
@@ -347,4 +338,3 @@ def distinct_per_axis(points):
     if pts.ndim != 2:
         raise ValueError(f"points: expected a 2-D array of shape (n, d), got shape {pts.shape}")
     return [int(np.unique(pts[:, j]).size) for j in range(pts.shape[1])]
-# --8<-- [end:distinct_per_axis]

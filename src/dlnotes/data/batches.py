@@ -1,0 +1,73 @@
+"""Mini-batches: shuffle the columns, then partition them
+([mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes._checks import check_rng, check_scalar
+from dlnotes.data._validate import _as_columns
+
+__all__ = ["random_mini_batches"]
+
+
+def _mini_batches(X, Y, batch_size, rng):
+    """:func:`random_mini_batches` without validation (for the training loop)."""
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    Xs, Ys = X[:, perm], Y[:, perm]
+    return [(Xs[:, k:k + batch_size], Ys[:, k:k + batch_size]) for k in range(0, m, batch_size)]
+
+
+# --8<-- [start:random_mini_batches]
+def random_mini_batches(X, Y, batch_size=64, rng=0):
+    """Shuffle the columns and partition them into mini-batches.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (n_y, m)
+    batch_size : int, default 64
+        Columns per mini-batch, $\\ge 1$ (``batch_size >= m``: one batch, i.e.
+        batch gradient descent; 1: stochastic gradient descent).
+    rng : numpy.random.Generator or int, default 0
+        Source of the shuffle (pass the same Generator every epoch to get a
+        new order each time).
+
+    Returns
+    -------
+    list of (X_batch, Y_batch)
+        $\\lceil m / \\mathrm{batch\\_size}\\rceil$ pairs; every batch has
+        ``batch_size`` columns except possibly the last, which has
+        $m - \\mathrm{batch\\_size}\\lfloor m/\\mathrm{batch\\_size}\\rfloor$.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of numbers, ``Y`` not an array of numbers or strings,
+        ``batch_size`` not an integer, or ``rng`` is neither a ``numpy.random.Generator`` nor an int
+        seed.
+    ValueError
+        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
+        columns of ``X``, ``batch_size < 1``, or ``rng`` is a negative seed.
+
+    Notes
+    -----
+    Each epoch visits every example exactly once (a partition, not sampling
+    with replacement). Step 1, shuffle: ``X[:, perm]``, ``Y[:, perm]`` with the
+    same permutation so examples keep their labels. Step 2, partition. See
+    [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+
+    Examples
+    --------
+    >>> X, Y = np.zeros((3, 148)), np.zeros((1, 148))
+    >>> [xb.shape[1] for xb, yb in random_mini_batches(X, Y, 64, rng=0)]
+    [64, 64, 20]
+    """
+    X = _as_columns(X, "X")
+    Y = _as_columns(Y, "Y", X.shape[1], numeric=False)
+    check_scalar(batch_size, "batch_size", low=1, integer=True)
+    rng = check_rng(rng)
+    return _mini_batches(X, Y, int(batch_size), rng)
+# --8<-- [end:random_mini_batches]
