@@ -328,13 +328,33 @@ def sections(file: str) -> dict[str, tuple[int, int]]:
     return found
 
 
+def definition_lines(file: str, name: str) -> tuple[int, int] | None:
+    """``(first, last)`` line of the top-level ``def``/``class`` ``name`` in ``file`` (decorators included)."""
+    path = ROOT / file
+    if not path.is_file():
+        return None
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            return first, node.end_lineno
+    return None
+
+
 def sections_within(file: str, name: str) -> set[str]:
-    """Sections of ``file`` nested inside section ``name`` (without ``name`` itself)."""
+    """Sections of ``file`` nested inside section ``name`` (without ``name`` itself).
+
+    A name without a section of its own (only a finer part of it is shown on a page) is looked
+    up by the lines of its definition.
+    """
     secs = sections(file)
-    if name not in secs:
+    if name in secs:
+        lo, hi = secs[name]
+        return {s for s, (a, b) in secs.items() if s != name and lo <= a and b <= hi}
+    span = definition_lines(file, name)
+    if span is None:
         return set()
-    lo, hi = secs[name]
-    return {s for s, (a, b) in secs.items() if s != name and lo <= a and b <= hi}
+    lo, hi = span  # the end marker may follow the last statement (a comment is not in the AST)
+    return {s for s, (a, _) in secs.items() if lo <= a <= hi}
 
 
 # ---------------------------------------------------------------------------------------------
