@@ -393,3 +393,19 @@ def test_code_imported_before_an_edit_is_never_stored(results, figmod, pkg_copy,
     _package_imported_now(monkeypatch)                              # the next build re-imports
     assert _cache.render_svg("course1_week1.performance_vs_data")[2] is False
     assert len(list(figmod.glob("*.svg"))) == 1
+
+
+def test_heavy_functions_are_memoised_only_when_the_build_imports_them():
+    """dlnotes marks (``@heavy``, no caching); importing dlnotes_site (the build, this suite's
+    conftest) wraps every marked function of a figure module, as a module attribute."""
+    import subprocess
+
+    import dlnotes.figures.course2_week1 as c2w1
+
+    assert hasattr(c2w1.train_net, "memo_key") and c2w1.train_net.__wrapped__.heavy == {"distributions": ()}
+    assert not hasattr(c2w1.circles_split, "memo_key")              # not marked: left alone
+    code = ("import dlnotes.figures.course2_week1 as m, sys; "
+            "print(hasattr(m.train_net, 'memo_key'), m.train_net.heavy, "
+            "any(n.startswith('dlnotes_site') for n in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "{'distributions':", "()}", "False"]

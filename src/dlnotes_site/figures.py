@@ -560,7 +560,7 @@ def wrap_heavy(module):
     for attr, value in list(vars(module).items()):
         marker = getattr(value, "heavy", None)
         if (isinstance(marker, dict) and getattr(value, "__module__", None) == module.__name__
-                and not hasattr(value, "cache_info")):
+                and not hasattr(value, "memo_key")):
             setattr(module, attr, memo(value, distributions=marker.get("distributions", ())))
     return module
 
