@@ -1,4 +1,4 @@
-"""MkDocs hook: put the figures rendered by ``dlnotes.figures.render`` into the site.
+"""MkDocs hook: put the figures rendered by ``dlnotes_site.figures.render`` into the site.
 
 ``render`` returns ``<a href="/__dlnotes_figures__/<key>.svg"><img src="/__dlnotes_figures__/<key>.svg"></a>``
 (it does not know which page it is on; the link opens the figure full size, e.g. on a
@@ -11,7 +11,6 @@ pages into ``site/figures/``. A figure the cache does not hold fails the build.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 from pathlib import Path
@@ -19,18 +18,13 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
+from dlnotes_site.figures import FIGURE_URL_PREFIX as PREFIX
+from dlnotes_site.figures import cache_dir
+
 log = logging.getLogger("mkdocs.hooks.figures")
 
-PREFIX = "/__dlnotes_figures__/"
 PATTERN = re.compile(re.escape(PREFIX) + r"([0-9a-f]{24})\.svg")
 _used: dict[str, Path] = {}
-
-
-def _cache_dir(config) -> Path:
-    env = os.environ.get("DLNOTES_FIGURE_CACHE")
-    if env:
-        return Path(env)
-    return Path(config.config_file_path).resolve().parent / ".cache" / "figures"
 
 
 def on_pre_build(config):
@@ -40,7 +34,7 @@ def on_pre_build(config):
 def on_page_content(html, page, config, files):
     if PREFIX not in html:
         return html
-    cache = _cache_dir(config)
+    cache = cache_dir()         # hooks/reload.py points it at <project>/.cache/figures
 
     def repl(match):
         key = match.group(1)

@@ -3,7 +3,7 @@
 Each lab is a Jupytext percent-format ``.py`` file. At every build this hook
 
 1. computes a key: SHA-256 of the lab's text, of the source of the ``dlnotes`` modules the lab
-   imports and of everything they import in turn (``dlnotes._deps``: the closure of the
+   imports and of everything they import in turn (``dlnotes_site.deps``: the closure of the
    modules named by the lab's imports, ``pkg.module`` attributes and figure names, see
    :func:`lab_dependencies`), and of the versions of Python and the libraries that shape
    the results (see :func:`lab_key`). An edit to a module no lab depends on reruns nothing;
@@ -34,7 +34,6 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import logging
 import math
@@ -52,6 +51,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
+from dlnotes_site import deps as _deps
 from dlnotes_site.state import STATE
 
 log = logging.getLogger("mkdocs.hooks.labs")
@@ -78,41 +78,21 @@ class LabError(Exception):
 
 def package_dir() -> pathlib.Path:
     """Directory of the ``dlnotes`` package the kernel will import (found without importing)."""
-    spec = importlib.util.find_spec("dlnotes")
-    if spec is None or not spec.submodule_search_locations:
-        raise PluginError("labs: the dlnotes package is not importable; run `pip install -e .`")
-    return pathlib.Path(list(spec.submodule_search_locations)[0])
-
-
-def load_deps(root: os.PathLike | str):
-    """``dlnotes/_deps.py`` of the package at ``root``, loaded from its file under a private name.
-
-    Loaded afresh (not through ``import dlnotes``), so a build uses the dependency rules of the
-    source it builds and leaves the ``dlnotes`` modules alone.
-    """
-    path = pathlib.Path(root) / "_deps.py"
-    spec = importlib.util.spec_from_file_location("_dlnotes_labs_deps", path)
-    if spec is None or not path.is_file():
-        raise PluginError(f"labs: {path} is missing; it computes the labs' dependencies")
-    key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
-    module = _PERSIST["deps"].get(key)     # same rules: keep the module and its graph memo
-    if module is None:
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _PERSIST["deps"].clear()
-        _PERSIST["deps"][key] = module
-    return module
+    try:
+        return _deps.package_dir()
+    except ModuleNotFoundError:
+        raise PluginError("labs: the dlnotes package is not importable; run `pip install -e .`") from None
 
 
 def lab_dependencies(lab_text: str, root: os.PathLike | str, deps=None) -> list[str]:
     """The ``dlnotes`` modules a lab's code depends on: the import closure of what it imports.
 
     The lab text (a Jupytext percent-format ``.py``: Markdown cells are comments) is parsed
-    with ``dlnotes._deps.imported_modules``; its :func:`closure` adds the parents and the
+    with ``dlnotes_site.deps.imported_modules``; its :func:`closure` adds the parents and the
     modules those import, transitively. A lab that is not valid Python (a cell magic left
     uncommented) depends on every module of the package: it can never be stale.
     """
-    deps = load_deps(root) if deps is None else deps
+    deps = _deps if deps is None else deps
     try:
         return deps.source_closure(lab_text, root)
     except SyntaxError:
@@ -121,8 +101,8 @@ def lab_dependencies(lab_text: str, root: os.PathLike | str, deps=None) -> list[
 
 
 def dependency_digest(lab_text: str, root: os.PathLike | str, deps=None) -> str:
-    """SHA-256 of the names and bytes of the modules in :func:`lab_dependencies` (``_deps.digest``)."""
-    deps = load_deps(root) if deps is None else deps
+    """SHA-256 of the names and bytes of the modules in :func:`lab_dependencies` (:func:`dlnotes_site.deps.digest`)."""
+    deps = _deps if deps is None else deps
     return deps.digest(lab_dependencies(lab_text, root, deps), root)
 
 
@@ -539,8 +519,8 @@ def download_bar(stem: str) -> str:
 
 _state: dict = {}
 # Kept across the rebuilds of one `mkdocs serve` (which re-imports this file every time): the
-# loaded dependency rules and the cleaned HTML of each notebook, both keyed on their inputs' bytes.
-_PERSIST: dict = STATE.setdefault("labs", {"deps": {}, "html": {}})
+# cleaned HTML of each notebook, keyed on its input's bytes.
+_PERSIST: dict = STATE.setdefault("labs", {"html": {}})
 
 
 def on_pre_build(config, **kwargs):
@@ -557,7 +537,7 @@ def on_files(files, config, **kwargs):
     if not labs:
         return files
     root = package_dir()
-    deps = load_deps(root)
+    deps = _deps
     workers = max(1, int(os.environ.get("DLNOTES_LAB_WORKERS", "2")))
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab")
     _state["pool"] = pool

@@ -16,13 +16,13 @@ from the previous build: the pages' examples and figures are never stale.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import logging
 import os
 import sys
 from pathlib import Path
 
+from dlnotes_site import deps, figures
 from dlnotes_site.state import STATE
 
 log = logging.getLogger("mkdocs.hooks.reload")
@@ -37,16 +37,13 @@ def drop_dlnotes_modules() -> list[str]:
     for name in names:
         del sys.modules[name]
     importlib.invalidate_caches()
+    figures.record_import_time()    # every dlnotes module imported from now on reads its file now
     return names
 
 
 def package_digest(root: Path) -> str:
-    """SHA-256 of the paths and bytes of ``src/dlnotes/**/*.py``."""
-    h = hashlib.sha256()
-    pkg = root / "src" / "dlnotes"
-    for path in sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts):
-        h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    """:func:`dlnotes_site.deps.digest` of every module of ``<root>/src/dlnotes``."""
+    return deps.digest(None, root / "src" / "dlnotes")
 
 
 class _DirtyBuildNotice(logging.Filter):

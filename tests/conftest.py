@@ -6,6 +6,7 @@
 * ``num_grad_check`` compares an analytic gradient with two-sided differences.
 """
 
+import dlnotes_site.figures  # noqa: F401  (first: records the import time, wraps heavy figure functions)
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings

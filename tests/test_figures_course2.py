@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from dlnotes.figures import _cache
+from dlnotes_site import figures as _cache
 from dlnotes.figures import course2_week1 as c2w1
 from dlnotes.figures import course2_week2 as c2w2
 

@@ -16,6 +16,7 @@ import sys
 
 import pytest
 from loadfile import load_file
+from dlnotes_site import deps as _deps
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LABS_DIR = ROOT / "docs" / "labs"
@@ -44,7 +45,7 @@ def pkg_copy(tmp_path):
 
     root = tmp_path / "dlnotes"
     shutil.copytree(hook.package_dir(), root, ignore=shutil.ignore_patterns("__pycache__"))
-    return root, hook.load_deps(root)
+    return root, _deps
 
 
 def _append(path, text="\n# an edit\n"):

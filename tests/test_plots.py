@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
 from dlnotes import plots
-from dlnotes.figures._cache import STYLE
+from dlnotes_site.figures import STYLE
 
 ACTS = {
     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),

@@ -19,14 +19,8 @@ Submodules are imported on first use, so ``import dlnotes`` is cheap.
 """
 
 import importlib
-import time
 
 __version__ = "0.1.0"
-
-#: When this package was imported (``time.time_ns()``). The build's caches store a result only
-#: if no source file it depends on was modified after this moment: the code that computed it is
-#: then the code on disk (see ``dlnotes.figures._cache.loaded_code_is_current``).
-_IMPORTED_NS = time.time_ns()
 
 #: module -> public names. The one place the public API is listed.
 API = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dlnotes import _deps
+from dlnotes_site import deps as _deps
 
 __all__ = ["project_root", "site_statistics", "edit_impact"]
 
@@ -67,7 +67,7 @@ def edit_impact(edited, root=None) -> dict[str, list[str] | int]:
     """What an edit to the module ``edited`` makes the build redo (see ``about.md#caches``).
 
     A figure module, and a lab, is redone when ``edited`` is in its dependency closure
-    (:func:`dlnotes._deps.dependents`, :func:`dlnotes._deps.source_closure`).
+    (:func:`dlnotes_site.deps.dependents`, :func:`dlnotes_site.deps.source_closure`).
 
     Returns
     -------

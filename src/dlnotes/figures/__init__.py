@@ -1,20 +1,37 @@
 """Figures of the site: one module per page, each function returns a matplotlib Figure.
 
-Pages render them at build time through :func:`render`::
+Pages render them at build time with the site's renderer (``dlnotes_site.figures.render``,
+build machinery outside this package)::
 
     ```python exec="on" html="on"
-    from dlnotes.figures import render
+    from dlnotes_site.figures import render
     print(render("course1_week2.sigmoid_curve", alt="The sigmoid function"))
     ```
 
-``render`` imports ``dlnotes.figures.course1_week2``, calls ``sigmoid_curve()``, saves a
-deterministic SVG (cached in ``.cache/figures/`` on a hash of the figure module's source and
-of every ``dlnotes`` module it imports, the arguments and the library versions) and returns an
-HTML ``<figure>``. Slow computations shared by figures and pages (training runs) are memoised
-on disk with :func:`memo`, keyed the same way. See [how figures are built](about.md#figures)
-and [the build's caches](about.md#caches).
+A figure function only draws. A slow computation shared by figures and pages (a training run)
+is marked with :func:`heavy`; the marker changes nothing here, and the site's build keeps the
+results of marked functions so that a rebuild does not train again. See
+[how figures are built](about.md#figures).
 """
 
-from dlnotes.figures._cache import STYLE, cache_dir, figure_key, memo, render, render_svg, results_dir
+__all__ = ["heavy"]
 
-__all__ = ["render", "render_svg", "figure_key", "cache_dir", "results_dir", "memo", "STYLE"]
+
+def heavy(func=None, *, distributions=()):
+    """Mark ``func`` as a slow, deterministic computation whose result the build may keep.
+
+    ``@heavy``, or ``@heavy(distributions=("scikit-learn",))`` when a library's version can
+    change the result. The function is returned unchanged, with a ``heavy`` attribute.
+
+    Examples
+    --------
+    >>> @heavy
+    ... def slow(n):
+    ...     return n
+    >>> slow(3), slow.heavy
+    (3, {'distributions': ()})
+    """
+    if func is None:
+        return lambda f: heavy(f, distributions=distributions)
+    func.heavy = {"distributions": tuple(distributions)}
+    return func

@@ -7,14 +7,14 @@ import time
 import numpy as np
 
 from dlnotes.data import load_digits
-from dlnotes.figures._cache import memo
+from dlnotes.figures import heavy
 from dlnotes.train import fit
 
 __all__ = ["engine_speedup"]
 
 
 # --8<-- [start:engine_speedup]
-@memo
+@heavy
 def engine_speedup(epochs=2, repeats=3):
     """Seconds per epoch of ``fit(engine="readable")`` and ``fit(engine="fused")`` and whether they agree.
 

@@ -11,7 +11,7 @@ import numpy as np
 from dlnotes.activations import sigmoid, sigmoid_grad
 from dlnotes.compgraph import toy_backward, toy_forward
 from dlnotes.data import load_digits, train_dev_test_split
-from dlnotes.figures._cache import memo
+from dlnotes.figures import heavy
 from dlnotes.logistic import optimize
 from dlnotes.plots import BACKWARD_COLOR, draw_graph, plot_cost_history, plot_function
 
@@ -195,7 +195,7 @@ def logistic_graph():
 
 
 # --8<-- [start:digit_detector_data]
-@memo(distributions=("scikit-learn",))
+@heavy(distributions=("scikit-learn",))
 def digit_detector_data(digit=3, rng=0):
     r"""The "is it a ``digit``?" task on scikit-learn's 8x8 digits, split 80 % / 20 %.
 
@@ -214,8 +214,8 @@ def digit_detector_data(digit=3, rng=0):
     Notes
     -----
     A small stand-in for the course's cat / non-cat images: each example is a flattened image
-    ($n_x = 64$). Memoised on disk (:func:`dlnotes.figures.memo`, keyed on the scikit-learn
-    version too), so a build does not import scikit-learn for it. See [training logistic regression](course1/week2.md#putting-it-together-a-digit-detector).
+    ($n_x = 64$). Marked :func:`dlnotes.figures.heavy` (with the scikit-learn version), so the
+    site's build keeps the result and does not import scikit-learn for it. See [training logistic regression](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlnotes.data import make_flower
-from dlnotes.figures._cache import memo
+from dlnotes.figures import heavy
 from dlnotes.nn import model_backward, model_forward, predict, update_parameters
 from dlnotes.plots import BACKWARD_COLOR, draw_graph, draw_network, new_figure, plot_activations, plot_decision_boundary
 
@@ -214,7 +214,7 @@ def train_gd(X, Y, parameters, activations, learning_rate, iterations):
 
 
 # --8<-- [start:flower_models]
-@memo
+@heavy
 def flower_models():
     r"""Logistic regression and a 4-unit tanh network trained on the flower data (fixed seeds).
 
@@ -229,8 +229,8 @@ def flower_models():
     -----
     Both are trained by batch gradient descent on the mean binary cross-entropy
     (logistic regression: $\alpha = 0.1$, 2000 steps, from zeros; the network: $\alpha = 1.2$,
-    4000 steps, weights $0.01\,\mathcal N(0, 1)$ from seed 2). The result is memoised on disk
-    (:func:`dlnotes.figures.memo`); every call returns its own copy.
+    4000 steps, weights $0.01\,\mathcal N(0, 1)$ from seed 2). Marked
+    :func:`dlnotes.figures.heavy`: the site's build keeps the result.
     See [a hidden layer on the flower data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
 
     Examples
@@ -286,7 +286,7 @@ def flower_boundaries():
 
 
 # --8<-- [start:symmetry_demo]
-@memo
+@heavy
 def symmetry_demo(iterations=1000):
     r"""Train the same 2-4-1 network from a constant, a zero and a random start; measure symmetry.
 

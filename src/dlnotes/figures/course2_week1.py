@@ -2,10 +2,10 @@
 
 Every function builds its picture from :mod:`dlnotes` code with a fixed seed and
 returns a :class:`matplotlib.figure.Figure`; the page renders them with
-:func:`dlnotes.figures.render`. Networks are small and trained at build time
+the site's renderer. Networks are small and trained at build time
 (full batch, Adam), so each figure takes well under two seconds; the training runs shared by
-figures and the page are memoised on disk with :func:`dlnotes.figures.memo` (kept across
-rebuilds, redone when this module or anything it imports changes).
+figures and the page are marked :func:`dlnotes.figures.heavy` (the site's build keeps their
+results across rebuilds and redoes them when this module or anything it imports changes).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import functools
 
 import numpy as np
 
-from dlnotes.figures._cache import memo
+from dlnotes.figures import heavy
 from dlnotes.plots import PALETTE, draw_graph, new_figure, plot_contours_with_paths, plot_cost_history, \
     plot_decision_boundary
 
@@ -89,13 +89,13 @@ def error_rate(Yhat, Y):
 
 
 # --8<-- [start:train_net]
-@memo
+@heavy
 def train_net(layer_dims=(2, 1), epochs=1000, lambd=0.0, l1=0.0, keep_prob=1.0, learning_rate=0.01, seed=0,
               data_seed=0, augment=0):
     """Train a network on the circles split with :func:`dlnotes.train.fit` (full batch, Adam).
 
     ``augment > 0`` adds that many jittered copies of the training set (:func:`dlnotes.data.augment_2d`).
-    Returns the :class:`~dlnotes.train.TrainResult` (with dev-set history). Memoised on disk (:func:`memo`).
+    Returns the :class:`~dlnotes.train.TrainResult` (with dev-set history). Marked :func:`~dlnotes.figures.heavy`.
     """
     from dlnotes.data import augment_2d
     from dlnotes.train import fit
@@ -111,7 +111,7 @@ def train_net(layer_dims=(2, 1), epochs=1000, lambd=0.0, l1=0.0, keep_prob=1.0, 
 
 
 # --8<-- [start:penalty_debug_costs]
-@memo
+@heavy
 def penalty_debug_costs(lambd=3.0, warm_iterations=500, iterations=100, learning_rate=0.5, seed=0):
     r"""Costs of a 2-16-1 network that is first fitted without penalty, then trained on with L2.
 
@@ -250,7 +250,7 @@ SPARSITY_LR = 0.5
 
 
 # --8<-- [start:sparsity_runs]
-@memo
+@heavy
 def sparsity_runs(seed=0, n_noise=18, epochs=1500):
     """A 20-10-1 network on the circles plus ``n_noise`` pure-noise input features, three penalties.
 
@@ -334,7 +334,7 @@ ENSEMBLE_SEEDS = (0, 1, 2, 3, 4)
 
 # --8<-- [start:ensemble_members]
 def ensemble_members():
-    """The five trained members of the ensemble (each memoised by :func:`train_net`)."""
+    """The five trained members of the ensemble (each a :func:`train_net` run)."""
     return [train_net(seed=s, **ENSEMBLE_KW) for s in ENSEMBLE_SEEDS]
 # --8<-- [end:ensemble_members]
 
@@ -405,9 +405,9 @@ def augmentation():
 # --8<-- [end:augmentation]
 
 
-@memo
+@heavy
 def _train_subset(X, Y, kw, copies):
-    """``fit`` on ``(X, Y)`` plus ``copies`` jittered copies, with the circles' dev set (memoised on disk)."""
+    """``fit`` on ``(X, Y)`` plus ``copies`` jittered copies, with the circles' dev set (heavy)."""
     from dlnotes.data import augment_2d
     from dlnotes.train import fit
 

@@ -3,7 +3,7 @@
 Every function builds its picture from :mod:`dlnotes` code (optimizers,
 averages, schedules, the training loop) with a fixed seed and returns a
 :class:`matplotlib.figure.Figure`; the page renders them with
-:func:`dlnotes.figures.render`.
+the site's renderer.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 
 from dlnotes import schedules
 from dlnotes.ewa import ewa
-from dlnotes.figures._cache import memo
+from dlnotes.figures import heavy
 from dlnotes.optim import Adam, GradientDescent, Momentum, RMSprop, trajectory
 from dlnotes.plots import PALETTE, new_figure, plot_contours_with_paths, plot_cost_history
 
@@ -37,7 +37,7 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-@memo
+@heavy
 def _minibatch_runs(seed=0, m=512, epochs=6):
     """Train the same 2-16-1 network with batch, mini-batch (64) and stochastic (1) gradient descent.
 
@@ -159,7 +159,7 @@ _OPTIMIZER_CLASSES = {
 
 
 # --8<-- [start:tuned_learning_rates]
-@memo
+@heavy
 def tuned_learning_rates(steps=60, n_grid=41):
     r"""For each optimizer, the learning rate of a log grid on [1e-3, 10] that ends lowest on the bowl.
 

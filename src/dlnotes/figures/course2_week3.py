@@ -2,7 +2,7 @@
 
 Every function builds its picture from :mod:`dlnotes` code with a fixed seed and
 returns a :class:`matplotlib.figure.Figure`; the page renders them with
-:func:`dlnotes.figures.render`.
+the site's renderer.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import contextlib
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from dlnotes.figures._cache import memo
+from dlnotes.figures import heavy
 from dlnotes.plots import PALETTE, new_figure
 
 try:  # small matrices: one BLAS thread is faster (and fair on a shared machine)
@@ -132,7 +132,7 @@ def log_scale_sampling(n=2000, seed=0):
 
 
 # --8<-- [start:bn_circles_run]
-@memo
+@heavy
 def bn_circles_run(seed=0):
     """A 2-16-16-1 network with batch norm on the hidden layers, trained on shifted, scaled circles.
 
@@ -221,7 +221,7 @@ def three_class_data(m=450, seed=0, noise=0.35):
 
 
 # --8<-- [start:softmax_runs]
-@memo
+@heavy
 def softmax_runs(seed=0):
     """Softmax regression (2-3) and a 2-16-16-3 softmax network trained on :func:`three_class_data`.
 

@@ -1,29 +1,29 @@
-"""Deterministic SVG rendering of figure functions, and a disk memo for slow computations.
+"""Deterministic SVG rendering of the figure functions, and the disk memo of their heavy computations.
 
-A figure is identified by ``"module.function"`` (a function in
-``dlnotes.figures.<module>`` that returns a :class:`matplotlib.figure.Figure`)
-and its keyword arguments. Its SVG is stored in the cache directory under a
-key that hashes everything the picture depends on:
+The figure functions are teaching code (``dlnotes.figures.<page>``, shown on the pages); this
+module is the build machinery around them. A figure is identified by ``"module.function"`` and
+its keyword arguments. Its SVG is stored in :func:`cache_dir` under a key that hashes everything
+the picture depends on:
 
 * the figure's name and its keyword arguments (arrays by dtype, shape and bytes),
-* :func:`dlnotes._deps.digest` of ``dlnotes.figures.<module>``: the source of the
-  figure module and of every ``dlnotes`` module it imports, directly or not,
-  including ``dlnotes.figures`` itself, this renderer and ``dlnotes._deps`` (a
-  module that is not a file of the package, e.g. one made by a test, is keyed on
-  the whole package source instead),
+* :func:`dlnotes_site.deps.digest` of ``dlnotes.figures.<module>``: the source of the figure
+  module and of every ``dlnotes`` module it imports, directly or not (a module that is not a
+  file of the package, e.g. one made by a test, is keyed on the whole package source instead),
+* :data:`RENDERER`: the source of this renderer and of :mod:`dlnotes_site.deps`,
 * the fixed rcParams :data:`STYLE`, and the Python, NumPy and matplotlib versions.
 
-So an unchanged figure is read back from disk (a rebuild is fast), a figure whose
-code or inputs changed is always redrawn (never stale), and an edit to a module
-the figure does not import leaves it alone. Rendering is deterministic: the
-Agg/SVG backends, a fixed ``svg.hashsalt``, no date in the metadata and text
-drawn as paths, so two renders of the same key are byte-identical.
+So an unchanged figure is read back from disk (a rebuild is fast), a figure whose code or inputs
+changed is always redrawn (never stale), and an edit to a module the figure does not import
+leaves it alone. Rendering is deterministic: the Agg/SVG backends, a fixed ``svg.hashsalt``, no
+date in the metadata and text drawn as paths, so two renders of the same key are byte-identical.
 
-:func:`memo` is the same idea for the results of slow functions (the training
-runs that figures and pages share): a result is pickled to
-``<results_dir>/<key>.pkl``, keyed on the function, its arguments and the
-dependency digest of its module, and every call gets its own copy. See
-[how figures are built](about.md#figures) and [the build's caches](about.md#caches).
+:func:`memo` is the same idea for the results of slow functions (the training runs that figures
+and pages share): a result is pickled to ``<results_dir>/<key>.pkl``. A figure module marks those
+functions with the plain marker :func:`dlnotes.figures.heavy`; importing this module installs an
+import hook (:func:`install`) that replaces every marked function of a ``dlnotes.figures`` module,
+as the module is imported, by its :func:`memo` wrapper (the module attribute, so the module's own
+calls and ``from dlnotes.figures.<page> import <function>`` on a page both go through the memo).
+See [how figures are built](about.md#figures) and [the build's caches](about.md#caches).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ import functools
 import hashlib
 import html
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.metadata
 import inspect
 import io
@@ -41,14 +43,16 @@ import pickle
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
-from dlnotes import _deps
+from dlnotes_site import deps as _deps
 
-__all__ = ["STYLE", "KEY_VERSION", "MEMO_VERSION", "cache_dir", "results_dir", "source_digest", "module_digest",
-           "figure_key", "render_svg", "render", "memo", "memo_key", "FIGURE_URL_PREFIX"]
+__all__ = ["STYLE", "KEY_VERSION", "MEMO_VERSION", "RENDERER", "cache_dir", "results_dir", "module_digest",
+           "figure_key", "render_svg", "render", "memo", "memo_key", "FIGURE_URL_PREFIX", "install",
+           "record_import_time", "loaded_code_is_current"]
 
 #: Bump to invalidate every cached figure by hand.
 KEY_VERSION = "2"
@@ -96,7 +100,7 @@ def cache_dir():
     env = os.environ.get("DLNOTES_FIGURE_CACHE")
     if env:
         return Path(env)
-    root = Path(__file__).resolve().parents[3]
+    root = _deps.package_dir().parents[1]
     if (root / "mkdocs.yml").is_file():
         return root / ".cache" / "figures"
     return Path.cwd() / ".cache" / "figures"
@@ -115,43 +119,18 @@ def results_dir():
 
 
 def _package_dir():
-    return Path(__file__).resolve().parents[1]
+    return _deps.package_dir()
 
 
-_SOURCE_MEMO: dict = {}
-
-
-def source_digest(package_dir=None):
-    """SHA-256 of the relative path and bytes of every ``.py`` file of the package.
-
-    Memoised on the files' (path, size, mtime) so repeated calls in one build only ``stat``.
-    The conservative key of code whose dependencies cannot be read from a file
-    (see :func:`module_digest`).
-
-    Examples
-    --------
-    >>> len(source_digest()), source_digest() == source_digest()
-    (64, True)
-    """
-    root = Path(package_dir) if package_dir is not None else _package_dir()
-    files = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
-    signature = tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()])
-    if signature in _SOURCE_MEMO:
-        return _SOURCE_MEMO[signature]
-    h = hashlib.sha256()
-    for p in files:
-        h.update(p.relative_to(root).as_posix().encode() + b"\0")
-        h.update(p.read_bytes() + b"\0")
-    digest = h.hexdigest()
-    _SOURCE_MEMO.clear()
-    _SOURCE_MEMO[signature] = digest
-    return digest
+#: SHA-256 of this renderer's and :mod:`dlnotes_site.deps`'s source (the code in memory): part
+#: of every figure and result key, since it is in no figure module's import closure.
+RENDERER = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], _deps))).hexdigest()
 
 
 def _code_dependencies(module_name):
     """``(kind, names, source)``: the package modules the code of ``module_name`` depends on.
 
-    ``"deps"``: a module of the package (itself; :func:`dlnotes._deps.closure` adds the rest).
+    ``"deps"``: a module of the package (itself; :func:`dlnotes_site.deps.closure` adds the rest).
     ``"file"``: a module outside the package with a source file (a test's): the ``dlnotes``
     modules it imports, and its own bytes. ``"package"``: anything else (made at run time):
     every module.
@@ -169,11 +148,11 @@ def _code_dependencies(module_name):
 def module_digest(module_name):
     """Digest of the source that the code of module ``module_name`` can depend on.
 
-    * a module of the package: :func:`dlnotes._deps.digest` of it (its file, its
+    * a module of the package: :func:`dlnotes_site.deps.digest` of it (its file, its
       parents' ``__init__.py`` and everything it imports, transitively);
     * a module outside the package with a source file (a test module): the
       file's bytes plus the digest of the ``dlnotes`` modules it imports;
-    * anything else (a module object made at run time): :func:`source_digest`,
+    * anything else (a module object made at run time): :func:`dlnotes_site.deps.digest` of
       the whole package.
 
     Examples
@@ -190,7 +169,7 @@ def module_digest(module_name):
     if kind == "file":
         return (f"file:{hashlib.sha256(source).hexdigest()}:"
                 f"{_deps.digest(names, root) if names else 'no-dlnotes'}")
-    return "package:" + source_digest(root)
+    return "package:" + _deps.digest(None, root)
 
 
 #: File timestamps come from a coarse clock that may lag ``time.time_ns()`` by a few ms.
@@ -204,18 +183,16 @@ def loaded_code_is_current(module_name):
     computed by the modules in memory. ``dlnotes.nn`` imported early in a build, then edited,
     then used by a figure would give a result of the old code under the new code's key: a
     stale entry. So a result is stored only if no file of the module's dependency closure was
-    modified after ``dlnotes`` was imported (``dlnotes._IMPORTED_NS``; under ``mkdocs serve``
-    the site's hook re-imports the package before every build). A module outside the package
-    (a test's) is judged by the ``dlnotes`` modules it imports.
+    modified after ``dlnotes`` was imported (:data:`IMPORTED_NS`, see :func:`record_import_time`;
+    under ``mkdocs serve`` the site's hook re-imports the package before every build). A module
+    outside the package (a test's) is judged by the ``dlnotes`` modules it imports.
 
     Examples
     --------
     >>> loaded_code_is_current("dlnotes.figures.course1_week1")      # nothing edited since import
     True
     """
-    import dlnotes
-
-    imported_ns = getattr(dlnotes, "_IMPORTED_NS", None)
+    imported_ns = IMPORTED_NS
     if imported_ns is None:
         return False
     root = _package_dir()
@@ -270,6 +247,7 @@ def figure_key(name, kwargs=None):
         f"numpy {np.__version__}",
         f"matplotlib {matplotlib.__version__}",
         module_digest(f"dlnotes.figures.{str(name).split('.')[0]}"),
+        RENDERER,
     ]
     for part in parts:
         h.update(part.encode() + b"\0")
@@ -281,6 +259,7 @@ def _resolve(name):
         raise ValueError(f"name: expected 'module.function' (e.g. 'course1_week2.sigmoid_curve'), got {name!r}")
     module_name, func_name = name.split(".")
     module = importlib.import_module(f"dlnotes.figures.{module_name}")
+    wrap_heavy(module)
     func = getattr(module, func_name, None)
     if func is None or not callable(func):
         raise AttributeError(f"name: dlnotes.figures.{module_name} has no function {func_name!r}")
@@ -416,7 +395,7 @@ def memo_key(func, args=(), kwargs=None, *, distributions=(), deps=None):
     It hashes :data:`MEMO_VERSION`, the function's module and qualified name, its arguments
     bound to its signature with the defaults applied (so ``f()`` and ``f(seed=0)`` share a key
     when the default is 0; arrays by dtype, shape and bytes), :func:`module_digest` of its
-    module (``deps`` if given), and the Python, NumPy and ``distributions`` versions.
+    module (``deps`` if given), :data:`RENDERER`, and the Python, NumPy and ``distributions`` versions.
 
     Examples
     --------
@@ -435,7 +414,7 @@ def memo_key(func, args=(), kwargs=None, *, distributions=(), deps=None):
     arguments = _canonical(dict(bound.arguments), argument=f"{func.__qualname__}() arguments")
     deps = module_digest(func.__module__) if deps is None else deps
     h = hashlib.sha256()
-    for part in [MEMO_VERSION, name, arguments, deps, *_versions(distributions)]:
+    for part in [MEMO_VERSION, name, arguments, deps, RENDERER, *_versions(distributions)]:
         h.update(part.encode() + b"\0")
     return h.hexdigest()[:32]
 
@@ -489,7 +468,7 @@ def memo(func=None, *, distributions=()):
     Examples
     --------
     >>> import numpy as np
-    >>> from dlnotes.figures._cache import memo
+    >>> from dlnotes_site.figures import memo
     >>> @memo
     ... def ramp(n):
     ...     return np.arange(n)
@@ -547,3 +526,75 @@ def memo(func=None, *, distributions=()):
     # the digest at import time: the code in memory is that source (see the docstring)
     state["imported"] = digest_now()
     return wrapper
+
+
+# --------------------------------------------------------------------------- the import-time guard
+
+#: When the ``dlnotes`` modules in memory were imported (``time.time_ns()``), or ``None`` when
+#: that is unknown (``dlnotes`` was imported before this module): then nothing is stored.
+IMPORTED_NS = None
+
+
+def record_import_time():
+    """Set :data:`IMPORTED_NS` to now if no ``dlnotes`` module is in memory, else to ``None``.
+
+    Called when this module is imported and by ``hooks/reload.py`` after it drops the ``dlnotes``
+    modules before each build: every ``dlnotes`` module imported later reads its file after this
+    moment, so a file older than it is the code in memory.
+    """
+    global IMPORTED_NS
+    loaded = any(n == "dlnotes" or n.startswith("dlnotes.") for n in sys.modules)
+    IMPORTED_NS = None if loaded else time.time_ns()
+    return IMPORTED_NS
+
+
+# --------------------------------------------------------------------------- heavy functions
+
+
+def wrap_heavy(module):
+    """Replace each function of ``module`` marked :func:`dlnotes.figures.heavy` by its :func:`memo`.
+
+    Idempotent; returns ``module``. The module attribute is replaced, so the module's own calls
+    (looked up in its globals) go through the memo too.
+    """
+    for attr, value in list(vars(module).items()):
+        marker = getattr(value, "heavy", None)
+        if (isinstance(marker, dict) and getattr(value, "__module__", None) == module.__name__
+                and not hasattr(value, "memo_key")):
+            setattr(module, attr, memo(value, distributions=marker.get("distributions", ())))
+    return module
+
+
+class _HeavyLoader(importlib.machinery.SourceFileLoader):
+    """Loads a ``dlnotes.figures`` module as usual, then wraps its heavy functions."""
+
+    def exec_module(self, module):
+        super().exec_module(module)
+        wrap_heavy(module)
+
+
+class _HeavyFinder(importlib.abc.MetaPathFinder):
+    """Finds ``dlnotes.figures.<module>`` like the path finder, with :class:`_HeavyLoader`."""
+
+    def find_spec(self, fullname, path, target=None):
+        if not fullname.startswith("dlnotes.figures."):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None or type(spec.loader) is not importlib.machinery.SourceFileLoader:
+            return spec
+        spec.loader = _HeavyLoader(fullname, spec.origin)
+        return spec
+
+
+def install():
+    """Put the heavy-function hook first on ``sys.meta_path`` (once) and wrap the figure modules
+    already imported. Called when this module is imported."""
+    if not any(isinstance(f, _HeavyFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _HeavyFinder())
+    for name, module in list(sys.modules.items()):
+        if name.startswith("dlnotes.figures.") and module is not None:
+            wrap_heavy(module)
+
+
+record_import_time()
+install()

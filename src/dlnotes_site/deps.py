@@ -16,7 +16,7 @@ What counts as a dependency of a source text (:func:`imported_modules`):
 * ``pkg.x`` where ``pkg`` is a name bound to a ``dlnotes`` package (the package's
   ``__getattr__`` imports submodules on first use);
 * a string literal ``"module.function"`` naming a figure module of
-  ``dlnotes.figures`` (what :func:`dlnotes.figures.render` imports by name), also
+  ``dlnotes.figures`` (what :func:`dlnotes_site.figures.render` imports by name), also
   as the start of an f-string (``f"course1_week2.{name}"``);
 * a string literal that is the full name of a module (``"dlnotes.train"``, as
   passed to :func:`importlib.import_module`).
@@ -33,9 +33,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.util
 import re
-import sys
-import types
 from pathlib import Path
 
 __all__ = ["package_dir", "module_files", "imported_modules", "module_graph", "closure", "source_closure",
@@ -45,19 +44,21 @@ PACKAGE = "dlnotes"
 _FIGURE_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_]*$")
 _FIGURE_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.")
 # The memos below are keyed on the files' names, sizes and modification times, and on this
-# file's own bytes (the rules). They live in a module object outside the ``dlnotes`` name, so
-# they survive ``hooks/reload.py`` dropping the ``dlnotes`` modules before each ``mkdocs serve``
-# rebuild: a rebuild re-parses only the files that changed.
+# file's own bytes (the rules). This module is outside the ``dlnotes`` name, so they survive
+# ``hooks/reload.py`` dropping the ``dlnotes`` modules before each ``mkdocs serve`` rebuild:
+# a rebuild re-parses only the files that changed.
 _RULES = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-_PERSISTENT = sys.modules.setdefault("_dlnotes_deps_memo", types.ModuleType("_dlnotes_deps_memo")).__dict__
-_IMPORTS_MEMO: dict = _PERSISTENT.setdefault("imports", {})
-_GRAPH_MEMO: dict = _PERSISTENT.setdefault("graph", {})
-_DIGEST_MEMO: dict = _PERSISTENT.setdefault("digest", {})
+_IMPORTS_MEMO: dict = {}
+_GRAPH_MEMO: dict = {}
+_DIGEST_MEMO: dict = {}
 
 
 def package_dir() -> Path:
-    """The directory of the installed ``dlnotes`` package (this file's parent)."""
-    return Path(__file__).resolve().parent
+    """The directory of the ``dlnotes`` package that ``import dlnotes`` loads (found without importing it)."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{PACKAGE} is not importable; run `pip install -e .`")
+    return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
 def module_files(root=None) -> dict[str, Path]:
@@ -106,7 +107,7 @@ def imported_modules(source: str, modules, *, current: str | None = None,
     >>> mods = {"dlnotes", "dlnotes.nn", "dlnotes.figures", "dlnotes.figures.course1_week2"}
     >>> sorted(imported_modules("from dlnotes import nn\\nimport numpy", mods))
     ['dlnotes', 'dlnotes.nn']
-    >>> sorted(imported_modules('from dlnotes.figures import render\\nrender("course1_week2.f", alt="x")', mods))
+    >>> sorted(imported_modules('from dlnotes_site.figures import render\\nrender("course1_week2.f", alt="x")', mods))
     ['dlnotes', 'dlnotes.figures', 'dlnotes.figures.course1_week2']
     """
     modules = set(modules)
@@ -236,19 +237,23 @@ def closure(names, root=None) -> list[str]:
     return sorted(seen)
 
 
-def digest(names, root=None) -> str:
+def digest(names=None, root=None) -> str:
     """SHA-256 over the names and bytes of the source files of :func:`closure` ``(names)``.
 
-    Memoised on the files' paths, sizes and modification times (a call that finds the
-    package unchanged only reads the files' metadata).
+    The one digest of the build: figure and result keys (:mod:`dlnotes_site.figures`), lab keys
+    (``hooks/labs.py``) and the package check of ``mkdocs serve --dirty`` (``hooks/reload.py``,
+    ``names=None``: every module of the package). Memoised on the files' paths, sizes and
+    modification times (a call that finds the package unchanged only reads the files' metadata).
 
     Examples
     --------
     >>> digest(["dlnotes.nn"]) == digest(["dlnotes.nn"]), len(digest(["dlnotes.nn"]))
     (True, 64)
+    >>> digest() == digest(sorted(module_files())) != digest(["dlnotes.nn"])
+    True
     """
-    names = tuple(sorted(set(_names(names))))
     files = module_files(root)
+    names = tuple(sorted(set(files if names is None else _names(names))))
     signature = _signature(root, files)
     memo = _DIGEST_MEMO.get(signature)
     if memo is None:

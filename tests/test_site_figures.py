@@ -1,4 +1,4 @@
-"""dlnotes.figures.render: deterministic SVG, cache hits, invalidation on source change."""
+"""dlnotes_site.figures.render and memo: deterministic SVG, cache hits, invalidation on source change."""
 
 import re
 import shutil
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from dlnotes.figures import _cache
+from dlnotes_site import figures as _cache
 from dlnotes.plots import plot_function
 
 CALLS = {"n": 0}
@@ -87,11 +87,9 @@ def pkg_copy(monkeypatch, tmp_path):
 def _package_imported_now(monkeypatch):
     """What re-importing ``dlnotes`` (as every rebuild under serve does) records: every file
     written so far is older than the code in memory."""
-    import dlnotes
-
     monkeypatch.setattr(_cache, "_MTIME_SLACK_NS", 0)
     time.sleep(0.01)
-    monkeypatch.setattr(dlnotes, "_IMPORTED_NS", time.time_ns())
+    monkeypatch.setattr(_cache, "IMPORTED_NS", time.time_ns())
 
 
 def _append(path, text="\n# an edit\n"):
@@ -108,7 +106,7 @@ def test_figure_key_follows_the_figure_modules_dependencies(pkg_copy):
         _append(pkg_copy / unrelated)
         assert _cache.figure_key(name) == key, f"an edit to {unrelated} must not redraw {name}"
     for dependency in ("plots.py", "activations.py", "_checks.py", "figures/course1_week1.py",
-                       "figures/__init__.py", "figures/_cache.py", "_deps.py", "__init__.py"):
+                       "figures/__init__.py", "__init__.py"):
         _append(pkg_copy / dependency)
         new = _cache.figure_key(name)
         assert new != key, f"an edit to {dependency} must redraw {name}"
@@ -119,6 +117,21 @@ def test_figure_key_follows_the_figure_modules_dependencies(pkg_copy):
     latest = _cache.figure_key("course1_week2.sigmoid_curve")
     _append(pkg_copy / "figures" / "course1_week1.py")
     assert _cache.figure_key("course1_week2.sigmoid_curve") == latest
+
+
+def test_the_renderers_own_source_is_in_every_key(monkeypatch):
+    """The renderer is in no figure module's import closure (it is outside dlnotes): its source
+    (and the dependency rules') is keyed separately, RENDERER, for figures and results alike."""
+    import hashlib
+    from pathlib import Path
+    from dlnotes_site import deps
+
+    files = [_cache.__file__, deps.__file__]
+    assert _cache.RENDERER == hashlib.sha256(b"".join(Path(f).read_bytes() for f in files)).hexdigest()
+    key, memo = _cache.figure_key("course1_week1.performance_vs_data"), _memo_ramp.memo_key(2)
+    monkeypatch.setattr(_cache, "RENDERER", "an edit of the renderer")
+    assert _cache.figure_key("course1_week1.performance_vs_data") != key
+    assert _memo_ramp.memo_key(2) != memo
 
 
 def test_render_redraws_only_after_a_dependency_changes(figmod, pkg_copy, monkeypatch):
@@ -310,12 +323,12 @@ def test_memo_refuses_what_it_cannot_store(results):
 
 PROBE = '''"""A memoised function in a copy of the package."""
 from dlnotes.activations import sigmoid
-from dlnotes.figures._cache import memo
+from dlnotes.figures import heavy
 
 CALLS = []
 
 
-@memo
+@heavy
 def value(z=0.0):
     CALLS.append(z)
     return float(sigmoid(z))
@@ -333,7 +346,8 @@ def _load_probe(pkg, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "dlnotes.figures._memo_probe", module)
     spec.loader.exec_module(module)
-    return module
+    assert not hasattr(module.value, "cache_info")   # the marker alone does nothing ...
+    return _cache.wrap_heavy(module)                 # ... the build wraps it with its memo
 
 
 def test_memo_key_follows_the_modules_dependencies(results, pkg_copy, monkeypatch):
@@ -379,3 +393,19 @@ def test_code_imported_before_an_edit_is_never_stored(results, figmod, pkg_copy,
     _package_imported_now(monkeypatch)                              # the next build re-imports
     assert _cache.render_svg("course1_week1.performance_vs_data")[2] is False
     assert len(list(figmod.glob("*.svg"))) == 1
+
+
+def test_heavy_functions_are_memoised_only_when_the_build_imports_them():
+    """dlnotes marks (``@heavy``, no caching); importing dlnotes_site (the build, this suite's
+    conftest) wraps every marked function of a figure module, as a module attribute."""
+    import subprocess
+
+    import dlnotes.figures.course2_week1 as c2w1
+
+    assert hasattr(c2w1.train_net, "memo_key") and c2w1.train_net.__wrapped__.heavy == {"distributions": ()}
+    assert not hasattr(c2w1.circles_split, "memo_key")              # not marked: left alone
+    code = ("import dlnotes.figures.course2_week1 as m, sys; "
+            "print(hasattr(m.train_net, 'memo_key'), m.train_net.heavy, "
+            "any(n.startswith('dlnotes_site') for n in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "{'distributions':", "()}", "False"]
