@@ -194,7 +194,6 @@ def logistic_graph():
 # --8<-- [end:logistic_graph]
 
 
-# --8<-- [start:digit_detector_data]
 @heavy(distributions=("scikit-learn",))
 def digit_detector_data(digit=3, rng=0):
     r"""The "is it a ``digit``?" task on scikit-learn's 8x8 digits, split 80 % / 20 %.
@@ -226,7 +225,6 @@ def digit_detector_data(digit=3, rng=0):
     X, labels = load_digits()
     Y = (labels == digit).astype(X.dtype)
     return train_dev_test_split(X, Y, (0.8, 0.2), rng=rng)
-# --8<-- [end:digit_detector_data]
 
 
 # --8<-- [start:learning_rate_costs]

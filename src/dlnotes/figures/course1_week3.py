@@ -176,7 +176,6 @@ def backprop_graph():
 # --8<-- [end:backprop_graph]
 
 
-# --8<-- [start:train_gd]
 def train_gd(X, Y, parameters, activations, learning_rate, iterations):
     r"""Plain batch gradient descent with :mod:`dlnotes.nn` (a small helper for the figures).
 
@@ -210,10 +209,8 @@ def train_gd(X, Y, parameters, activations, learning_rate, iterations):
         grads = model_backward(AL, Y, caches, loss="bce")
         params = update_parameters(params, grads, learning_rate)
     return params
-# --8<-- [end:train_gd]
 
 
-# --8<-- [start:flower_models]
 @heavy
 def flower_models():
     r"""Logistic regression and a 4-unit tanh network trained on the flower data (fixed seeds).
@@ -252,7 +249,6 @@ def flower_models():
     accuracy = {name: float(np.mean(predict(X, p, acts) == Y)) for name, (p, acts) in models.items()}
     summary = {name: {"learning_rate": lr, "iterations": its} for name, (_, _, lr, its) in settings.items()}
     return {"X": X, "Y": Y, "models": models, "accuracy": accuracy, "settings": summary}
-# --8<-- [end:flower_models]
 
 
 # --8<-- [start:flower_boundaries]
@@ -285,7 +281,6 @@ def flower_boundaries():
 # --8<-- [end:flower_boundaries]
 
 
-# --8<-- [start:symmetry_demo]
 @heavy
 def symmetry_demo(iterations=1000):
     r"""Train the same 2-4-1 network from a constant, a zero and a random start; measure symmetry.
@@ -328,4 +323,3 @@ def symmetry_demo(iterations=1000):
         W1 = train_gd(X, Y, p0, ("tanh", "sigmoid"), 1.2, iterations)["W1"]
         out[name] = float(np.max(np.abs(W1 - W1[:1])))
     return out
-# --8<-- [end:symmetry_demo]

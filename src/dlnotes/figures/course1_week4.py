@@ -127,7 +127,6 @@ def building_blocks():
 # --8<-- [end:building_blocks]
 
 
-# --8<-- [start:sawtooth_parameters]
 def sawtooth_parameters(k):
     r"""Weights of a dense ReLU network with $k$ hidden layers of 2 units computing $t^{\circ k}$.
 
@@ -171,10 +170,8 @@ def sawtooth_parameters(k):
     params[f"W{k + 1}"] = fold.copy()
     params[f"b{k + 1}"] = np.zeros((1, 1))
     return params, ("relu",) * k + ("identity",)
-# --8<-- [end:sawtooth_parameters]
 
 
-# --8<-- [start:count_linear_pieces]
 def count_linear_pieces(x, y, tol=1e-9):
     r"""Number of maximal intervals on which the sampled function $y(x)$ is affine.
 
@@ -207,7 +204,6 @@ def count_linear_pieces(x, y, tol=1e-9):
         raise ValueError(f"x, y: expected two 1-D arrays of the same length >= 2, got {x.shape} and {y.shape}")
     slopes = np.diff(y) / np.diff(x)
     return int(1 + np.count_nonzero(np.abs(np.diff(slopes)) > tol))
-# --8<-- [end:count_linear_pieces]
 
 
 # --8<-- [start:sawtooth_depth]

@@ -16,14 +16,11 @@ from dlnotes.plots import PALETTE, draw_graph, new_figure
 __all__ = ["cost", "graph_values", "cost_graph", "descent_path"]
 
 
-# --8<-- [start:cost]
 def cost(w):
     """The notes' cost $J(w) = w^2 - 10w + 25 = (w - 5)^2$, written with :class:`~dlnotes.autodiff.Value` operations."""
     return w ** 2 + (-10.0) * w + 25.0
-# --8<-- [end:cost]
 
 
-# --8<-- [start:graph_values]
 def graph_values(w0=0.0):
     """Forward values and gradients of every node of :func:`cost`'s graph at ``w0``.
 
@@ -38,7 +35,6 @@ def graph_values(w0=0.0):
     J.backward()
     return {"w": (w.data, w.grad), "w2": (w2.data, w2.grad), "m": (m.data, m.grad), "s": (s.data, s.grad),
             "J": (J.data, J.grad)}
-# --8<-- [end:graph_values]
 
 
 # --8<-- [start:cost_graph]

@@ -64,7 +64,6 @@ def _one_blas_thread():
 CIRCLES = dict(m=400, noise=0.2, factor=0.5)
 
 
-# --8<-- [start:circles_split]
 @functools.lru_cache(maxsize=None)
 def circles_split(seed=0):
     """``(X_train, Y_train, X_dev, Y_dev)``: :func:`dlnotes.data.make_circles` (``CIRCLES``) cut in half."""
@@ -72,7 +71,6 @@ def circles_split(seed=0):
 
     X, Y = make_circles(CIRCLES["m"], noise=CIRCLES["noise"], factor=CIRCLES["factor"], rng=seed)
     return train_dev_test_split(X, Y, (0.5, 0.5), rng=seed)
-# --8<-- [end:circles_split]
 
 
 def _draw_generating_circles(ax):
@@ -81,14 +79,11 @@ def _draw_generating_circles(ax):
         ax.plot(r * np.cos(t), r * np.sin(t), ":", color="0.25", lw=1.0)
 
 
-# --8<-- [start:error_rate]
 def error_rate(Yhat, Y):
     """Fraction of misclassified examples."""
     return float(np.mean(np.asarray(Yhat).reshape(-1) != np.asarray(Y).reshape(-1)))
-# --8<-- [end:error_rate]
 
 
-# --8<-- [start:train_net]
 @heavy
 def train_net(layer_dims=(2, 1), epochs=1000, lambd=0.0, l1=0.0, keep_prob=1.0, learning_rate=0.01, seed=0,
               data_seed=0, augment=0):
@@ -107,10 +102,8 @@ def train_net(layer_dims=(2, 1), epochs=1000, lambd=0.0, l1=0.0, keep_prob=1.0, 
     with _one_blas_thread():
         return fit(Xtr, Ytr, list(layer_dims), epochs=epochs, learning_rate=learning_rate, lambd=lambd, l1=l1,
                keep_probs=keep, X_dev=Xdev, Y_dev=Ydev, rng=seed, optimizer="adam")
-# --8<-- [end:train_net]
 
 
-# --8<-- [start:penalty_debug_costs]
 @heavy
 def penalty_debug_costs(lambd=3.0, warm_iterations=500, iterations=100, learning_rate=0.5, seed=0):
     r"""Costs of a 2-16-1 network that is first fitted without penalty, then trained on with L2.
@@ -138,7 +131,6 @@ def penalty_debug_costs(lambd=3.0, warm_iterations=500, iterations=100, learning
                 data.append(compute_cost(AL, Y, "bce"))
             params = update_parameters(params, model_backward(AL, Y, caches, loss="bce", lambd=lam), learning_rate)
     return {"J": np.array(full), "data": np.array(data)}
-# --8<-- [end:penalty_debug_costs]
 
 
 def _boundary_panel(ax, res, X, Y, title):
@@ -196,7 +188,6 @@ def regularized_boundaries():
 # ---------------------------------------------------------------------------
 
 
-# --8<-- [start:polynomial_data]
 def polynomial_data(seed=0, m=12, m_dev=200, noise=0.25):
     """``(x, y, x_dev, y_dev)``: $y = \\sin(2\\pi x) + \\mathcal N(0, \\text{noise}^2)$ with $x$ uniform in [0, 1]."""
     rng = np.random.default_rng(seed)
@@ -205,7 +196,6 @@ def polynomial_data(seed=0, m=12, m_dev=200, noise=0.25):
     y = np.sin(2 * np.pi * x) + noise * rng.standard_normal(m)
     y_dev = np.sin(2 * np.pi * x_dev) + noise * rng.standard_normal(m_dev)
     return x, y, x_dev, y_dev
-# --8<-- [end:polynomial_data]
 
 
 # --8<-- [start:ridge_fits]
@@ -249,7 +239,6 @@ SPARSITY_PENALTIES = (("no penalty", {}), ("L2, $\\lambda$ = 2", {"lambd": 2.0})
 SPARSITY_LR = 0.5
 
 
-# --8<-- [start:sparsity_runs]
 @heavy
 def sparsity_runs(seed=0, n_noise=18, epochs=1500):
     """A 20-10-1 network on the circles plus ``n_noise`` pure-noise input features, three penalties.
@@ -274,7 +263,6 @@ def sparsity_runs(seed=0, n_noise=18, epochs=1500):
                          dev_error=error_rate(res.predict(Xd), Ydev),
                          lr_lambda_m=SPARSITY_LR * kw["l1"] / X.shape[1] if "l1" in kw else None)
     return out
-# --8<-- [end:sparsity_runs]
 
 
 # --8<-- [start:l1_vs_l2_weights]
@@ -332,11 +320,9 @@ ENSEMBLE_KW = dict(layer_dims=(2, 32, 32, 1), epochs=500, learning_rate=0.01)
 ENSEMBLE_SEEDS = (0, 1, 2, 3, 4)
 
 
-# --8<-- [start:ensemble_members]
 def ensemble_members():
     """The five trained members of the ensemble (each a :func:`train_net` run)."""
     return [train_net(seed=s, **ENSEMBLE_KW) for s in ENSEMBLE_SEEDS]
-# --8<-- [end:ensemble_members]
 
 
 # --8<-- [start:ensemble]
@@ -366,22 +352,18 @@ AUGMENT_COPIES = 9
 AUGMENT_NET = dict(layer_dims=(2, 64, 64, 1), epochs=600, learning_rate=0.01)
 
 
-# --8<-- [start:augmentation_runs]
 def augmentation_runs():
     """``(X40, Y40, plain_result, augmented_result)``: the same network trained on 40 points, without and
     with ``AUGMENT_COPIES`` jittered copies (:func:`dlnotes.data.augment_2d`)."""
     Xtr, Ytr, _, _ = circles_split()
     X40, Y40 = Xtr[:, :40], Ytr[:, :40]
     return X40, Y40, _train_subset(X40, Y40, AUGMENT_NET, 0), _train_subset(X40, Y40, AUGMENT_NET, AUGMENT_COPIES)
-# --8<-- [end:augmentation_runs]
 
 
-# --8<-- [start:augmentation_baseline]
 def augmentation_baseline():
     """The network of the augmentation figure trained on all the real training points, without augmentation."""
     Xtr, Ytr, _, _ = circles_split()
     return _train_subset(Xtr, Ytr, AUGMENT_NET, 0)
-# --8<-- [end:augmentation_baseline]
 
 
 # --8<-- [start:augmentation]
@@ -424,7 +406,6 @@ def _train_subset(X, Y, kw, copies):
 # ---------------------------------------------------------------------------
 
 
-# --8<-- [start:normalization_problem]
 @functools.lru_cache(maxsize=None)
 def normalization_problem(seed=0, m=200):
     """A linear-regression problem with two raw features on different scales and a nonzero mean.
@@ -442,7 +423,6 @@ def normalization_problem(seed=0, m=200):
     y = y - y.mean()
     mu, sigma = standardize_fit(X)
     return X, standardize_apply(X, mu, sigma), y
-# --8<-- [end:normalization_problem]
 
 
 def _quadratic(X, y):
@@ -463,7 +443,6 @@ def _quadratic(X, y):
     return H, w_star, cost, grad
 
 
-# --8<-- [start:normalization_runs]
 def normalization_runs(fraction=0.9, max_steps=3000, tol=1e-6):
     """Gradient descent on the raw and the standardized problem at ``fraction`` x $2/\\lambda_{\\max}$.
 
@@ -484,7 +463,6 @@ def normalization_runs(fraction=0.9, max_steps=3000, tol=1e-6):
         out[name] = dict(H=H, w_star=w_star, cost=cost, lr=float(lr), kappa=float(lam[-1] / lam[0]), path=path,
                          steps_to_tol=int(below[0]) if below.size else None)
     return out
-# --8<-- [end:normalization_runs]
 
 
 # --8<-- [start:input_normalization]

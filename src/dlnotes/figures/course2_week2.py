@@ -136,18 +136,14 @@ ELONGATED_H = np.array([0.02, 2.0])
 ELONGATED_X0 = (-9.0, 1.6)
 
 
-# --8<-- [start:elongated_cost]
 def elongated_cost(w1, w2):
     r"""$f(w) = \tfrac12(0.02\,w_1^2 + 2\,w_2^2)$, elementwise on arrays."""
     return 0.5 * (ELONGATED_H[0] * w1 ** 2 + ELONGATED_H[1] * w2 ** 2)
-# --8<-- [end:elongated_cost]
 
 
-# --8<-- [start:elongated_grad]
 def elongated_grad(w):
     """Gradient of :func:`elongated_cost` at ``w`` (shape (2,))."""
     return ELONGATED_H * w
-# --8<-- [end:elongated_grad]
 
 
 _OPTIMIZER_CLASSES = {
@@ -158,7 +154,6 @@ _OPTIMIZER_CLASSES = {
 }
 
 
-# --8<-- [start:tuned_learning_rates]
 @heavy
 def tuned_learning_rates(steps=60, n_grid=41):
     r"""For each optimizer, the learning rate of a log grid on [1e-3, 10] that ends lowest on the bowl.
@@ -180,7 +175,6 @@ def tuned_learning_rates(steps=60, n_grid=41):
         score, lr, path = min(scores, key=lambda s: s[0])
         best[name] = (lr, path)
     return best
-# --8<-- [end:tuned_learning_rates]
 
 
 # --8<-- [start:optimizer_paths]
@@ -235,19 +229,15 @@ def lr_schedules(lr0=0.2, epochs=100):
 # ---------------------------------------------------------------------------
 
 
-# --8<-- [start:saddle_cost]
 def saddle_cost(x, y):
     r"""$f(x, y) = x^2 + y^4/4 - y^2/2$: a saddle at the origin, minima at $(0, \pm 1)$."""
     return x ** 2 + y ** 4 / 4 - y ** 2 / 2
-# --8<-- [end:saddle_cost]
 
 
-# --8<-- [start:saddle_grad]
 def saddle_grad(w):
     """Gradient of :func:`saddle_cost` at ``w`` (shape (2,))."""
     x, y = w
     return np.array([2 * x, y ** 3 - y])
-# --8<-- [end:saddle_grad]
 
 
 # --8<-- [start:saddle_and_plateau]

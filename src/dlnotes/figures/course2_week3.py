@@ -44,7 +44,6 @@ def _one_blas_thread():
 # ---------------------------------------------------------------------------
 
 
-# --8<-- [start:toy_dev_error]
 def toy_dev_error(log_lr, other):
     r"""A made-up dev error that depends strongly on $\log_{10}\alpha$ and hardly on the other hyperparameter.
 
@@ -52,10 +51,8 @@ def toy_dev_error(log_lr, other):
     tuning run: a learning rate matters a lot, e.g. Adam's $\varepsilon$ almost not at all).
     """
     return 0.05 + 0.04 * (np.asarray(log_lr) + 2.3) ** 2 + 0.002 * np.asarray(other)
-# --8<-- [end:toy_dev_error]
 
 
-# --8<-- [start:search_points]
 def search_points(n_per_axis=5, seed=0):
     """``(grid, random)``: ``n_per_axis**2`` points each on $[-4, 0]\\times[0, 1]$ ($\\log_{10}\\alpha$, other)."""
     from dlnotes.tuning import grid_points, random_points
@@ -63,7 +60,6 @@ def search_points(n_per_axis=5, seed=0):
     grid = grid_points(n_per_axis, low=(-4.0, 0.0), high=(0.0, 1.0))
     rand = random_points(n_per_axis ** 2, rng=seed, low=(-4.0, 0.0), high=(0.0, 1.0))
     return grid, rand
-# --8<-- [end:search_points]
 
 
 # --8<-- [start:grid_vs_random]
@@ -131,7 +127,6 @@ def log_scale_sampling(n=2000, seed=0):
 # ---------------------------------------------------------------------------
 
 
-# --8<-- [start:bn_circles_run]
 @heavy
 def bn_circles_run(seed=0):
     """A 2-16-16-1 network with batch norm on the hidden layers, trained on shifted, scaled circles.
@@ -151,10 +146,8 @@ def bn_circles_run(seed=0):
         res = fit(Xtr, Ytr, [2, 16, 16, 1], batchnorm=True, batch_size=64, epochs=150, learning_rate=0.01,
                   rng=seed, X_dev=Xdev, Y_dev=Ydev)
     return {"result": res, "Xtr": Xtr, "Ytr": Ytr, "Xdev": Xdev, "Ydev": Ydev}
-# --8<-- [end:bn_circles_run]
 
 
-# --8<-- [start:bn_layer_statistics]
 def bn_layer_statistics(seed=0, batch=256, units=(0, 1, 2)):
     """Pre-activations of the first hidden layer of the network of :func:`bn_circles_run`.
 
@@ -174,7 +167,6 @@ def bn_layer_statistics(seed=0, batch=256, units=(0, 1, 2)):
     return {"Z": Z[idx], "Z_norm": cache["Z_norm"][idx], "Z_tilde": Zt[idx],
             "gamma": p["gamma1"][idx, 0], "beta": p["beta1"][idx, 0],
             "dev_accuracy": float(res.history["dev_accuracy"][-1])}
-# --8<-- [end:bn_layer_statistics]
 
 
 # --8<-- [start:bn_histograms]
@@ -201,7 +193,6 @@ def bn_histograms():
 # ---------------------------------------------------------------------------
 
 
-# --8<-- [start:three_class_data]
 def three_class_data(m=450, seed=0, noise=0.35):
     """Three classes in 2-D: two interleaved arcs and a blob (examples as columns, labels 0, 1, 2).
 
@@ -217,10 +208,8 @@ def three_class_data(m=450, seed=0, noise=0.35):
     labels = np.concatenate([np.zeros(k), np.ones(k), np.full(m - 2 * k, 2)]).astype(np.int64)
     perm = rng.permutation(m)
     return X[:, perm], labels[perm].reshape(1, m)
-# --8<-- [end:three_class_data]
 
 
-# --8<-- [start:softmax_runs]
 @heavy
 def softmax_runs(seed=0):
     """Softmax regression (2-3) and a 2-16-16-3 softmax network trained on :func:`three_class_data`.
@@ -240,7 +229,6 @@ def softmax_runs(seed=0):
         acc_dev = float(np.mean(res.predict(Xdev) == ldev))
         out[name] = (res, acc_tr, acc_dev)
     return out
-# --8<-- [end:softmax_runs]
 
 
 # --8<-- [start:softmax_regions]
