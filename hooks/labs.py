@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
-import importlib.metadata
 import json
 import logging
 import math
@@ -52,6 +51,7 @@ from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
 from dlnotes_site import deps as _deps
+from dlnotes_site.figures import library_versions
 from dlnotes_site.state import STATE
 
 log = logging.getLogger("mkdocs.hooks.labs")
@@ -107,14 +107,8 @@ def dependency_digest(lab_text: str, root: os.PathLike | str, deps=None) -> str:
 
 
 def environment_fingerprint() -> str:
-    """Python and library versions that can change a lab's output."""
-    parts = [f"hook={HOOK_VERSION}", f"python={sys.version_info[:3]}"]
-    for dist in KEY_DISTRIBUTIONS:
-        try:
-            parts.append(f"{dist}={importlib.metadata.version(dist)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{dist}=missing")
-    return ";".join(parts)
+    """Python and library versions that can change a lab's output (the fingerprint every key uses)."""
+    return ";".join([f"hook={HOOK_VERSION}", *library_versions(KEY_DISTRIBUTIONS)])
 
 
 def lab_key(lab_text: str, package_hash: str, env: str | None = None) -> str:

@@ -234,7 +234,7 @@ def figure_key(name, kwargs=None):
     >>> a == figure_key("demo.curve", {"n": 3}), a == figure_key("demo.curve", {"n": 4})
     (True, False)
     """
-    import matplotlib
+    import matplotlib  # noqa: F401 - loaded, so the key records the __version__ that runs
     import matplotlib.style
 
     h = hashlib.sha256()
@@ -243,9 +243,7 @@ def figure_key(name, kwargs=None):
         name,
         _canonical(dict(kwargs or {})),
         _canonical(STYLE),
-        f"python {sys.version_info[0]}.{sys.version_info[1]}",
-        f"numpy {np.__version__}",
-        f"matplotlib {matplotlib.__version__}",
+        *library_versions(("matplotlib",)),
         module_digest(f"dlnotes.figures.{str(name).split('.')[0]}"),
         RENDERER,
     ]
@@ -267,7 +265,7 @@ def _resolve(name):
 
 
 def _draw(name, kwargs):
-    import matplotlib
+    import matplotlib  # noqa: F401 - loaded, so the key records the __version__ that runs
     import matplotlib.style
     from matplotlib.figure import Figure
 
@@ -379,13 +377,18 @@ def render(name, *, alt, caption=None, embed=False, **kwargs):
 # --------------------------------------------------------------------------- memo
 
 
-def _versions(distributions=()):
-    parts = [f"python {'.'.join(map(str, sys.version_info[:3]))}", f"numpy {np.__version__}"]
+def library_versions(distributions=()):
+    """``["python=3.11.7", "numpy=2.4.6", "<dist>=<version>", ...]``: the one version fingerprint of
+    every cache key (figures, memo, labs). A loaded module's ``__version__`` wins over the installed
+    metadata, so what is fingerprinted is what runs."""
+    parts = [f"python={'.'.join(map(str, sys.version_info[:3]))}", f"numpy={np.__version__}"]
     for dist in distributions:
+        module = sys.modules.get(dist)
         try:
-            parts.append(f"{dist} {importlib.metadata.version(dist)}")
+            version = getattr(module, "__version__", None) or importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{dist} missing")
+            version = "missing"
+        parts.append(f"{dist}={version}")
     return parts
 
 
@@ -414,7 +417,7 @@ def memo_key(func, args=(), kwargs=None, *, distributions=(), deps=None):
     arguments = _canonical(dict(bound.arguments), argument=f"{func.__qualname__}() arguments")
     deps = module_digest(func.__module__) if deps is None else deps
     h = hashlib.sha256()
-    for part in [MEMO_VERSION, name, arguments, deps, RENDERER, *_versions(distributions)]:
+    for part in [MEMO_VERSION, name, arguments, deps, RENDERER, *library_versions(distributions)]:
         h.update(part.encode() + b"\0")
     return h.hexdigest()[:32]
 
