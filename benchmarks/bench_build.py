@@ -75,7 +75,7 @@ def copy_commit(ref: str, dest: Path) -> str:
 def environment(copy: Path) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
     env["PYTHONPATH"] = os.pathsep.join([str(copy / "src")] + [p for p in [env.get("PYTHONPATH")] if p])
-    for var in ("DLNOTES_FIGURE_CACHE", "DLNOTES_RESULT_CACHE"):
+    for var in ("DLNOTES_CACHE", "DLNOTES_CACHE_FIGURES", "DLNOTES_CACHE_RESULTS", "DLNOTES_CACHE_LABS"):
         env.pop(var, None)                      # the copy's hooks point them at the copy's .cache/
     return env
 

@@ -4,8 +4,8 @@ markdown-exec runs the pages' code inside the MkDocs process, so under
 ``mkdocs serve`` the ``dlnotes`` modules imported by the first build would be
 reused by every later build and a rebuild would show stale output. Before each
 build this hook drops ``dlnotes`` and its submodules from ``sys.modules`` (the
-next ``import dlnotes...`` reads the files again) and points the figure cache
-at ``<project>/.cache/figures``. ``mkdocs.yml`` watches ``src/dlnotes`` so an
+next ``import dlnotes...`` reads the files again) and points the build's cache
+root (:mod:`dlnotes_site.cache`) at ``<project>/.cache`` unless ``$DLNOTES_CACHE`` is set. ``mkdocs.yml`` watches ``src/dlnotes`` so an
 edit to the package triggers that rebuild.
 
 ``mkdocs serve --dirty`` rebuilds only the pages whose Markdown changed (fast
@@ -22,6 +22,7 @@ import os
 import sys
 from pathlib import Path
 
+from dlnotes_site import cache as site_cache
 from dlnotes_site import deps, figures
 from dlnotes_site.state import STATE
 
@@ -89,7 +90,7 @@ def on_startup(command, dirty):
 
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
-    os.environ["DLNOTES_FIGURE_CACHE"] = str(root / ".cache" / "figures")
+    site_cache.use_project(root)
     return config
 
 

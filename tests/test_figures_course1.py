@@ -44,7 +44,7 @@ def test_figure_function_returns_a_figure_quickly(mod, name):
 def test_figure_is_deterministic(mod, name, tmp_path, monkeypatch):
     svgs = []
     for run in range(2):                      # two empty caches: the figure is drawn twice
-        monkeypatch.setenv("DLNOTES_FIGURE_CACHE", str(tmp_path / f"cache{run}"))
+        monkeypatch.setenv("DLNOTES_CACHE_FIGURES", str(tmp_path / f"cache{run}"))
         key, svg, hit = _cache.render_svg(f"{mod}.{name}")
         assert not hit
         svgs.append(svg)

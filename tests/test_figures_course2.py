@@ -45,7 +45,7 @@ def test_figure_is_a_figure_and_deterministic(name, tmp_path, monkeypatch):
     assert callable(func)
     svgs = []
     for run in range(2):               # two empty result caches: every training run is done twice
-        monkeypatch.setenv("DLNOTES_RESULT_CACHE", str(tmp_path / f"results{run}"))
+        monkeypatch.setenv("DLNOTES_CACHE_RESULTS", str(tmp_path / f"results{run}"))
         _clear_memo(module_name)
         svgs.append(_cache._draw(name, {}))   # raises TypeError unless the function returns a matplotlib Figure
     svg1, svg2 = svgs
@@ -57,7 +57,7 @@ def test_memoised_runs_read_back_equal_to_fresh_ones(tmp_path, monkeypatch):
     """A training run read back from the disk memo is the run itself (parameters, history, config)."""
     kw = c2w1.BIAS_VARIANCE_MODELS[0][1]
     for attempt in range(3):   # memo stores nothing while the package is being edited (by anyone): retry
-        monkeypatch.setenv("DLNOTES_RESULT_CACHE", str(tmp_path / f"results{attempt}"))
+        monkeypatch.setenv("DLNOTES_CACHE_RESULTS", str(tmp_path / f"results{attempt}"))
         train_net = importlib.reload(importlib.import_module("dlnotes.figures.course2_week1")).train_net
         fresh = train_net(**kw)
         train_net.cache_clear()

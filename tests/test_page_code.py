@@ -172,7 +172,7 @@ def test_every_figure_function_is_a_snippet_section(module):
 def test_render_links_the_figure_for_a_tap_to_enlarge(monkeypatch, tmp_path):
     from dlnotes_site.figures import render
 
-    monkeypatch.setenv("DLNOTES_FIGURE_CACHE", str(tmp_path))
+    monkeypatch.setenv("DLNOTES_CACHE_FIGURES", str(tmp_path))
     out = render("course1_week1.performance_vs_data", alt="a figure", caption="Look at the right end.")
     m = re.search(r'<a class="dlnotes-figure-zoom" href="(/__dlnotes_figures__/[0-9a-f]{24}\.svg)"[^>]*><img src="\1"', out)
     assert m, out

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from dlnotes_site import cache as site_cache
 from dlnotes_site import figures as _cache
 from dlnotes.plots import plot_function
 
@@ -32,14 +33,14 @@ def figmod(monkeypatch, tmp_path):
     mod.curve = _curve
     mod.not_a_figure = _not_a_figure
     monkeypatch.setitem(sys.modules, "dlnotes.figures._testfig", mod)
-    monkeypatch.setenv("DLNOTES_FIGURE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("DLNOTES_CACHE_FIGURES", str(tmp_path / "cache"))
     CALLS["n"] = 0
     return tmp_path / "cache"
 
 
 def test_two_renders_are_byte_identical(figmod, monkeypatch, tmp_path):
     key1, svg1, hit1 = _cache.render_svg("_testfig.curve", scale=2.0)
-    monkeypatch.setenv("DLNOTES_FIGURE_CACHE", str(tmp_path / "other"))
+    monkeypatch.setenv("DLNOTES_CACHE_FIGURES", str(tmp_path / "other"))
     key2, svg2, hit2 = _cache.render_svg("_testfig.curve", scale=2.0)
     assert (hit1, hit2) == (False, False)
     assert CALLS["n"] == 2
@@ -67,7 +68,7 @@ def test_a_figure_that_cannot_be_stored_is_inlined_and_leaves_no_file(figmod, mo
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(_cache.os, "replace", broken_replace)
+    monkeypatch.setattr(site_cache.os, "replace", broken_replace)
     key, svg, hit = _cache.render_svg("_testfig.curve", scale=0.5)
     assert hit is None and svg.startswith("<?xml")
     assert not figmod.exists() or list(figmod.iterdir()) == []
@@ -237,7 +238,7 @@ def _memo_closure():
 @pytest.fixture
 def results(monkeypatch, tmp_path):
     """A private results directory and fresh in-process memos."""
-    monkeypatch.setenv("DLNOTES_RESULT_CACHE", str(tmp_path / "results"))
+    monkeypatch.setenv("DLNOTES_CACHE_RESULTS", str(tmp_path / "results"))
     _memo_ramp.cache_clear()
     MEMO_CALLS["n"] = 0
     return tmp_path / "results"
@@ -303,7 +304,7 @@ def test_memo_writes_atomically_and_survives_a_bad_file(results, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(_cache.os, "replace", broken_replace)
+    monkeypatch.setattr(site_cache.os, "replace", broken_replace)
     assert np.array_equal(_memo_ramp(7)["x"], np.arange(7)), "the result is still returned"
     assert sorted(p.name for p in results.iterdir()) == [files[0].name]
 

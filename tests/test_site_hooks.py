@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 doclinks = load_file("_dlnotes_griffe_doclinks_t", "hooks/griffe_doclinks.py")
 docstrings = load_file("_dlnotes_docstrings_hook_t", "hooks/docstrings.py")
 searchtext = load_file("_dlnotes_searchtext_hook_t", "hooks/searchtext.py")
-labs = load_file("_dlnotes_labs_hook_t", "hooks/labs.py")
+from dlnotes_site import labs  # noqa: E402
 
 ROLE_TEXT = re.compile(r":(?:func|mod|class|data|meth|attr|obj|exc):`")
 

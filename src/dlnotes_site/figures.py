@@ -38,16 +38,15 @@ import importlib.machinery
 import importlib.metadata
 import inspect
 import io
-import os
 import pickle
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from dlnotes_site import cache as _cache
 from dlnotes_site import deps as _deps
 
 __all__ = ["STYLE", "KEY_VERSION", "MEMO_VERSION", "RENDERER", "cache_dir", "results_dir", "module_digest",
@@ -91,31 +90,13 @@ _PT_RE = re.compile(r'<svg[^>]*?width="([0-9.]+)pt"[^>]*?height="([0-9.]+)pt"', 
 
 
 def cache_dir():
-    """Directory of cached SVG files.
-
-    ``$DLNOTES_FIGURE_CACHE`` if set (the site's hooks set it to ``<project>/.cache/figures``),
-    else ``.cache/figures`` in the project checkout that holds this package (an editable
-    install), else ``.cache/figures`` under the current directory.
-    """
-    env = os.environ.get("DLNOTES_FIGURE_CACHE")
-    if env:
-        return Path(env)
-    root = _deps.package_dir().parents[1]
-    if (root / "mkdocs.yml").is_file():
-        return root / ".cache" / "figures"
-    return Path.cwd() / ".cache" / "figures"
+    """Directory of cached SVG files: ``dlnotes_site.cache.directory("figures")``."""
+    return _cache.directory("figures")
 
 
 def results_dir():
-    """Directory of the results stored by :func:`memo`.
-
-    ``$DLNOTES_RESULT_CACHE`` if set, else ``results/`` next to :func:`cache_dir`
-    (``<project>/.cache/results`` for the site).
-    """
-    env = os.environ.get("DLNOTES_RESULT_CACHE")
-    if env:
-        return Path(env)
-    return cache_dir().parent / "results"
+    """Directory of the results stored by :func:`memo`: ``dlnotes_site.cache.directory("results")``."""
+    return _cache.directory("results")
 
 
 def _package_dir():
@@ -306,7 +287,7 @@ def render_svg(name, **kwargs):
     svg = _draw(name, kwargs)
     if not loaded_code_is_current(f"dlnotes.figures.{name.split('.')[0]}"):
         return key, svg, None          # drawn by code older than the files: never stored (see render)
-    if not _write_atomic(path, svg.encode("utf-8")):
+    if not _cache.write_atomic(path, svg.encode("utf-8")):
         return key, svg, None          # could not be stored (a read-only checkout): inlined by render
     return key, svg, False
 
@@ -431,23 +412,6 @@ def _read_result(path):
         return None
 
 
-def _write_atomic(path, data):
-    """Publish ``data`` at ``path`` atomically (a reader sees the whole file or no file)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        return True
-    except OSError:  # a read-only checkout: the result is still returned, just not kept
-        return False
-
-
 def memo(func=None, *, distributions=()):
     """Memoise a slow, deterministic function on disk and in memory, keyed on its dependencies.
 
@@ -511,7 +475,7 @@ def memo(func=None, *, distributions=()):
                                 f"{type(result).__name__} ({exc})") from None
             if not (state["imported"] == deps == digest_now() and loaded_code_is_current(module)):
                 return pickle.loads(data)  # the source changed under us: use, never store
-            _write_atomic(path, data)
+            _cache.write_atomic(path, data)
         memory[key] = data
         return pickle.loads(data)
 
