@@ -4,7 +4,8 @@ Every function works elementwise on an array of pre-activations ``Z`` of any
 shape (``softmax`` works on columns) and keeps the dtype of its input
 (float32 stays float32). Derivatives are taken with respect to the
 pre-activation: ``relu_grad(Z)`` is $g'(Z)$, so that the backward pass reads
-``dZ = dA * g_grad(Z)``.
+``dZ = dA * g_grad(Z)``. ``softmax_backward`` refuses a float32 ``dA`` next to a float64
+``z`` (``TypeError``, no silent upcast).
 
 See [activation functions](course1/week3.md#activation-functions) and, for softmax,
 [softmax regression](course2/week3.md#softmax-regression).
@@ -75,14 +76,6 @@ def sigmoid(z):
     the first by $e^{z}$), so the result is exact and finite for $z = \pm 1000$.
     See [the sigmoid](course1/week2.md#the-sigmoid).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
-
     Examples
     --------
     >>> import numpy as np
@@ -117,14 +110,6 @@ def sigmoid_grad(z):
     ($\sigma'(40) = 4.2\times10^{-18}$, not 0).
     See [the sigmoid and its derivative](course1/week2.md#the-sigmoid).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
-
     Examples
     --------
     >>> sigmoid_grad([0.0, 1000.0])
@@ -154,14 +139,6 @@ def tanh(z):
     near zero, which is why it usually trains hidden layers better than the
     sigmoid. See [activation functions](course1/week3.md#activation-functions).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
-
     Examples
     --------
     >>> tanh([0.0, 1000.0])
@@ -190,14 +167,6 @@ def tanh_grad(z):
     $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$.
     See [derivatives of activations](course1/week3.md#activation-functions).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
-
     Examples
     --------
     >>> tanh_grad([0.0])
@@ -223,14 +192,6 @@ def relu(z):
     Notes
     -----
     $g(z) = \max(0, z)$. See [activation functions](course1/week3.md#activation-functions).
-
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
 
     Examples
     --------
@@ -262,14 +223,6 @@ def relu_grad(z):
     exact zero pre-activation is rare.
     See [derivatives of activations](course1/week3.md#activation-functions).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
-
     Examples
     --------
     >>> relu_grad([-2.0, 0.0, 3.0])
@@ -299,14 +252,6 @@ def leaky_relu(z, alpha=0.01):
     $g(z) = \max(\alpha z, z)$ for $0 \le \alpha < 1$: negative units keep a small
     gradient instead of dying. See [activation functions](course1/week3.md#activation-functions).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``), or ``alpha`` is not a real number.
-    ValueError
-        If ``z`` is empty or holds NaN or inf, or if ``alpha`` is not in $[0, 1)$.
-
     Examples
     --------
     >>> leaky_relu([-2.0, 3.0])
@@ -335,14 +280,6 @@ def leaky_relu_grad(z, alpha=0.01):
     -----
     $g'(z) = 1$ for $z > 0$ and $\alpha$ for $z \le 0$ (the same convention at 0
     as ``relu_grad``). See [derivatives of activations](course1/week3.md#activation-functions).
-
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``), or ``alpha`` is not a real number.
-    ValueError
-        If ``z`` is empty or holds NaN or inf, or if ``alpha`` is not in $[0, 1)$.
 
     Examples
     --------
@@ -375,14 +312,6 @@ def identity(z):
     Use the identity only in the output layer.
     See [activation functions](course1/week3.md#activation-functions).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
-
     Examples
     --------
     >>> identity([-1.5, 2.0])
@@ -406,14 +335,6 @@ def identity_grad(z):
     Notes
     -----
     $g'(z) = 1$. See [activation functions](course1/week3.md#activation-functions).
-
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is empty or holds NaN or inf.
 
     Examples
     --------
@@ -450,14 +371,6 @@ def softmax(z):
     float ($\pm 10^{308}$) the difference itself may round to $-\infty$, whose
     exponential is the correct 0. See
     [softmax regression](course2/week3.md#softmax-regression).
-
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is not 1-D or 2-D, is empty or holds NaN or inf.
 
     Examples
     --------
@@ -496,14 +409,6 @@ def softmax_jacobian(z):
     and each row sums to zero (adding a constant to every logit changes
     nothing). See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
-    Raises
-    ------
-    TypeError
-        If ``z`` is not an array of real numbers (strings, ``None``, complex numbers,
-        a ``numpy.matrix``).
-    ValueError
-        If ``z`` is not a single example (shape ``(C,)`` or ``(C, 1)``), is empty or holds NaN or inf.
-
     Examples
     --------
     >>> softmax_jacobian([0.0, 0.0])
@@ -540,17 +445,6 @@ def softmax_backward(dA, z):
     $dz = J\,da = a \odot (da - a^\top da)$, an $O(C)$ computation per column
     instead of $O(C^2)$. After a cross-entropy loss ($da = -y / a$) this
     reduces to $dz = a - y$. See [the softmax gradient](course2/week3.md#the-softmax-gradient).
-
-    Raises
-    ------
-    TypeError
-        If ``dA`` or ``z`` is not an array of real numbers, or if one is float32 and the other
-        float64 (no silent upcast: convert one with ``.astype``).
-    ValueError
-        If ``dA`` and ``z`` do not have the same shape ``(C, m)`` (no broadcasting), are empty,
-        or hold NaN or inf.
-    FloatingPointError
-        If $dZ$ overflows (entries of ``dA`` near the largest float).
 
     Examples
     --------

@@ -5,6 +5,8 @@ backward pass for you": every operation creates a node that remembers its
 inputs and its local derivatives; ``backward()`` visits the nodes in reverse
 topological order and applies the chain rule. See
 [automatic differentiation](course2/frameworks.md#automatic-differentiation).
+A division by a node whose value is 0 raises ``ZeroDivisionError``; an overflowing value or
+gradient raises ``FloatingPointError``, so the graph never holds inf or NaN.
 """
 
 from __future__ import annotations
@@ -52,23 +54,6 @@ class Value:
         $\\partial J / \\partial(\\text{this node})$ after ``J.backward()``
         (0 before). Gradients *accumulate*: a node used twice receives the sum
         of both contributions.
-
-    Raises
-    ------
-    TypeError
-        If ``data`` is not a real number (a ``bool``, a string, an array...), if ``label`` is
-        not a string, or if an operation gets an operand that is neither a real number nor a
-        ``Value`` (``Value(1.0) + "a"``; ``**`` needs a constant real exponent).
-    ValueError
-        If ``data`` or a number operand is NaN or infinite, for ``log`` of a value $\\le 0$,
-        and for a non-integer power of a negative value.
-    ZeroDivisionError
-        For a division by a node whose value is 0, and for ``x ** n`` with $n < 1$ at $x = 0$
-        (the derivative is undefined there).
-    FloatingPointError
-        If the result or the local derivative of an operation overflows (``Value(1000.0).exp()``,
-        ``Value(1e300) * 1e300``), and from :meth:`backward` if a gradient overflows: the graph
-        never holds an infinite or NaN value.
 
     Notes
     -----
@@ -203,12 +188,6 @@ class Value:
 
         Gradients of the graph are reset first, so calling ``backward`` twice
         gives the same result.
-
-        Raises
-        ------
-        FloatingPointError
-            If a gradient overflows to infinity (the chain rule multiplies local derivatives:
-            a long chain of factors above 1 can exceed the float range).
         """
         order, seen = [], set()
         stack = [(self, False)]
@@ -249,12 +228,6 @@ class MinimizeResult(NamedTuple):
     costs : numpy.ndarray, shape (steps + 1,)
         $f(w_k)$ at each iterate.
 
-    Raises
-    ------
-    TypeError
-        If built with other than the three fields (a ``NamedTuple``); :func:`minimize`
-        validates the values it puts in.
-
     Examples
     --------
     >>> r = minimize(lambda w: w * w, 1.0, learning_rate=0.25, steps=2)
@@ -287,18 +260,6 @@ def minimize(f, w0, learning_rate, steps):
     MinimizeResult
         ``w`` (float), ``ws`` and ``costs`` (arrays of shape ``(steps + 1,)``:
         the iterates and $f$ at each, ``ws[0] == w0``).
-
-    Raises
-    ------
-    TypeError
-        If ``f`` is not callable or does not return a ``Value``, or if ``w0``,
-        ``learning_rate`` or ``steps`` has the wrong type.
-    ValueError
-        If ``w0`` is not finite, ``learning_rate`` $\\le 0$ or ``steps`` $< 0$.
-    FloatingPointError
-        If the run diverges: $f$ or $w$ overflows, or the last cost is far above the first
-        ($f(w_{\\text{steps}}) > f(w_0) + 10\\max(1, |f(w_0)|)$). The message names the step
-        and suggests a smaller ``learning_rate``.
 
     Notes
     -----

@@ -81,16 +81,6 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
         shape (n[l], 1)), and the batch statistics ``"mu"`` and ``"var"`` (shape (n[l], 1)),
         which the caller uses to update its running averages.
 
-    Raises
-    ------
-    TypeError
-        If an argument is not a float array, or ``gamma`` or ``beta`` has another dtype than ``Z``.
-    ValueError
-        If ``gamma`` or ``beta`` is not of shape ``(n[l], 1)``, a value is NaN or inf, or
-        ``eps`` is not positive.
-    FloatingPointError
-        If the batch mean or variance of a row overflows (values of ``Z`` far too large).
-
     Notes
     -----
     $$\hat Z = \frac{Z - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad \tilde Z = \gamma\odot\hat Z + \beta,$$
@@ -144,15 +134,6 @@ def batchnorm_backward(dZ_tilde, cache):
         $\partial J/\partial\gamma$.
     dbeta : numpy.ndarray, shape (n[l], 1)
         $\partial J/\partial\beta$.
-
-    Raises
-    ------
-    TypeError
-        If ``cache`` is not the dict of :func:`batchnorm_forward`, or ``dZ_tilde`` has another
-        dtype than the cache.
-    ValueError
-        If ``dZ_tilde`` is not of the shape of the forward pass's ``Z``, holds NaN or inf, or
-        ``cache`` lacks a key.
 
     Notes
     -----
@@ -208,17 +189,6 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
     Returns
     -------
     numpy.ndarray, shape (n[l], m), dtype of ``Z``
-
-    Raises
-    ------
-    TypeError
-        If an argument is not a float array, or ``gamma``, ``beta``, ``mu`` or ``var`` has
-        another dtype than ``Z``.
-    ValueError
-        If ``gamma``, ``beta``, ``mu`` or ``var`` is not of shape ``(n[l], 1)``, a value is NaN
-        or inf, a variance is negative, or ``eps`` is not positive.
-    FloatingPointError
-        If the result overflows (``Z`` or ``gamma`` far too large, or ``var + eps`` tiny).
 
     Notes
     -----

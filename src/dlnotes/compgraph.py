@@ -43,14 +43,6 @@ def toy_forward(a, b, c):
     u, v, J : float
         Every node, left to right.
 
-    Raises
-    ------
-    TypeError
-        If ``a``, ``b`` or ``c`` is not a real number (a ``bool``, a string, an array...).
-    ValueError
-        If one of them is NaN or infinite, or if the values overflow the float range
-        (``a = b = c = 1e200``).
-
     Notes
     -----
     $$u = bc, \\qquad v = a + u, \\qquad J = 3v = 3(a + bc).$$
@@ -84,14 +76,6 @@ def toy_backward(a, b, c):
     dict
         ``{"dv", "du", "da", "db", "dc"}``, where ``"dx"`` means
         $\\partial J / \\partial x$ (the course's code names).
-
-    Raises
-    ------
-    TypeError
-        If ``a``, ``b`` or ``c`` is not a real number (a ``bool``, a string, an array...).
-    ValueError
-        If one of them is NaN or infinite, or if the values overflow the float range
-        (``a = b = c = 1e200``).
 
     Notes
     -----
@@ -143,16 +127,6 @@ def logistic_single(x, w, b, y):
         ``"z"``, ``"a"``, ``"loss"`` (floats) and ``"da"``, ``"dz"``, ``"db"``
         (floats), ``"dw"`` (shape (n_x, 1), the dtype of ``x``); ``"dx"`` means
         $\\partial \\mathcal{L}/\\partial x$.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` or ``w`` is not numeric, ``w`` and ``x`` differ in dtype, or ``b`` or ``y``
-        is not a real number.
-    ValueError
-        If ``x`` is not a column ``(n_x, 1)``, ``w`` does not have its shape, an input holds
-        NaN or inf, ``y`` is not 0 or 1, or $z = w^\\top x + b$ overflows (the message names
-        ``x, w, b``).
 
     Notes
     -----

@@ -34,16 +34,6 @@ def ewa(series, beta, bias_correction=False):
         recursion and the correction run in float64 and the result is cast
         back, so a float32 series gets float32 results with float64 accuracy.
 
-    Raises
-    ------
-    TypeError
-        ``series`` is not numeric, ``beta`` is not a real number or
-        ``bias_correction`` is not ``True``/``False`` (a string such as
-        ``"no"`` would otherwise turn it on).
-    ValueError
-        ``series`` is a scalar, empty or has NaN/inf entries, or ``beta`` is
-        not in $[0, 1)$.
-
     Notes
     -----
     With $v_0 = 0$ and $v_t = \\beta v_{t-1} + (1-\\beta)\\theta_t$, unrolling the
@@ -104,13 +94,6 @@ def ewa_weights(beta, t):
     -------
     w : ndarray, shape (t,)
         ``w[k-1]`` is the weight of $\\theta_k$; ``w.sum() == 1 - beta**t``.
-
-    Raises
-    ------
-    TypeError
-        ``beta`` is not a real number or ``t`` is not an integer.
-    ValueError
-        ``beta`` is not in $[0, 1)$ or ``t < 1``.
 
     Notes
     -----

@@ -101,11 +101,6 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
     -------
     str or None
 
-    Raises
-    ------
-    TypeError
-        ``activations`` is not iterable.
-
     Notes
     -----
     ``train.fit(engine="auto")`` uses the fused loop exactly when this returns
@@ -162,12 +157,6 @@ def bernoulli_mask(rng, p, out, dtype):
     -------
     ndarray of bool
         ``out``.
-
-    Raises
-    ------
-    AttributeError, ValueError
-        Not validated (an inner-loop helper): ``rng`` must be a Generator and
-        ``out`` a boolean array.
 
     Notes
     -----
@@ -256,14 +245,6 @@ class FusedTrainer:
         L2 strength $\\lambda$: $dW^{[l]}$ gains $(\\lambda/m) W^{[l]}$ with $m$ the batch size.
     keep_probs : None, float or sequence of L - 1 floats
         Inverted-dropout keep probabilities of the hidden layers.
-
-    Raises
-    ------
-    ValueError
-        A configuration the fused loop does not implement (see
-        :func:`unsupported_reason`).
-    TypeError
-        Parameters of different dtypes, or not float32/float64.
 
     Notes
     -----
@@ -584,13 +565,6 @@ class FusedTrainer:
             $\\sum_k m_k\\,\\mathrm{accuracy}_k$ (0 when not recording).
         iteration : int
             ``iteration`` plus the number of steps taken.
-
-        Raises
-        ------
-        FloatingPointError
-            A recorded cost is not finite (or, under ``np.errstate(...="raise")``
-            as in ``train.fit``, an operation overflows); the message names the
-            epoch and iteration and suggests a smaller ``learning_rate``.
 
         Examples
         --------

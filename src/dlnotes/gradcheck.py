@@ -110,18 +110,6 @@ def numerical_grad(f, x, eps=None):
     -------
     numpy.ndarray, same shape and dtype as ``x``
 
-    Raises
-    ------
-    TypeError
-        If ``f`` is not callable or returns something other than a real number (an array,
-        a string, ``None``), if ``x`` is not a float32/float64 array, or if ``eps`` is not a
-        real number.
-    ValueError
-        If ``x`` holds NaN or inf, is read-only or not contiguous; if ``eps`` is not
-        positive, or so small that rounding $x_i \pm \varepsilon$ to ``x``'s dtype changes
-        the step by more than 10 % (a step below the spacing of the numbers near $x_i$);
-        if ``f`` returns NaN or inf.
-
     Notes
     -----
     $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}.$$
@@ -189,14 +177,6 @@ def params_to_vector(parameters, keys=None):
         the arrays' dtype.
     spec : list of (str, tuple)
         ``(key, shape)`` pairs to undo it with :func:`vector_to_params`.
-
-    Raises
-    ------
-    TypeError
-        If ``parameters`` is not a dict, ``keys`` is not a list or tuple, an entry is not an
-        array of real numbers, or the entries mix float32 and float64 (no silent upcast).
-    ValueError
-        If ``keys`` names a missing entry or repeats one, or an entry holds NaN or inf.
 
     Notes
     -----
@@ -278,15 +258,6 @@ def vector_to_params(theta, spec):
     dict of numpy.ndarray
         Views into ``theta`` (no copy), with the shapes of ``spec``.
 
-    Raises
-    ------
-    TypeError
-        If ``theta`` is not an array of real numbers, or ``spec`` is not a list of
-        ``(key, shape)`` pairs.
-    ValueError
-        If ``theta`` is not 1-D, holds NaN or inf, or its size is not the sum of the sizes in
-        ``spec``; if a key of ``spec`` is repeated.
-
     Notes
     -----
     The sizes must add up: $\sum_k \prod \text{shape}_k = \dim\theta$.
@@ -318,14 +289,6 @@ def relative_difference(g, g_num):
     Returns
     -------
     float in [0, 1]
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or one is float32 and the other
-        float64.
-    ValueError
-        If the shapes differ (no broadcasting) or an argument holds NaN or inf.
 
     Notes
     -----
@@ -387,13 +350,6 @@ def classify_rel_error(rel_error, dtype=np.float64):
         look at the components), ``"suspicious"`` up to $10^{-3}$, ``"wrong"`` above:
         almost certainly a bug. In float32: $8.0\times10^{-4}$, $6.1\times10^{-3}$ and
         $4.7\times10^{-2}$.
-
-    Raises
-    ------
-    TypeError
-        If ``rel_error`` is not a real number, or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``rel_error`` is negative, NaN or infinite.
 
     Notes
     -----
@@ -494,17 +450,6 @@ def gradient_check(cost_fn, parameters, grads, eps=None):
     -------
     GradientCheckResult
         ``rel_error``, ``verdict``, the two gradient vectors and ``per_key`` errors.
-
-    Raises
-    ------
-    TypeError
-        If ``cost_fn`` is not callable or does not return a real number, ``parameters`` or
-        ``grads`` is not a dict, an entry is not an array of real numbers, or the dtypes
-        are mixed (a float32 gradient of a float64 parameter, or the reverse).
-    ValueError
-        If ``parameters`` is empty, a gradient is missing or has another shape than its
-        parameter, an array holds NaN or inf, ``cost_fn`` returns NaN or inf, or ``eps``
-        is not positive or below the spacing of the parameters' values in their dtype.
 
     Notes
     -----

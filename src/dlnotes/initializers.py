@@ -77,13 +77,6 @@ def zeros(shape, rng=None, *, dtype=np.float64):
     -------
     numpy.ndarray of zeros
 
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not a tuple of ints, or ``dtype`` is not float32/float64.
-    ValueError
-        If a size is below 1.
-
     Notes
     -----
     With $W^{[1]} = 0$ (or any constant), all hidden units compute the same
@@ -111,13 +104,6 @@ def constant(shape, value, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray filled with ``value``
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not a tuple of ints, or ``dtype`` is not float32/float64.
-    ValueError
-        If a size is below 1, or ``value`` is NaN, inf or too large for ``dtype``.
 
     Notes
     -----
@@ -149,14 +135,6 @@ def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
-        is not float32 or float64.
-    ValueError
-        If a size is below 1, or ``scale`` is not positive or too large for ``dtype``.
 
     Notes
     -----
@@ -191,14 +169,6 @@ def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
     -------
     numpy.ndarray
 
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
-        is not float32 or float64.
-    ValueError
-        If a size is below 1, or ``scale`` is not positive or too large for ``dtype``.
-
     Notes
     -----
     Small weights keep $z$ near 0, where sigmoid and tanh are steep, which is
@@ -230,14 +200,6 @@ def lecun(shape, rng, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
-        is not float32 or float64.
-    ValueError
-        If a size is below 1, or ``shape`` is not ``(n_out, n_in)``.
 
     Notes
     -----
@@ -273,14 +235,6 @@ def glorot(shape, rng, *, dtype=np.float64):
     -------
     numpy.ndarray
 
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
-        is not float32 or float64.
-    ValueError
-        If a size is below 1, or ``shape`` is not ``(n_out, n_in)``.
-
     Notes
     -----
     The forward pass wants $\mathrm{Var}(w) = 1/n_{in}$ and the backward pass
@@ -311,14 +265,6 @@ def he(shape, rng, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not a tuple of ints, ``rng`` not a generator or seed, or ``dtype``
-        is not float32 or float64.
-    ValueError
-        If a size is below 1, or ``shape`` is not ``(n_out, n_in)``.
 
     Notes
     -----
@@ -381,16 +327,6 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
     -------
     dict of numpy.ndarray
         ``W{l}`` of shape ``(n[l], n[l-1])``, ``b{l}`` of shape ``(n[l], 1)`` (zeros).
-
-    Raises
-    ------
-    TypeError
-        If ``layer_dims`` is not a list of ints, ``method`` not a string, ``rng`` missing (for
-        any method but ``"zeros"``) or not a generator or seed, ``dtype`` not float32/float64,
-        or ``batchnorm`` not a bool.
-    ValueError
-        If ``method`` is unknown, ``layer_dims`` has fewer than 2 sizes or a size below 1, or the
-        seed is negative.
 
     Notes
     -----
@@ -477,16 +413,6 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
         ``"gradient_std"`` (std of $dW^{[l]}$) and ``"dA_std"`` (std of the
         backpropagated $dA^{[l-1]}$ leaving layer $l$); the standard deviations
         have the dtype ``dtype`` of the network.
-
-    Raises
-    ------
-    TypeError
-        If ``method`` or ``activation`` is not a string, ``depth``, ``width`` or ``m`` is not an
-        int, ``rng`` is not a generator or seed, or ``dtype`` is not float32/float64.
-    ValueError
-        If ``method`` or ``activation`` is unknown (or ``"softmax"``), a size is below 1, or
-        the signal overflows ``dtype`` (hundreds of layers with a bad initializer): the
-        message names ``depth`` and the layer where it happened.
 
     Notes
     -----

@@ -4,7 +4,8 @@ r"""Logistic regression, $\hat y = \sigma(w^\top x + b)$, trained by gradient de
 ``Y`` is ``(1, m)`` with labels in $\{0, 1\}$. Two versions of the gradient
 computation are given: :func:`propagate_loop`, with explicit loops over the
 examples and the features as in the lecture's pseudo-code, and the vectorized
-:func:`propagate`; they return the same numbers.
+:func:`propagate`; they return the same numbers. A diverging gradient descent raises
+``FloatingPointError`` naming the iteration and ``learning_rate``.
 See [logistic regression as a one-neuron network](course1/week2.md#the-model) and
 [one step of gradient descent, loop and vectorized](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 """
@@ -98,13 +99,6 @@ def initialize_zeros(dim, dtype=np.float64):
     w : numpy.ndarray, shape (dim, 1)
     b : numpy scalar of ``dtype``, 0
 
-    Raises
-    ------
-    TypeError
-        If ``dim`` is not an integer, or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``dim < 1``.
-
     Notes
     -----
     Zeros are fine here: there is a single unit, so no symmetry to break
@@ -138,17 +132,6 @@ def propagate_loop(w, b, X, Y):
     grads : dict
         ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
     cost : float
-
-    Raises
-    ------
-    TypeError
-        If an argument is not numeric (``b`` must be a real number), or ``w`` and ``X``
-        differ in dtype (float32 and float64 are not mixed).
-    ValueError
-        If ``w`` is not ``(n_x, 1)`` for the ``n_x`` rows of ``X``, ``Y`` is not ``(1, m)``,
-        labels are not 0 or 1, an input holds NaN, inf or no example, ``b`` does not fit the
-        dtype of ``X``, or ``w.T @ X + b`` (or a gradient) overflows (the message names
-        ``w, X``).
 
     Notes
     -----
@@ -201,17 +184,6 @@ def propagate(w, b, X, Y):
     grads : dict
         ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
     cost : float
-
-    Raises
-    ------
-    TypeError
-        If an argument is not numeric (``b`` must be a real number), or ``w`` and ``X``
-        differ in dtype (float32 and float64 are not mixed).
-    ValueError
-        If ``w`` is not ``(n_x, 1)`` for the ``n_x`` rows of ``X``, ``Y`` is not ``(1, m)``,
-        labels are not 0 or 1, an input holds NaN, inf or no example, ``b`` does not fit the
-        dtype of ``X``, or ``w.T @ X + b`` (or a gradient) overflows (the message names
-        ``w, X``).
 
     Notes
     -----
@@ -278,19 +250,6 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
     costs : list of float
         Recorded costs.
 
-    Raises
-    ------
-    TypeError
-        As :func:`propagate`, and if ``num_iterations``, ``learning_rate`` or ``record_every``
-        is not a number of the right kind.
-    ValueError
-        As :func:`propagate` (including an overflow of ``w.T @ X + b`` for the starting ``w``),
-        and if ``num_iterations``, ``learning_rate`` or ``record_every`` is not positive.
-    FloatingPointError
-        If gradient descent diverges, naming the iteration and ``learning_rate``: a value
-        overflows, or the last cost is far above the first ($J_{\text{last}} > J_0 + 10\max(1, J_0)$).
-        The parameters are never returned with NaN or inf entries.
-
     Notes
     -----
     Repeat: $w \leftarrow w - \alpha\,dw$, $b \leftarrow b - \alpha\,db$ with $dw, db$ from
@@ -356,14 +315,6 @@ def predict(w, b, X):
     -------
     numpy.ndarray of int64, shape (1, m)
 
-    Raises
-    ------
-    TypeError
-        If an argument is not numeric, or ``w`` and ``X`` differ in dtype.
-    ValueError
-        If ``X`` does not have the ``n_x`` rows of ``w`` (the message names ``X``), ``w`` is
-        not a column, an input holds NaN, inf or no example, or ``w.T @ X + b`` overflows.
-
     Notes
     -----
     $\sigma(z) > 0.5 \iff z > 0$: the decision boundary is the hyperplane
@@ -402,18 +353,6 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     dict
         ``"w"``, ``"b"``, ``"costs"``, ``"train_accuracy"`` and, with a test set,
         ``"test_accuracy"`` (fractions in [0, 1]).
-
-    Raises
-    ------
-    TypeError
-        If an array is not numeric, ``X_test`` and ``X_train`` differ in dtype, or a
-        hyperparameter has the wrong type.
-    ValueError
-        If the shapes do not match (``Y_train`` is not ``(1, m_train)``, ``X_test`` has another
-        number of features...), labels are not 0 or 1, an input holds NaN, inf or no example,
-        only one of ``X_test`` and ``Y_test`` is given, or a hyperparameter is not positive.
-    FloatingPointError
-        If gradient descent diverges (see :func:`optimize`): the message names ``learning_rate``.
 
     Notes
     -----

@@ -108,11 +108,6 @@ def clip_eps(dtype):
     float32 ($1 - 10^{-15} = 1$ exactly) and $\log(1 - a)$ would be $-\infty$.
     See [why the loss clips $\hat y$](course1/week2.md#the-model).
 
-    Raises
-    ------
-    TypeError
-        If ``dtype`` is not float32 or float64 (``"foo"``, an integer dtype...).
-
     Examples
     --------
     >>> import numpy as np
@@ -147,15 +142,6 @@ def binary_cross_entropy(A, Y):
     a saturated sigmoid gives a large finite cost instead of ``inf``. When the
     logits are available, :func:`binary_cross_entropy_from_logits` is exact.
     See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf, ``A`` has values outside $[0, 1]$ or ``Y`` labels other than 0 and 1.
 
     Examples
     --------
@@ -201,17 +187,6 @@ def binary_cross_entropy_from_logits(Z, Y):
     summing: logits of $\pm 10^{308}$ give the right, finite cost.
     See [the loss from the logit](course1/week2.md#the-model).
 
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``Z`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``Z`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf, or ``Y`` has labels other than 0 and 1.
-    FloatingPointError
-        If the mean loss is too large for a float (it is computed without intermediate overflow).
-
     Examples
     --------
     >>> import numpy as np
@@ -247,15 +222,6 @@ def bce_grad(A, Y):
     backward pass uses directly (it is exact even when $a$ is 0 or 1).
     $A$ is clipped as in :func:`binary_cross_entropy`.
     See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf, ``A`` has values outside $[0, 1]$ or ``Y`` labels other than 0 and 1.
 
     Examples
     --------
@@ -294,17 +260,6 @@ def categorical_cross_entropy(Yhat, Y):
     For one-hot $y$ only the probability of the true class counts.
     $\hat y$ is clipped below at $\varepsilon$ (see :func:`clip_eps`).
     See [softmax and its loss](course2/week3.md#softmax-regression).
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``Yhat`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``Yhat`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf, an entry of ``Yhat`` is outside $[0, 1]$, or a column of ``Y`` is not a
-        distribution (non-negative, summing to 1). Columns of ``Yhat`` need not sum to 1: the
-        loss is defined for any probabilities, e.g. sigmoid outputs trained through the chain rule.
 
     Examples
     --------
@@ -351,17 +306,6 @@ def categorical_cross_entropy_from_logits(Z, Y):
     $M/2 - z_k/2$, which cannot overflow even for logits of $\pm 10^{308}$.
     See [softmax and its loss](course2/week3.md#softmax-regression).
 
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``Z`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``Z`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf, or a column of ``Y`` is not one-hot (non-negative, summing to 1).
-    FloatingPointError
-        If the mean loss is too large for a float (it is computed without intermediate overflow).
-
     Examples
     --------
     >>> import numpy as np
@@ -399,16 +343,6 @@ def sparse_categorical_cross_entropy(Yhat, labels):
     Identical to :func:`categorical_cross_entropy` with $y = \mathrm{onehot}(c)$, but it
     picks one entry per column instead of multiplying by a mostly-zero matrix.
     See [softmax and its loss](course2/week3.md#softmax-regression).
-
-    Raises
-    ------
-    TypeError
-        If ``Yhat`` is not an array of real numbers, or ``labels`` are not integers
-        (floats with a fractional part, NaN, strings).
-    ValueError
-        If ``Yhat`` is not 2-D, is empty, holds NaN or inf, or a column is not a probability
-        vector (values in $[0, 1]$ summing to 1); if ``labels`` does not have shape ``(m,)`` or
-        ``(1, m)``, or a label is outside $\{0, \dots, C-1\}$.
 
     Examples
     --------
@@ -461,15 +395,6 @@ def softmax_cross_entropy_grad(Yhat, Y):
     = -y_j + \hat y_j\sum_k y_k = \hat y_j - y_j.$
     See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``Yhat`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``Yhat`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf, a column of ``Yhat`` is not a probability vector, or a column of ``Y`` is not one-hot.
-
     Examples
     --------
     >>> import numpy as np
@@ -510,17 +435,6 @@ def mean_squared_error(A, Y):
     the learning rate.
     See [why not squared error](course1/week2.md#the-loss-binary-cross-entropy).
 
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf.
-    FloatingPointError
-        If the mean loss is too large for a float (it is computed without intermediate overflow).
-
     Examples
     --------
     >>> import numpy as np
@@ -552,17 +466,6 @@ def mse_grad(A, Y):
     -----
     $\mathcal{L} = \tfrac12\lVert a - y\rVert^2 \Rightarrow \partial\mathcal{L}/\partial a = a - y$.
     See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an array of real numbers, or ``Y`` is a float array of another
-        dtype than ``A`` (float32 with float64: convert one with ``.astype``).
-    ValueError
-        If ``A`` is not 2-D, ``Y`` does not have exactly its shape, either is empty or holds
-        NaN or inf.
-    FloatingPointError
-        If $a - y$ overflows (entries near the largest float of opposite signs).
 
     Examples
     --------

@@ -11,7 +11,8 @@ switched on by the arguments of :func:`model_forward`:
   :func:`model_backward`).
 
 The backward pass follows the course's per-example convention: $dZ^{[l]}$ is the
-derivative of each example's loss, and the $1/m$ appears in $dW$ and $db$.
+derivative of each example's loss, and the $1/m$ appears in $dW$ and $db$. An overflow raises ``FloatingPointError`` naming
+the layer's input (``X``, then ``W{l}``).
 See [the building blocks of a deep network](course1/week4.md#forward-and-backward-building-blocks).
 """
 
@@ -136,13 +137,6 @@ def layer_shapes(layer_dims, batchnorm=False):
     dict
         ``{"W1": (n1, n0), "b1": (n1, 1), ...}``.
 
-    Raises
-    ------
-    TypeError
-        If ``layer_dims`` is not a list or tuple of ints, or ``batchnorm`` is not a bool.
-    ValueError
-        If ``layer_dims`` has fewer than 2 sizes or a size below 1.
-
     Notes
     -----
     $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$ (rows: units of this layer; columns:
@@ -181,13 +175,6 @@ def num_layers(parameters):
     Returns
     -------
     int
-
-    Raises
-    ------
-    TypeError
-        If ``parameters`` is not a dict.
-    ValueError
-        If its weights are not exactly ``W1``..``WL``.
 
     Notes
     -----
@@ -243,16 +230,6 @@ def linear_forward(A_prev, W, b):
     cache : tuple
         ``(A_prev, W, b)`` for :func:`linear_backward`.
 
-    Raises
-    ------
-    TypeError
-        If an argument is not a float array, or ``W`` or ``b`` has another dtype than ``A_prev``.
-    ValueError
-        If the shapes do not match (``W.shape[1] != A_prev.shape[0]``, ``b`` not ``(n[l], 1)``),
-        or an input holds NaN or inf.
-    FloatingPointError
-        If ``W @ A_prev + b`` overflows (inputs far too large).
-
     Notes
     -----
     $z^{(i)} = W a^{(i)} + b$ for each column; stacking the columns,
@@ -291,12 +268,6 @@ def linear_activation_forward(A_prev, W, b, activation):
     A : numpy.ndarray, shape (n[l], m)
     cache : tuple
         ``(linear_cache, Z)`` for :func:`linear_activation_backward`.
-
-    Raises
-    ------
-    TypeError, ValueError, FloatingPointError
-        As :func:`linear_forward`; also ``ValueError`` for an unknown ``activation``
-        (``TypeError`` if it is not a string or ``b`` is ``None``).
 
     Notes
     -----
@@ -441,20 +412,6 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
     caches : list of dict, length L
         What :func:`model_backward` needs for each layer.
 
-    Raises
-    ------
-    TypeError
-        If ``parameters`` is not a dict, ``activations`` not a list of names, ``training``
-        not a bool, ``rng`` missing when dropout is on, or a parameter or running average
-        has another dtype than ``X``.
-    ValueError
-        If a shape does not fit (``W{l}`` against the previous layer, ``b{l}``, ``gamma{l}``,
-        ``beta{l}`` and ``bn_state``'s ``mu{l}``, ``var{l}`` must be ``(n[l], 1)``), a value is
-        NaN or inf, a keep probability is outside (0, 1], or inference mode lacks ``bn_state``.
-    FloatingPointError
-        If a layer overflows (names ``X`` for the first layer, ``W{l}`` after: weights
-        grown far too large, typically by too large a learning rate).
-
     Notes
     -----
     For $l = 1..L$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of
@@ -593,17 +550,6 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     -------
     float
 
-    Raises
-    ------
-    TypeError
-        If ``loss`` is not a string, or ``AL``, ``Y``, ``lambd``, ``l1`` are not numbers.
-    ValueError
-        If ``loss`` is unknown, ``Y``'s shape differs from ``AL``'s, ``AL`` holds NaN or inf or
-        (for ``"bce"``, ``"cce"``) values outside [0, 1], the labels are not 0/1 or one-hot,
-        ``lambd`` or ``l1`` is negative, or a penalty is asked for without ``parameters``.
-    FloatingPointError
-        If the cost overflows (``"mse"`` with predictions far too large).
-
     Notes
     -----
     $$J = \frac1m\sum_{i=1}^m\mathcal{L}(\hat y^{(i)}, y^{(i)})
@@ -694,16 +640,6 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     dW : numpy.ndarray, shape (n[l], n[l-1])
     db : numpy.ndarray, shape (n[l], 1)
 
-    Raises
-    ------
-    TypeError
-        If ``cache`` is not from :func:`linear_forward`, ``dZ`` is not of ``W``'s dtype, or
-        ``need_dA_prev`` is not a bool.
-    ValueError
-        If ``dZ`` is not ``(n[l], m)`` or holds NaN or inf.
-    FloatingPointError
-        If a gradient overflows.
-
     Notes
     -----
     $$dW = \frac1m\,dZ\,A_{\text{prev}}^\top,\qquad
@@ -751,13 +687,6 @@ def activation_backward(dA, Z, activation):
     -------
     numpy.ndarray, shape (n[l], m)
         $dZ$.
-
-    Raises
-    ------
-    TypeError
-        If ``activation`` is not a string, or ``dA`` and ``Z`` have different dtypes.
-    ValueError
-        If ``activation`` is unknown, ``dA`` and ``Z`` have different shapes, or hold NaN or inf.
 
     Notes
     -----
@@ -810,12 +739,6 @@ def linear_activation_backward(dA, cache, activation):
     dA_prev : numpy.ndarray, shape (n[l-1], m)
     dW : numpy.ndarray, shape (n[l], n[l-1])
     db : numpy.ndarray, shape (n[l], 1)
-
-    Raises
-    ------
-    TypeError, ValueError, FloatingPointError
-        As :func:`activation_backward` and :func:`linear_backward`; ``TypeError`` naming
-        ``cache`` if it is not the tuple of :func:`linear_activation_forward`.
 
     Notes
     -----
@@ -914,18 +837,6 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     dict
         ``dW{l}`` and ``db{l}`` (or ``dgamma{l}``, ``dbeta{l}`` for batch-norm
         layers), same shapes and dtype as the parameters.
-
-    Raises
-    ------
-    TypeError
-        If ``caches`` is not the list of dicts of :func:`model_forward`, ``loss`` is not a
-        string, or ``AL`` has another dtype than the weights in ``caches``.
-    ValueError
-        If ``AL`` is not of the shape of the last layer's output, ``Y`` not of ``AL``'s shape,
-        the labels do not fit ``loss``, a value is NaN or inf, ``lambd`` or ``l1`` is negative,
-        or ``caches`` is empty, malformed, or comes from inference mode with batch norm.
-    FloatingPointError
-        If the backward pass overflows (weights or activations far too large).
 
     Notes
     -----
@@ -1036,17 +947,6 @@ def update_parameters(parameters, grads, learning_rate):
     dict
         New parameters (the input dict is not modified).
 
-    Raises
-    ------
-    TypeError
-        If ``parameters`` or ``grads`` is not a dict, or a gradient has another dtype than
-        its parameter.
-    ValueError
-        If ``learning_rate`` is not positive, a gradient is missing or of the wrong shape, or a
-        parameter or gradient holds NaN or inf (named by its key, e.g. ``dW1``).
-    FloatingPointError
-        If the step overflows (names ``learning_rate``).
-
     Notes
     -----
     $W^{[l]} \leftarrow W^{[l]} - \alpha\,dW^{[l]}$, $b^{[l]} \leftarrow b^{[l]} - \alpha\,db^{[l]}$.
@@ -1093,12 +993,6 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
     numpy.ndarray, shape (n_y, m)
         Probabilities for sigmoid/softmax outputs.
 
-    Raises
-    ------
-    TypeError, ValueError, FloatingPointError
-        As :func:`model_forward`; ``ValueError`` naming ``X`` if its number of rows
-        differs from the number of columns of ``W1``.
-
     Notes
     -----
     Same as :func:`model_forward` with ``training=False``.
@@ -1131,12 +1025,6 @@ def predict(X, parameters, activations, *, bn_state=None):
     -------
     numpy.ndarray of int64, shape (1, m)
         0/1 for a sigmoid output; the class index in $0..C-1$ for softmax.
-
-    Raises
-    ------
-    TypeError, ValueError, FloatingPointError
-        As :func:`predict_proba`; ``ValueError`` if the last activation is not ``"sigmoid"``
-        (with one unit) or ``"softmax"``.
 
     Notes
     -----

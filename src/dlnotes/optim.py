@@ -4,7 +4,8 @@ Every optimizer updates a parameter dict (``"W1"``, ``"b1"``, ...) **in place**
 from a gradient dict with the same keys prefixed by ``d`` (``"dW1"``, ``"db1"``).
 The state (velocity ``v``, squared-gradient average ``s``) is kept per
 parameter name in ``optimizer.state[name]`` and has the parameter's dtype, so
-float32 training stays float32.
+float32 training stays float32. A diverging :func:`trajectory` raises ``FloatingPointError``
+naming the step.
 
 The derivations (exponentially weighted averages of the gradient and of its
 square, bias correction) are on [the optimization page](course2/week2.md#week-2-optimization-algorithms):
@@ -67,13 +68,6 @@ class Optimizer:
     learning_rate : float
         Step size $\\alpha > 0$.
 
-    Raises
-    ------
-    TypeError
-        ``learning_rate`` is not a real number (a bool or a string is refused).
-    ValueError
-        ``learning_rate`` is not finite and positive.
-
     Attributes
     ----------
     learning_rate : float
@@ -102,11 +96,6 @@ class Optimizer:
 
     def set_learning_rate(self, learning_rate):
         """Change the step size (used by learning-rate schedules between epochs).
-
-        Raises
-        ------
-        TypeError, ValueError
-            ``learning_rate`` is not a finite positive real number.
         """
         self.learning_rate = float(check_positive(learning_rate, "learning_rate"))
 
@@ -133,19 +122,6 @@ class Optimizer:
             entries; each is modified in place.
         grads : dict of str to ndarray
             ``{"dW1": ..., "db1": ...}``, the shapes and dtypes of the parameters.
-
-        Raises
-        ------
-        TypeError
-            ``parameters`` or ``grads`` is not a dict, a parameter is not a
-            writeable float NumPy array, or a gradient's dtype differs from
-            its parameter's (float32 training stays float32).
-        ValueError
-            No parameters, a missing gradient, a gradient of the wrong shape,
-            NaN/inf in a gradient or a parameter, or a parameter whose shape
-            changed since the optimizer's state was created (call
-            :meth:`reset`). Nothing is updated (and ``t`` is unchanged) when
-            this is raised: everything is checked before anything changes.
 
         Notes
         -----
@@ -246,12 +222,6 @@ class GradientDescent(Optimizer):
     learning_rate : float
         Step size $\\alpha > 0$.
 
-    Raises
-    ------
-    TypeError, ValueError
-        ``learning_rate`` is not a finite positive real number;
-        :meth:`~Optimizer.step` raises for bad parameters or gradients.
-
     Notes
     -----
     $$W := W - \\alpha\\, dW, \\qquad b := b - \\alpha\\, db.$$
@@ -280,13 +250,6 @@ class Momentum(Optimizer):
     beta : float, default 0.9
         Averaging coefficient in $[0, 1)$; the average covers about
         $1/(1-\\beta)$ recent gradients. ``beta=0`` is plain gradient descent.
-
-    Raises
-    ------
-    TypeError, ValueError
-        ``learning_rate`` is not a finite positive number, or ``beta`` is not
-        a number in $[0, 1)$; :meth:`~Optimizer.step` raises for bad
-        parameters or gradients.
 
     Notes
     -----
@@ -338,13 +301,6 @@ class RMSprop(Optimizer):
     epsilon : float, default 1e-8
         $\\varepsilon > 0$ added to the root so the division is safe when
         $s_{dW} \\approx 0$.
-
-    Raises
-    ------
-    TypeError, ValueError
-        ``learning_rate`` or ``epsilon`` is not a finite positive number, or
-        ``beta`` is not in $[0, 1)$; :meth:`~Optimizer.step` raises for bad
-        parameters or gradients.
 
     Notes
     -----
@@ -405,13 +361,6 @@ class Adam(Optimizer):
         Averaging coefficient of the squared gradients (RMSprop), in $[0, 1)$.
     epsilon : float, default 1e-8
         $\\varepsilon > 0$ in the denominator.
-
-    Raises
-    ------
-    TypeError, ValueError
-        ``learning_rate`` or ``epsilon`` is not a finite positive number, or
-        ``beta1``, ``beta2`` is not in $[0, 1)$; :meth:`~Optimizer.step`
-        raises for bad parameters or gradients.
 
     Notes
     -----
@@ -503,14 +452,6 @@ def make_optimizer(optimizer, learning_rate, **hyperparameters):
     -------
     Optimizer
 
-    Raises
-    ------
-    TypeError
-        ``optimizer`` is neither a string nor an :class:`Optimizer`, or a
-        hyperparameter is not one the class takes (or has the wrong type).
-    ValueError
-        An unknown optimizer name, or a hyperparameter out of range.
-
     Notes
     -----
     The update rules are derived on
@@ -571,19 +512,6 @@ def trajectory(grad_fn, x0, optimizer, steps):
     -------
     path : ndarray, shape (steps + 1, d)
         ``path[0] == x0`` and ``path[k]`` is the point after ``k`` updates.
-
-    Raises
-    ------
-    TypeError
-        ``grad_fn`` is not callable, ``optimizer`` is not an :class:`Optimizer`,
-        ``steps`` is not an integer, or ``grad_fn`` returns something that is
-        not an array of numbers.
-    ValueError
-        ``x0`` is not a non-empty finite 1-D array, ``steps < 0``, or
-        ``grad_fn`` returns a gradient of the wrong shape or with NaN/inf.
-    FloatingPointError
-        The path overflows (the optimizer diverged); the message names the
-        step and suggests a smaller ``learning_rate``.
 
     Notes
     -----

@@ -49,11 +49,6 @@ def weight_keys(parameters):
     -------
     list of str
 
-    Raises
-    ------
-    TypeError
-        If ``parameters`` is not a dict.
-
     Notes
     -----
     Biases and batch-norm parameters are not penalized.
@@ -118,16 +113,6 @@ def l2_penalty(parameters, lambd, m):
     -------
     float
 
-    Raises
-    ------
-    TypeError
-        If ``parameters`` is not a dict, ``lambd`` is not a number or ``m`` not an int.
-    ValueError
-        If ``lambd`` is negative, ``m`` is below 1, or a weight holds NaN or inf (named by its
-        key, e.g. ``W1``).
-    FloatingPointError
-        If the penalty overflows float64.
-
     Notes
     -----
     $$J_{\text{reg}} = \frac{1}{m}\sum_{i=1}^m \mathcal{L}^{(i)}
@@ -165,15 +150,6 @@ def l2_penalty_grad(W, lambd, m):
     numpy.ndarray, same shape and dtype as ``W``
         Added to the data gradient: ``dW += l2_penalty_grad(W, lambd, m)``.
 
-    Raises
-    ------
-    TypeError
-        If ``W`` is not an array of numbers, ``lambd`` not a number or ``m`` not an int.
-    ValueError
-        If ``W`` holds NaN or inf, ``lambd`` is negative or ``m`` is below 1.
-    FloatingPointError
-        If the gradient overflows (``lambd`` far too large).
-
     Notes
     -----
     $\dfrac{\partial}{\partial W}\dfrac{\lambda}{2m}\lVert W\rVert_F^2 = \dfrac{\lambda}{m}W$, so
@@ -209,16 +185,6 @@ def l1_penalty(parameters, lambd, m):
     -------
     float
 
-    Raises
-    ------
-    TypeError
-        If ``parameters`` is not a dict, ``lambd`` is not a number or ``m`` not an int.
-    ValueError
-        If ``lambd`` is negative, ``m`` is below 1, or a weight holds NaN or inf (named by its
-        key, e.g. ``W1``).
-    FloatingPointError
-        If the penalty overflows float64.
-
     Notes
     -----
     $$J_{L1} = \frac{\lambda}{m}\sum_{l}\lVert W^{[l]}\rVert_1 .$$
@@ -252,15 +218,6 @@ def l1_penalty_grad(W, lambd, m):
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``W``
-
-    Raises
-    ------
-    TypeError
-        If ``W`` is not an array of numbers, ``lambd`` not a number or ``m`` not an int.
-    ValueError
-        If ``W`` holds NaN or inf, ``lambd`` is negative or ``m`` is below 1.
-    FloatingPointError
-        If the gradient overflows (``lambd`` far too large).
 
     Notes
     -----
@@ -300,14 +257,6 @@ def dropout_forward(A, keep_prob, rng):
         $A \odot D / p$.
     D : numpy.ndarray of bool, shape (n[l], m)
         The mask, needed by :func:`dropout_backward`.
-
-    Raises
-    ------
-    TypeError
-        If ``A`` is not an array of numbers, ``keep_prob`` not a number, or ``rng`` neither a
-        ``numpy.random.Generator`` nor an int seed.
-    ValueError
-        If ``A`` is empty or holds NaN or inf, ``keep_prob`` is outside (0, 1], or the seed is negative.
 
     Notes
     -----
@@ -362,14 +311,6 @@ def dropout_backward(dA, D, keep_prob):
     -------
     numpy.ndarray, shape (n[l], m), dtype of ``dA``
         Gradient with respect to ``A`` before dropout.
-
-    Raises
-    ------
-    TypeError
-        If ``dA`` is not an array of numbers or ``D`` is not a mask (bool, or 0/1 numbers).
-    ValueError
-        If ``D`` and ``dA`` differ in shape, ``D`` has entries other than 0 and 1, ``dA`` holds
-        NaN or inf, or ``keep_prob`` is outside (0, 1].
 
     Notes
     -----
@@ -463,17 +404,6 @@ def ridge_polyfit(x, y, degree, lambd):
         ``numpy.polynomial.polynomial.polyval(x, w)``. The normal equations
         are solved in float64 (their condition number grows fast with the
         degree) and the result is returned in the data's dtype.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` or ``y`` is not an array of numbers, they are float arrays of different dtypes,
-        ``degree`` is not an int or ``lambd`` not a number.
-    ValueError
-        If ``x`` and ``y`` are not 1-D of the same length, hold NaN or inf or are empty, ``degree``
-        or ``lambd`` is negative, the system has no unique solution (with ``lambd = 0``, fewer
-        distinct ``x`` values than ``degree + 1`` coefficients: lower ``degree`` or use
-        ``lambd > 0``), or ``x ** degree`` overflows (rescale ``x``, e.g. to [-1, 1]).
 
     Notes
     -----

@@ -73,13 +73,6 @@ def constant(lr0, epoch):
     float or ndarray
         $\\alpha_0$ (an array of the shape of ``epoch`` for array input).
 
-    Raises
-    ------
-    TypeError
-        An argument is not a number (``epoch`` may be an array of numbers).
-    ValueError
-        ``lr0 <= 0``, NaN or inf anywhere, or a negative ``epoch``.
-
     Notes
     -----
     The baseline of [learning-rate decay](course2/week2.md#learning-rate-decay).
@@ -110,13 +103,6 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
     Returns
     -------
     float or ndarray
-
-    Raises
-    ------
-    TypeError
-        An argument is not a number (``epoch`` may be an array of numbers).
-    ValueError
-        ``lr0 <= 0``, NaN or inf anywhere, a negative ``epoch`` or ``decay_rate``.
 
     Notes
     -----
@@ -158,13 +144,6 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     -------
     float or ndarray
 
-    Raises
-    ------
-    TypeError
-        An argument is not a number (``epoch`` may be an array of numbers) or ``interval`` is not an integer.
-    ValueError
-        ``lr0 <= 0``, NaN or inf anywhere, a negative ``epoch`` or ``decay_rate``, or ``interval < 1``.
-
     Notes
     -----
     $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot
@@ -202,13 +181,6 @@ def exponential(lr0, epoch, base=0.95):
     -------
     float or ndarray
 
-    Raises
-    ------
-    TypeError
-        An argument is not a number (``epoch`` may be an array of numbers).
-    ValueError
-        ``lr0 <= 0``, NaN or inf anywhere, a negative ``epoch``, or ``base`` outside $(0, 1]$.
-
     Notes
     -----
     $$\\alpha = 0.95^{\\text{epoch}}\\,\\alpha_0.$$
@@ -243,15 +215,6 @@ def inverse_sqrt(lr0, epoch, k=1.0):
     Returns
     -------
     float or ndarray
-
-    Raises
-    ------
-    TypeError
-        An argument is not a number (``epoch`` may be an array of numbers).
-    ValueError
-        ``lr0 <= 0``, NaN or inf anywhere, ``epoch <= 0`` or ``k <= 0``.
-    FloatingPointError
-        ``k * lr0`` overflows (the learning rate would be inf).
 
     Notes
     -----
@@ -294,15 +257,6 @@ def get_schedule(schedule, **kwargs):
     -------
     callable
         ``f(lr0, epoch) -> lr``.
-
-    Raises
-    ------
-    TypeError
-        ``schedule`` is neither a string nor a callable, or a keyword is not
-        an argument of the named schedule (or not a number).
-    ValueError
-        An unknown schedule name, or a keyword value out of range (checked
-        here for the named schedules).
 
     Notes
     -----

@@ -3,7 +3,8 @@
 :func:`fit` composes the pieces built elsewhere in the package: the network
 (:mod:`dlnotes.nn`), its initialization (:mod:`dlnotes.initializers`),
 mini-batches (:mod:`dlnotes.data`), optimizers (:mod:`dlnotes.optim`) and
-learning-rate schedules (:mod:`dlnotes.schedules`). See
+learning-rate schedules (:mod:`dlnotes.schedules`). A diverging run raises
+``FloatingPointError`` naming the epoch and iteration. See
 [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 """
 
@@ -59,12 +60,6 @@ class TrainResult:
     config : dict
         Every setting of the run (layer sizes, activations, loss, optimizer,
         ...) plus ``epochs_run`` and ``stopped_early``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        From :meth:`predict` and :meth:`predict_proba`: an ``X`` that is not a
-        finite numeric 2-D array with the network's ``n_x`` rows.
 
     Notes
     -----
@@ -333,36 +328,6 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     TrainResult
         ``parameters``, ``history``, ``bn_state``, ``best_epoch``, ``config``,
         with ``.predict(X)`` and ``.predict_proba(X)``.
-
-    Raises
-    ------
-    TypeError
-        An argument of the wrong type: ``layer_dims``, ``activations`` or
-        ``keep_probs`` that is not a sequence, a non-string name, a flag
-        (``batchnorm``, ``progress``) that is not ``True``/``False`` (``"no"``
-        would otherwise turn it on), ``init`` that is neither a name nor a
-        dict, a non-numeric hyperparameter, ``rng`` that is neither a
-        Generator nor an int seed, a schedule that returns a non-number,
-        an ``engine`` that is not a string.
-    ValueError
-        A value out of range or shapes that do not match; the message names
-        the argument (``Y`` also for integer labels, ``init`` for the
-        initialization, ``schedule`` and the epoch when a schedule returns a
-        learning rate that is 0, negative, NaN or inf); ``engine="fused"``
-        on a configuration the fused loop does not implement (the message
-        gives the reason of :func:`dlnotes.fast.unsupported_reason`).
-    FloatingPointError
-        Training diverged; the message names the epoch and iteration and
-        suggests a smaller ``learning_rate``. Raised when the cost or a
-        parameter stops being finite (an overflow or an invalid operation),
-        when a parameter grows beyond $\\sqrt{\\text{largest float}}$
-        ($1.3\\cdot 10^{154}$ in float64, $1.8\\cdot 10^{19}$ in float32: its
-        square would overflow), and when the run ends **far above where it
-        started**: the recorded cost of the last epoch (of the best epoch with
-        early stopping) is more than ``DIVERGENCE_FACTOR`` (2) times the cost
-        of the first epoch. A healthy run never doubles its cost; a learning
-        rate orders of magnitude too large (momentum at 1e6, Adam at 1e10)
-        does. NaN parameters and diverged runs are never returned.
 
     Notes
     -----
@@ -639,17 +604,6 @@ def ensemble_predict(results, X, *, proba=False):
     ndarray
         Labels of shape (1, m) (threshold 0.5 for one sigmoid unit, argmax
         for softmax), or the mean probabilities of shape (n_y, m).
-
-    Raises
-    ------
-    TypeError
-        ``results`` is not a non-empty sequence of :class:`TrainResult` (a
-        single result must be wrapped in a list), ``proba`` is not
-        ``True``/``False``, or ``X`` is not numeric.
-    ValueError
-        The networks have different input sizes or output layers, ``X`` does
-        not have their ``n_x`` rows (or has NaN/inf), or labels are asked of
-        a regression output.
 
     Notes
     -----

@@ -56,14 +56,6 @@ def sample_uniform(low, high, size, rng):
     -------
     ndarray, shape (size,)
 
-    Raises
-    ------
-    TypeError
-        If ``low``, ``high`` or ``size`` is not a number of the right kind (``size`` an
-        integer), or ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
-    ValueError
-        If ``low >= high``, ``size < 1``, a bound is NaN or infinite, or ``rng`` is a negative seed.
-
     Notes
     -----
     Right for hyperparameters whose effect is roughly linear over the range,
@@ -97,14 +89,6 @@ def sample_log_uniform(low, high, size, rng):
     Returns
     -------
     ndarray, shape (size,)
-
-    Raises
-    ------
-    TypeError
-        If ``low``, ``high`` or ``size`` is not a number of the right kind (``size`` an
-        integer), or ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
-    ValueError
-        If ``low <= 0`` or ``low >= high``, ``size < 1``, a bound is NaN or infinite, or ``rng`` is a negative seed.
 
     Notes
     -----
@@ -147,14 +131,6 @@ def sample_beta(low, high, size, rng):
     -------
     ndarray, shape (size,)
         Values in $(\\text{low}, \\text{high}]$.
-
-    Raises
-    ------
-    TypeError
-        If ``low``, ``high`` or ``size`` is not a number of the right kind (``size`` an
-        integer), or ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
-    ValueError
-        If a bound is outside $[0, 1)$ or ``low >= high``, ``size < 1``, a bound is NaN or infinite, or ``rng`` is a negative seed.
 
     Notes
     -----
@@ -222,15 +198,6 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     ndarray, shape (n_per_axis ** d, d)
         One point per row; the first coordinate varies slowest.
 
-    Raises
-    ------
-    TypeError
-        If ``n_per_axis`` is not an integer, or ``low``/``high`` are not numbers.
-    ValueError
-        If ``n_per_axis < 1``, the grid would have more than $10^8$ points, ``low`` and
-        ``high`` differ in length or are not 1-D, a bound is NaN or infinite, or
-        ``low >= high`` on some axis.
-
     Notes
     -----
     A $5\\times 5$ grid costs 25 trainings but tries only 5 distinct values of
@@ -278,15 +245,6 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     -------
     ndarray, shape (n, d)
 
-    Raises
-    ------
-    TypeError
-        If ``n`` is not an integer, ``low``/``high`` are not numbers, or ``rng`` is neither a
-        ``numpy.random.Generator`` nor an int seed.
-    ValueError
-        If ``n < 1``, ``low`` and ``high`` differ in length or are not 1-D, a bound is NaN or
-        infinite, ``low >= high`` on some axis, or ``rng`` is a negative seed.
-
     Notes
     -----
     Each coordinate of each point is a fresh draw, so $n$ points try $n$
@@ -316,13 +274,6 @@ def distinct_per_axis(points):
     Returns
     -------
     list of int, length d
-
-    Raises
-    ------
-    TypeError
-        If ``points`` is not an array of numbers.
-    ValueError
-        If ``points`` is not 2-D, has no point, or holds NaN or inf.
 
     Notes
     -----

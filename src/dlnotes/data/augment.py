@@ -37,17 +37,6 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
         The original columns first, then the copies.
     Y_aug : ndarray, shape (n_y, m * (1 + copies))
 
-    Raises
-    ------
-    TypeError
-        If ``X`` is not numeric, ``Y`` not an array of numbers or strings, ``flip_axes`` not a list
-        or tuple, ``copies`` not an integer, ``jitter`` not a real number, or ``rng`` is neither a
-        ``numpy.random.Generator`` nor an int seed.
-    ValueError
-        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
-        columns of ``X``, ``copies < 1``, ``jitter`` is negative, infinite or so large that the
-        points overflow, a flip axis is not a coordinate of ``X``, or ``rng`` is a negative seed.
-
     Notes
     -----
     Augmentation encodes an invariance you know holds ("a point a little
@@ -98,13 +87,6 @@ def flip_images(X, shape):
     -------
     ndarray, shape (h*w*c, m)
 
-    Raises
-    ------
-    TypeError
-        If ``X`` is not an array of numbers, or ``shape`` is not a tuple of ints.
-    ValueError
-        As :func:`unflatten_images`.
-
     Notes
     -----
     A valid augmentation for cats, not for digits (a mirrored 2 is not a 2).
@@ -135,14 +117,6 @@ def shift_images(X, shape, dy, dx):
     Returns
     -------
     ndarray, shape (h*w*c, m), dtype of ``X``
-
-    Raises
-    ------
-    TypeError
-        If ``X`` is not an array of numbers, ``shape`` is not a tuple of ints, or ``dy``/``dx`` is
-        not an integer.
-    ValueError
-        As :func:`unflatten_images`, and if $|dy| \\ge h$ or $|dx| \\ge w$.
 
     Notes
     -----
@@ -191,17 +165,6 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     X_aug : ndarray, shape (h*w*c, m * (1 + copies))
         Originals first, then the copies.
     Y_aug : ndarray, shape (n_y, m * (1 + copies))
-
-    Raises
-    ------
-    TypeError
-        If ``X`` is not numeric, ``Y`` not an array of numbers or strings, ``shape`` not a tuple of
-        ints, ``copies`` or ``max_shift`` not an integer, ``flip`` not ``True`` or ``False``, or
-        ``rng`` is neither a ``numpy.random.Generator`` nor an int seed.
-    ValueError
-        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
-        columns of ``X``, ``shape`` does not match ``X``, ``copies < 1``, ``max_shift`` is outside
-        $[0, \\min(h, w) - 1]$, or ``rng`` is a negative seed.
 
     Notes
     -----

@@ -42,16 +42,6 @@ def random_mini_batches(X, Y, batch_size=64, rng=0):
         ``batch_size`` columns except possibly the last, which has
         $m - \\mathrm{batch\\_size}\\lfloor m/\\mathrm{batch\\_size}\\rfloor$.
 
-    Raises
-    ------
-    TypeError
-        If ``X`` is not an array of numbers, ``Y`` not an array of numbers or strings,
-        ``batch_size`` not an integer, or ``rng`` is neither a ``numpy.random.Generator`` nor an int
-        seed.
-    ValueError
-        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
-        columns of ``X``, ``batch_size < 1``, or ``rng`` is a negative seed.
-
     Notes
     -----
     Each epoch visits every example exactly once (a partition, not sampling

@@ -44,14 +44,6 @@ def make_flower(m=400, rng=0, *, dtype=np.float64):
     Y : ndarray, shape (1, m)
         Labels 0 (first half of the columns) and 1 (second half).
 
-    Raises
-    ------
-    TypeError
-        If ``m`` is not an integer, ``rng`` is neither a ``numpy.random.Generator`` nor an int seed,
-        or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``m < 2`` or ``rng`` is a negative seed.
-
     Notes
     -----
     For class $j \\in \\{0, 1\\}$ with $N$ points, angles and radii are
@@ -99,15 +91,6 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     X : ndarray, shape (2, m)
     Y : ndarray, shape (1, m)
         Labels 0 (outer moon) and 1 (inner moon), columns shuffled.
-
-    Raises
-    ------
-    TypeError
-        If ``m`` is not an integer, ``noise`` not a real number, ``rng`` is neither a
-        ``numpy.random.Generator`` nor an int seed, or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``m < 2``, ``noise`` is negative, NaN, infinite or so large that the points overflow, or
-        ``rng`` is a negative seed.
 
     Notes
     -----
@@ -159,15 +142,6 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     X : ndarray, shape (2, m)
     Y : ndarray, shape (1, m)
         Labels 0 (outer, radius 1) and 1 (inner, radius ``factor``), shuffled.
-
-    Raises
-    ------
-    TypeError
-        If ``m`` is not an integer, ``noise`` or ``factor`` not a real number, ``rng`` is neither a
-        ``numpy.random.Generator`` nor an int seed, or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``m < 2``, ``noise`` is negative, NaN, infinite or so large that the points overflow,
-        ``factor`` is outside $(0, 1)$, or ``rng`` is a negative seed.
 
     Notes
     -----
@@ -227,14 +201,6 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     Y : ndarray, shape (1, m)
         Labels 0 and 1.
 
-    Raises
-    ------
-    TypeError
-        If ``m`` is not an integer, ``label_noise`` not a real number, ``rng`` is neither a
-        ``numpy.random.Generator`` nor an int seed, or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``m < 2``, ``label_noise`` is not positive and finite, or ``rng`` is a negative seed.
-
     Notes
     -----
     Points are uniform in the square. With the signed distance-like score
@@ -290,12 +256,6 @@ def load_digits(*, scale=True, dtype=np.float64):
     labels : ndarray of int64, shape (1, 1797)
         Digits 0..9; use :func:`one_hot` for a softmax output.
 
-    Raises
-    ------
-    TypeError
-        If ``scale`` is not ``True`` or ``False`` (a string such as ``"no"`` is refused), or
-        ``dtype`` is not float32 or float64.
-
     Notes
     -----
     Small enough to train a softmax network in seconds; used for the
@@ -340,14 +300,6 @@ def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
         ``1, 2, ..., days``.
     theta : ndarray, shape (days,)
         Temperature in °C of each day.
-
-    Raises
-    ------
-    TypeError
-        If ``rng`` is neither a ``numpy.random.Generator`` nor an int seed, ``days`` is not an
-        integer, or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``days < 1`` or ``rng`` is a negative seed.
 
     Notes
     -----

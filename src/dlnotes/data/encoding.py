@@ -30,15 +30,6 @@ def one_hot(labels, C, *, dtype=np.float64):
     Y : ndarray, shape (C, m)
         ``Y[c, i] = 1`` if ``labels[i] == c`` else 0.
 
-    Raises
-    ------
-    TypeError
-        If ``labels`` are not integer class indices (strings, ``None``, booleans, fractions), ``C``
-        is not an integer, or ``dtype`` is not float32 or float64.
-    ValueError
-        If ``labels`` is not 1-D or ``(1, m)``, is empty, holds NaN or inf, or a value outside $[0,
-        C-1]$, or if ``C < 2``.
-
     Notes
     -----
     The target of a softmax output layer; see

@@ -24,13 +24,6 @@ def flatten_images(images):
     ndarray, shape (h*w*c, m)
         Column $i$ is image $i$ read row by row (channels fastest).
 
-    Raises
-    ------
-    TypeError
-        If ``images`` is not an array of numbers (``None``, a string, a matrix...).
-    ValueError
-        If ``images`` is not 3-D or 4-D, is empty, or holds NaN or inf.
-
     Notes
     -----
     ``images.reshape(m, -1).T``: reshape *before* transposing, so each
@@ -77,14 +70,6 @@ def unflatten_images(X, shape):
     Returns
     -------
     ndarray, shape (m, *shape)
-
-    Raises
-    ------
-    TypeError
-        If ``X`` is not an array of numbers, or ``shape`` is not a tuple of ints.
-    ValueError
-        If ``X`` is not 2-D, is empty or holds NaN or inf, or ``shape`` does not have 2 or 3
-        positive entries whose product is the number of rows of ``X``.
 
     Notes
     -----

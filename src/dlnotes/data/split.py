@@ -33,17 +33,6 @@ def train_dev_test_split(X, Y, fractions=(0.8, 0.1, 0.1), rng=0):
         ``(X_train, Y_train, X_test, Y_test)`` for two fractions. Each part is
         non-empty; the sizes are the rounded cumulative fractions of ``m``.
 
-    Raises
-    ------
-    TypeError
-        If ``X`` is not an array of numbers, ``Y`` not an array of numbers or strings, ``fractions``
-        not a sequence of numbers, or ``rng`` is neither a ``numpy.random.Generator`` nor an int
-        seed.
-    ValueError
-        If ``X`` or ``Y`` is not 2-D, empty or holds NaN or inf, ``Y`` does not have the ``m``
-        columns of ``X``, the fractions are not 2 or 3 positive numbers summing to 1 or leave a set
-        empty, or ``rng`` is a negative seed.
-
     Notes
     -----
     Shuffle before cutting so that every set comes from the same

@@ -27,13 +27,6 @@ def standardize_fit(X):
         Standard deviations; a constant feature gets $\\sigma = 1$ (it is
         only centred) instead of a division by zero.
 
-    Raises
-    ------
-    TypeError
-        If ``X`` is not a numeric ``numpy.ndarray`` (a list is converted; a matrix is refused).
-    ValueError
-        If ``X`` is not 2-D, is empty, or holds NaN or inf.
-
     Notes
     -----
     $$\\mu = \\frac1m\\sum_i x^{(i)}, \\qquad \\sigma^2 = \\frac1m\\sum_i (x^{(i)}-\\mu)^2,$$
@@ -79,15 +72,6 @@ def standardize_apply(X, mu, sigma):
     -------
     ndarray, shape (n_x, m), dtype of ``X``
         $(X - \\mu)/\\sigma$.
-
-    Raises
-    ------
-    TypeError
-        If an argument is not numeric, or ``mu`` or ``sigma`` does not have the dtype of ``X``
-        (float32 and float64 are not mixed).
-    ValueError
-        If ``mu`` or ``sigma`` is not ``(n_x, 1)``, an input holds NaN or inf, a ``sigma`` is not
-        positive, or $(X - \\mu)/\\sigma$ overflows.
 
     Notes
     -----
