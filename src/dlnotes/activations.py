@@ -54,18 +54,6 @@ def _as_float_like(x, name, ref, ref_name, **kwargs):
 def sigmoid(z):
     r"""Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$, computed without overflow.
 
-    Parameters
-    ----------
-    z : array_like, any shape
-        Pre-activations. float32 and float64 are kept; integers become float64.
-
-    Returns
-    -------
-    numpy.ndarray, same shape and dtype as ``z``
-        Values in $[0, 1]$.
-
-    Notes
-    -----
     The textbook formula overflows for large negative $z$ ($e^{1000} = \infty$).
     With $t = e^{-|z|} \in (0, 1]$, which never overflows,
 
@@ -75,6 +63,16 @@ def sigmoid(z):
     Both branches are the same function (multiply numerator and denominator of
     the first by $e^{z}$), so the result is exact and finite for $z = \pm 1000$.
     See [the sigmoid](course1/week2.md#the-sigmoid).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations. float32 and float64 are kept; integers become float64.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Values in $[0, 1]$.
 
     Examples
     --------
@@ -91,6 +89,13 @@ def sigmoid(z):
 def sigmoid_grad(z):
     r"""Derivative of the sigmoid, $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.
 
+    $\sigma'(z) = \dfrac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)(1 - \sigma(z))$.
+    The middle form is even in $z$, so we evaluate it with $t = e^{-|z|} \in (0, 1]$:
+    $\sigma'(z) = t / (1 + t)^2$. It never overflows, and unlike $\sigma(1 - \sigma)$ it
+    stays accurate for large $|z|$, where $1 - \sigma(z)$ rounds to 0
+    ($\sigma'(40) = 4.2\times10^{-18}$, not 0).
+    See [the sigmoid and its derivative](course1/week2.md#the-sigmoid).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -100,15 +105,6 @@ def sigmoid_grad(z):
     -------
     numpy.ndarray, same shape and dtype as ``z``
         Values in $(0, 1/4]$; the maximum $1/4$ is at $z = 0$.
-
-    Notes
-    -----
-    $\sigma'(z) = \dfrac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)(1 - \sigma(z))$.
-    The middle form is even in $z$, so we evaluate it with $t = e^{-|z|} \in (0, 1]$:
-    $\sigma'(z) = t / (1 + t)^2$. It never overflows, and unlike $\sigma(1 - \sigma)$ it
-    stays accurate for large $|z|$, where $1 - \sigma(z)$ rounds to 0
-    ($\sigma'(40) = 4.2\times10^{-18}$, not 0).
-    See [the sigmoid and its derivative](course1/week2.md#the-sigmoid).
 
     Examples
     --------
@@ -123,6 +119,10 @@ def sigmoid_grad(z):
 def tanh(z):
     r"""Hyperbolic tangent $\tanh z = (e^{z} - e^{-z}) / (e^{z} + e^{-z})$.
 
+    $\tanh z = 2\sigma(2z) - 1$: a rescaled sigmoid whose outputs have mean
+    near zero, which is why it usually trains hidden layers better than the
+    sigmoid. See [activation functions](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -132,12 +132,6 @@ def tanh(z):
     -------
     numpy.ndarray, same shape and dtype as ``z``
         Values in $[-1, 1]$, zero-centred.
-
-    Notes
-    -----
-    $\tanh z = 2\sigma(2z) - 1$: a rescaled sigmoid whose outputs have mean
-    near zero, which is why it usually trains hidden layers better than the
-    sigmoid. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -152,6 +146,9 @@ def tanh(z):
 def tanh_grad(z):
     r"""Derivative of tanh, $1 - \tanh^2 z$.
 
+    $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$.
+    See [derivatives of activations](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -161,11 +158,6 @@ def tanh_grad(z):
     -------
     numpy.ndarray, same shape and dtype as ``z``
         Values in $(0, 1]$.
-
-    Notes
-    -----
-    $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$.
-    See [derivatives of activations](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -180,6 +172,8 @@ def tanh_grad(z):
 def relu(z):
     r"""Rectified linear unit $\max(0, z)$.
 
+    $g(z) = \max(0, z)$. See [activation functions](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -188,10 +182,6 @@ def relu(z):
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``z``
-
-    Notes
-    -----
-    $g(z) = \max(0, z)$. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -206,6 +196,11 @@ def relu(z):
 def relu_grad(z):
     r"""Derivative of ReLU: 1 where $z > 0$, else 0 (we take $g'(0) = 0$).
 
+    ReLU has no derivative at $0$; any value in $[0, 1]$ is a subgradient.
+    We use $g'(0) = 0$, the common choice; it almost never matters because an
+    exact zero pre-activation is rare.
+    See [derivatives of activations](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -215,13 +210,6 @@ def relu_grad(z):
     -------
     numpy.ndarray, same shape and dtype as ``z``
         Zeros and ones.
-
-    Notes
-    -----
-    ReLU has no derivative at $0$; any value in $[0, 1]$ is a subgradient.
-    We use $g'(0) = 0$, the common choice; it almost never matters because an
-    exact zero pre-activation is rare.
-    See [derivatives of activations](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -236,6 +224,9 @@ def relu_grad(z):
 def leaky_relu(z, alpha=0.01):
     r"""Leaky ReLU: $z$ for $z > 0$, $\alpha z$ otherwise.
 
+    $g(z) = \max(\alpha z, z)$ for $0 \le \alpha < 1$: negative units keep a small
+    gradient instead of dying. See [activation functions](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -246,11 +237,6 @@ def leaky_relu(z, alpha=0.01):
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``z``
-
-    Notes
-    -----
-    $g(z) = \max(\alpha z, z)$ for $0 \le \alpha < 1$: negative units keep a small
-    gradient instead of dying. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -265,6 +251,9 @@ def leaky_relu(z, alpha=0.01):
 def leaky_relu_grad(z, alpha=0.01):
     r"""Derivative of leaky ReLU: 1 where $z > 0$, $\alpha$ otherwise (also at 0).
 
+    $g'(z) = 1$ for $z > 0$ and $\alpha$ for $z \le 0$ (the same convention at 0
+    as ``relu_grad``). See [derivatives of activations](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -275,11 +264,6 @@ def leaky_relu_grad(z, alpha=0.01):
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``z``
-
-    Notes
-    -----
-    $g'(z) = 1$ for $z > 0$ and $\alpha$ for $z \le 0$ (the same convention at 0
-    as ``relu_grad``). See [derivatives of activations](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -295,6 +279,11 @@ def leaky_relu_grad(z, alpha=0.01):
 def identity(z):
     r"""Identity (linear) activation $g(z) = z$, for regression outputs.
 
+    A network whose hidden layers are all linear is a linear function of its
+    input, however deep: $W^{[2]}(W^{[1]}x + b^{[1]}) + b^{[2]} = W'x + b'$.
+    Use the identity only in the output layer.
+    See [activation functions](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -304,13 +293,6 @@ def identity(z):
     -------
     numpy.ndarray, same shape and dtype as ``z``
         ``z`` itself (no copy).
-
-    Notes
-    -----
-    A network whose hidden layers are all linear is a linear function of its
-    input, however deep: $W^{[2]}(W^{[1]}x + b^{[1]}) + b^{[2]} = W'x + b'$.
-    Use the identity only in the output layer.
-    See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -323,6 +305,8 @@ def identity(z):
 def identity_grad(z):
     r"""Derivative of the identity: an array of ones.
 
+    $g'(z) = 1$. See [activation functions](course1/week3.md#activation-functions).
+
     Parameters
     ----------
     z : array_like, any shape
@@ -331,10 +315,6 @@ def identity_grad(z):
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``z``
-
-    Notes
-    -----
-    $g'(z) = 1$. See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -349,18 +329,6 @@ def identity_grad(z):
 def softmax(z):
     r"""Softmax of each column: $\mathrm{softmax}(z)_k = e^{z_k} / \sum_j e^{z_j}$.
 
-    Parameters
-    ----------
-    z : array_like, shape (C,) or (C, m)
-        Logits, one column per example (the classes are the rows).
-
-    Returns
-    -------
-    numpy.ndarray, same shape and dtype as ``z``
-        Each column is a probability vector (positive, sums to 1).
-
-    Notes
-    -----
     Softmax is unchanged by adding a constant to every logit of a column, so
     we subtract the column maximum first:
 
@@ -371,6 +339,16 @@ def softmax(z):
     float ($\pm 10^{308}$) the difference itself may round to $-\infty$, whose
     exponential is the correct 0. See
     [softmax regression](course2/week3.md#softmax-regression).
+
+    Parameters
+    ----------
+    z : array_like, shape (C,) or (C, m)
+        Logits, one column per example (the classes are the rows).
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``z``
+        Each column is a probability vector (positive, sums to 1).
 
     Examples
     --------
@@ -393,6 +371,10 @@ def softmax(z):
 def softmax_jacobian(z):
     r"""Full Jacobian $\partial a_i / \partial z_j$ of softmax for one example.
 
+    $\dfrac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)$. $J$ is symmetric,
+    and each row sums to zero (adding a constant to every logit changes
+    nothing). See [the softmax gradient](course2/week3.md#the-softmax-gradient).
+
     Parameters
     ----------
     z : array_like, shape (C,) or (C, 1)
@@ -402,12 +384,6 @@ def softmax_jacobian(z):
     -------
     numpy.ndarray, shape (C, C), dtype of ``z``
         $J = \mathrm{diag}(a) - a a^\top$ with $a = \mathrm{softmax}(z)$.
-
-    Notes
-    -----
-    $\dfrac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)$. $J$ is symmetric,
-    and each row sums to zero (adding a constant to every logit changes
-    nothing). See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Examples
     --------
@@ -426,6 +402,11 @@ def softmax_jacobian(z):
 def softmax_backward(dA, z):
     r"""Backpropagate through softmax: $dZ = J^\top dA$ for each column, without forming $J$.
 
+    With $J = \mathrm{diag}(a) - a a^\top$ (symmetric),
+    $dz = J\,da = a \odot (da - a^\top da)$, an $O(C)$ computation per column
+    instead of $O(C^2)$. After a cross-entropy loss ($da = -y / a$) this
+    reduces to $dz = a - y$. See [the softmax gradient](course2/week3.md#the-softmax-gradient).
+
     Parameters
     ----------
     dA : array_like, shape (C, m)
@@ -438,13 +419,6 @@ def softmax_backward(dA, z):
     -------
     numpy.ndarray, shape (C, m)
         $dZ$, with the dtype of ``z``.
-
-    Notes
-    -----
-    With $J = \mathrm{diag}(a) - a a^\top$ (symmetric),
-    $dz = J\,da = a \odot (da - a^\top da)$, an $O(C)$ computation per column
-    instead of $O(C^2)$. After a cross-entropy loss ($da = -y / a$) this
-    reduces to $dz = a - y$. See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Examples
     --------

@@ -39,6 +39,15 @@ def _as_value(x, op):
 class Value:
     """A scalar node of a computation graph, with its gradient.
 
+    Each operation stores its parents and the local derivatives
+    $\\partial\\,\\text{out}/\\partial\\,\\text{parent}$; ``backward`` sets
+    $\\partial J/\\partial J = 1$ and, in reverse topological order, adds
+    $\\text{out.grad}\\times\\partial\\,\\text{out}/\\partial\\,\\text{parent}$ to each
+    parent (the multivariate chain rule). Supported: ``+``, ``-``, ``*``,
+    ``/``, ``**`` (constant exponent), unary ``-``, :meth:`exp`, :meth:`log`,
+    :meth:`tanh`, :meth:`sigmoid`, :meth:`relu`, mixed with Python numbers.
+    See [automatic differentiation](course2/frameworks.md#automatic-differentiation).
+
     Parameters
     ----------
     data : float
@@ -54,17 +63,6 @@ class Value:
         $\\partial J / \\partial(\\text{this node})$ after ``J.backward()``
         (0 before). Gradients *accumulate*: a node used twice receives the sum
         of both contributions.
-
-    Notes
-    -----
-    Each operation stores its parents and the local derivatives
-    $\\partial\\,\\text{out}/\\partial\\,\\text{parent}$; ``backward`` sets
-    $\\partial J/\\partial J = 1$ and, in reverse topological order, adds
-    $\\text{out.grad}\\times\\partial\\,\\text{out}/\\partial\\,\\text{parent}$ to each
-    parent (the multivariate chain rule). Supported: ``+``, ``-``, ``*``,
-    ``/``, ``**`` (constant exponent), unary ``-``, :meth:`exp`, :meth:`log`,
-    :meth:`tanh`, :meth:`sigmoid`, :meth:`relu`, mixed with Python numbers.
-    See [automatic differentiation](course2/frameworks.md#automatic-differentiation).
 
     Examples
     --------
@@ -244,6 +242,12 @@ class MinimizeResult(NamedTuple):
 def minimize(f, w0, learning_rate, steps):
     """Gradient descent on a scalar function, with gradients from :class:`Value`.
 
+    Each step builds the graph of $f(w)$, runs ``backward`` and applies
+    $w := w - \\alpha\\, \\mathrm{d}f/\\mathrm{d}w$: only the forward pass is written
+    by hand, as with a framework. For $f(w) = w^2 - 10w + 25 = (w-5)^2$,
+    $w_{k} - 5 = (1-2\\alpha)^k (w_0 - 5)$. See
+    [automatic differentiation](course2/frameworks.md#automatic-differentiation).
+
     Parameters
     ----------
     f : callable
@@ -260,14 +264,6 @@ def minimize(f, w0, learning_rate, steps):
     MinimizeResult
         ``w`` (float), ``ws`` and ``costs`` (arrays of shape ``(steps + 1,)``:
         the iterates and $f$ at each, ``ws[0] == w0``).
-
-    Notes
-    -----
-    Each step builds the graph of $f(w)$, runs ``backward`` and applies
-    $w := w - \\alpha\\, \\mathrm{d}f/\\mathrm{d}w$: only the forward pass is written
-    by hand, as with a framework. For $f(w) = w^2 - 10w + 25 = (w-5)^2$,
-    $w_{k} - 5 = (1-2\\alpha)^k (w_0 - 5)$. See
-    [automatic differentiation](course2/frameworks.md#automatic-differentiation).
 
     Examples
     --------

@@ -62,6 +62,12 @@ def _check_cache(dZ_tilde, cache):
 def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
     r"""Normalize each row of ``Z`` over the batch, then scale by $\gamma$ and shift by $\beta$.
 
+    $$\hat Z = \frac{Z - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad \tilde Z = \gamma\odot\hat Z + \beta,$$
+    with $\mu$, $\sigma^2$ the mean and (biased, $1/m$) variance of each row.
+    With $\gamma = \sqrt{\sigma^2+\varepsilon}$ and $\beta = \mu$ the layer can undo
+    the normalization: it restricts nothing, it reparametrizes.
+    See [batch normalization](course2/week3.md#batch-normalization).
+
     Parameters
     ----------
     Z : array_like, shape (n[l], m)
@@ -80,14 +86,6 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
         ``"Z_norm"`` ($\hat Z$), ``"gamma"``, ``"inv_std"`` ($1/\sqrt{\sigma^2+\varepsilon}$,
         shape (n[l], 1)), and the batch statistics ``"mu"`` and ``"var"`` (shape (n[l], 1)),
         which the caller uses to update its running averages.
-
-    Notes
-    -----
-    $$\hat Z = \frac{Z - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad \tilde Z = \gamma\odot\hat Z + \beta,$$
-    with $\mu$, $\sigma^2$ the mean and (biased, $1/m$) variance of each row.
-    With $\gamma = \sqrt{\sigma^2+\varepsilon}$ and $\beta = \mu$ the layer can undo
-    the normalization: it restricts nothing, it reparametrizes.
-    See [batch normalization](course2/week3.md#batch-normalization).
 
     Examples
     --------
@@ -117,6 +115,22 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
 def batchnorm_backward(dZ_tilde, cache):
     r"""Backward pass of batch norm: gradients for $Z$, $\gamma$ and $\beta$.
 
+    With $J = \frac1m\sum_i\mathcal{L}^{(i)}$ and $d\tilde z^{(i)} = \partial\mathcal{L}/\partial\tilde z^{(i)}$:
+
+    $$d\gamma = \frac1m\sum_i d\tilde z^{(i)}\odot\hat z^{(i)},\qquad
+      d\beta = \frac1m\sum_i d\tilde z^{(i)}.$$
+
+    Every $\hat z^{(i)}$ depends on every $z^{(j)}$ through $\mu$ and $\sigma^2$.
+    With $d\hat z = \gamma\odot d\tilde z$ and means $\langle\cdot\rangle$ over the batch,
+    the chain rule through $\mu$ and $\sigma^2$ gives
+
+    $$dz^{(i)} = \frac{1}{\sqrt{\sigma^2+\varepsilon}}\Big(d\hat z^{(i)} - \langle d\hat z\rangle
+      - \hat z^{(i)}\,\langle d\hat z\odot\hat z\rangle\Big).$$
+
+    The two subtracted terms remove the components of the gradient along the
+    directions that normalization cancels (a shift of all $z^{(i)}$, and a scaling).
+    See [the backward pass of batch norm](course2/week3.md#the-backward-pass).
+
     Parameters
     ----------
     dZ_tilde : array_like, shape (n[l], m)
@@ -134,24 +148,6 @@ def batchnorm_backward(dZ_tilde, cache):
         $\partial J/\partial\gamma$.
     dbeta : numpy.ndarray, shape (n[l], 1)
         $\partial J/\partial\beta$.
-
-    Notes
-    -----
-    With $J = \frac1m\sum_i\mathcal{L}^{(i)}$ and $d\tilde z^{(i)} = \partial\mathcal{L}/\partial\tilde z^{(i)}$:
-
-    $$d\gamma = \frac1m\sum_i d\tilde z^{(i)}\odot\hat z^{(i)},\qquad
-      d\beta = \frac1m\sum_i d\tilde z^{(i)}.$$
-
-    Every $\hat z^{(i)}$ depends on every $z^{(j)}$ through $\mu$ and $\sigma^2$.
-    With $d\hat z = \gamma\odot d\tilde z$ and means $\langle\cdot\rangle$ over the batch,
-    the chain rule through $\mu$ and $\sigma^2$ gives
-
-    $$dz^{(i)} = \frac{1}{\sqrt{\sigma^2+\varepsilon}}\Big(d\hat z^{(i)} - \langle d\hat z\rangle
-      - \hat z^{(i)}\,\langle d\hat z\odot\hat z\rangle\Big).$$
-
-    The two subtracted terms remove the components of the gradient along the
-    directions that normalization cancels (a shift of all $z^{(i)}$, and a scaling).
-    See [the backward pass of batch norm](course2/week3.md#the-backward-pass).
 
     Examples
     --------
@@ -177,6 +173,11 @@ def batchnorm_backward(dZ_tilde, cache):
 def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
     r"""Batch norm at test time, with fixed (running-average) statistics.
 
+    $\tilde z = \gamma\odot(z - \mu_{\text{run}})/\sqrt{\sigma^2_{\text{run}} + \varepsilon} + \beta$:
+    an affine map of each example on its own, so a prediction does not depend
+    on which other examples share its batch.
+    See [batch norm at test time](course2/week3.md#batch-norm-at-test-time).
+
     Parameters
     ----------
     Z : array_like, shape (n[l], m)
@@ -189,13 +190,6 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
     Returns
     -------
     numpy.ndarray, shape (n[l], m), dtype of ``Z``
-
-    Notes
-    -----
-    $\tilde z = \gamma\odot(z - \mu_{\text{run}})/\sqrt{\sigma^2_{\text{run}} + \varepsilon} + \beta$:
-    an affine map of each example on its own, so a prediction does not depend
-    on which other examples share its batch.
-    See [batch norm at test time](course2/week3.md#batch-norm-at-test-time).
 
     Examples
     --------

@@ -16,26 +16,6 @@ __all__ = ["ewa", "ewa_weights"]
 def ewa(series, beta, bias_correction=False):
     """Exponentially weighted average of a series, optionally bias-corrected.
 
-    Parameters
-    ----------
-    series : array_like, shape (T,) or (T, ...)
-        $\\theta_1, \\dots, \\theta_T$; time runs along axis 0 (any further
-        axes are averaged independently).
-    beta : float
-        Averaging coefficient in $[0, 1)$. The average covers roughly the
-        last $1/(1-\\beta)$ values (``beta=0.9``: about 10).
-    bias_correction : bool, default False
-        Divide $v_t$ by $1-\\beta^t$.
-
-    Returns
-    -------
-    v : ndarray, same shape and float dtype as ``series``
-        ``v[t-1]`` is $v_t$ (or $\\hat v_t$ with bias correction). The
-        recursion and the correction run in float64 and the result is cast
-        back, so a float32 series gets float32 results with float64 accuracy.
-
-    Notes
-    -----
     With $v_0 = 0$ and $v_t = \\beta v_{t-1} + (1-\\beta)\\theta_t$, unrolling the
     recursion gives
     $$v_t = (1-\\beta)\\sum_{k=1}^{t} \\beta^{t-k}\\,\\theta_k,$$
@@ -53,6 +33,24 @@ def ewa(series, beta, bias_correction=False):
     which would give 8.39 instead of 10 for a constant series of 10.
     See [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages)
     and [bias correction](course2/week2.md#bias-correction).
+
+    Parameters
+    ----------
+    series : array_like, shape (T,) or (T, ...)
+        $\\theta_1, \\dots, \\theta_T$; time runs along axis 0 (any further
+        axes are averaged independently).
+    beta : float
+        Averaging coefficient in $[0, 1)$. The average covers roughly the
+        last $1/(1-\\beta)$ values (``beta=0.9``: about 10).
+    bias_correction : bool, default False
+        Divide $v_t$ by $1-\\beta^t$.
+
+    Returns
+    -------
+    v : ndarray, same shape and float dtype as ``series``
+        ``v[t-1]`` is $v_t$ (or $\\hat v_t$ with bias correction). The
+        recursion and the correction run in float64 and the result is cast
+        back, so a float32 series gets float32 results with float64 accuracy.
 
     Examples
     --------
@@ -83,6 +81,11 @@ def ewa(series, beta, bias_correction=False):
 def ewa_weights(beta, t):
     """The weight $(1-\\beta)\\beta^{t-k}$ each $\\theta_k$ gets in $v_t$.
 
+    From $v_t = (1-\\beta)\\sum_{k\\le t}\\beta^{t-k}\\theta_k$. The weights fall
+    by a factor $1/e$ after about $1/(1-\\beta)$ steps since
+    $\\beta^{1/(1-\\beta)} \\approx 1/e$. See
+    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages).
+
     Parameters
     ----------
     beta : float
@@ -94,13 +97,6 @@ def ewa_weights(beta, t):
     -------
     w : ndarray, shape (t,)
         ``w[k-1]`` is the weight of $\\theta_k$; ``w.sum() == 1 - beta**t``.
-
-    Notes
-    -----
-    From $v_t = (1-\\beta)\\sum_{k\\le t}\\beta^{t-k}\\theta_k$. The weights fall
-    by a factor $1/e$ after about $1/(1-\\beta)$ steps since
-    $\\beta^{1/(1-\\beta)} \\approx 1/e$. See
-    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages).
 
     Examples
     --------

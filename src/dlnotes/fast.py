@@ -82,6 +82,10 @@ _OPTIMIZERS = (_optim.GradientDescent, _optim.Momentum, _optim.RMSprop, _optim.A
 def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0):
     """Why a configuration cannot use the fused loop, or ``None`` when it can.
 
+    ``train.fit(engine="auto")`` uses the fused loop exactly when this returns
+    ``None``, and ``engine="fused"`` raises a ``ValueError`` with this reason
+    otherwise; see [the benchmarks page](benchmarks.md).
+
     Parameters
     ----------
     activations : sequence of str
@@ -100,12 +104,6 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
     Returns
     -------
     str or None
-
-    Notes
-    -----
-    ``train.fit(engine="auto")`` uses the fused loop exactly when this returns
-    ``None``, and ``engine="fused"`` raises a ``ValueError`` with this reason
-    otherwise; see [the benchmarks page](benchmarks.md).
 
     Examples
     --------
@@ -143,6 +141,19 @@ def _diverged(epoch, iteration, learning_rate, what):
 def bernoulli_mask(rng, p, out, dtype):
     r"""``out[...] = rng.random(out.shape, dtype) < p``, from the generator's raw bits.
 
+    With NumPy's default bit generator (PCG64), ``rng.random(dtype=float64)`` maps each raw
+    64-bit draw $r$ to $\lfloor r / 2^{11} \rfloor\, 2^{-53}$, and ``dtype=float32`` maps each
+    32-bit half $u$ (low half first) to $\lfloor u / 2^{8} \rfloor\, 2^{-24}$. For an integer
+    $k$ and a real $x$, $k < x \iff k < \lceil x \rceil$, so
+
+    $$\lfloor r/2^{11} \rfloor\, 2^{-53} < p \iff r < \lceil p\, 2^{53} \rceil\, 2^{11}
+    \quad\text{and}\quad \lfloor u/2^{8} \rfloor\, 2^{-24} < p \iff u < \lceil p\, 2^{24} \rceil\, 2^{8}:$$
+
+    one integer comparison per unit and no conversion to floating point. Other bit
+    generators, an odd float32 count, or a half-used 64-bit draw fall back to
+    ``rng.random``. ``tests/test_fast.py`` checks both give the same mask and leave
+    ``rng`` in the same state. Measured on [the benchmarks page](benchmarks.md).
+
     Parameters
     ----------
     rng : numpy.random.Generator
@@ -157,21 +168,6 @@ def bernoulli_mask(rng, p, out, dtype):
     -------
     ndarray of bool
         ``out``.
-
-    Notes
-    -----
-    With NumPy's default bit generator (PCG64), ``rng.random(dtype=float64)`` maps each raw
-    64-bit draw $r$ to $\lfloor r / 2^{11} \rfloor\, 2^{-53}$, and ``dtype=float32`` maps each
-    32-bit half $u$ (low half first) to $\lfloor u / 2^{8} \rfloor\, 2^{-24}$. For an integer
-    $k$ and a real $x$, $k < x \iff k < \lceil x \rceil$, so
-
-    $$\lfloor r/2^{11} \rfloor\, 2^{-53} < p \iff r < \lceil p\, 2^{53} \rceil\, 2^{11}
-    \quad\text{and}\quad \lfloor u/2^{8} \rfloor\, 2^{-24} < p \iff u < \lceil p\, 2^{24} \rceil\, 2^{8}:$$
-
-    one integer comparison per unit and no conversion to floating point. Other bit
-    generators, an odd float32 count, or a half-used 64-bit draw fall back to
-    ``rng.random``. ``tests/test_fast.py`` checks both give the same mask and leave
-    ``rng`` in the same state. Measured on [the benchmarks page](benchmarks.md).
 
     Examples
     --------
@@ -224,6 +220,16 @@ class _Buffers:
 class FusedTrainer:
     """Mini-batch training of a fully connected network with preallocated, in-place arrays.
 
+    One step computes, for $l = 1..L$, $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$,
+    $A^{[l]} = g^{[l]}(Z^{[l]})$ (times $D^{[l]}/p_l$ with dropout), then
+    $dZ^{[L]} = (A^{[L]} - Y)/m$ and for $l = L..1$
+    $dW^{[l]} = dZ^{[l]} A^{[l-1]T} + (\\lambda/m) W^{[l]}$,
+    $db^{[l]} = \\sum_i dZ^{[l]}_{:,i}$,
+    $dZ^{[l-1]} = (W^{[l]T} dZ^{[l]}) \\odot D^{[l-1]}/p_{l-1} \\odot g'(Z^{[l-1]})$,
+    then the optimizer's update. These are the equations of
+    [the deep-network page](course1/week4.md); the
+    [benchmarks page](benchmarks.md) measures the speed.
+
     Parameters
     ----------
     parameters : dict of str to ndarray
@@ -245,18 +251,6 @@ class FusedTrainer:
         L2 strength $\\lambda$: $dW^{[l]}$ gains $(\\lambda/m) W^{[l]}$ with $m$ the batch size.
     keep_probs : None, float or sequence of L - 1 floats
         Inverted-dropout keep probabilities of the hidden layers.
-
-    Notes
-    -----
-    One step computes, for $l = 1..L$, $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$,
-    $A^{[l]} = g^{[l]}(Z^{[l]})$ (times $D^{[l]}/p_l$ with dropout), then
-    $dZ^{[L]} = (A^{[L]} - Y)/m$ and for $l = L..1$
-    $dW^{[l]} = dZ^{[l]} A^{[l-1]T} + (\\lambda/m) W^{[l]}$,
-    $db^{[l]} = \\sum_i dZ^{[l]}_{:,i}$,
-    $dZ^{[l-1]} = (W^{[l]T} dZ^{[l]}) \\odot D^{[l-1]}/p_{l-1} \\odot g'(Z^{[l-1]})$,
-    then the optimizer's update. These are the equations of
-    [the deep-network page](course1/week4.md); the
-    [benchmarks page](benchmarks.md) measures the speed.
 
     Examples
     --------

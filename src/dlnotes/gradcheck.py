@@ -93,6 +93,20 @@ def _step_error(where, value, dtype, eps):
 def numerical_grad(f, x, eps=None):
     r"""Two-sided finite-difference gradient of a scalar function of an array.
 
+    $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}.$$
+
+    The Taylor terms of even order cancel, so the truncation error is
+    $\frac{\varepsilon^2}{6}|f'''|$, against $O(\varepsilon)$ for the one-sided
+    $(f(x + \varepsilon e_i) - f(x))/\varepsilon$. Rounding $f$ adds about
+    $\epsilon_{\text{mach}}|f|/\varepsilon$, which grows as $\varepsilon$ shrinks: the sum is
+    smallest near $\varepsilon \approx \epsilon_{\text{mach}}^{1/3}$ (times the scale of $x_i$),
+    the default. In float32 ($\epsilon_{\text{mach}} = 1.2\times10^{-7}$) the course's
+    $\varepsilon = 10^{-7}$ is below the spacing of the numbers near 3 ($2.4\times10^{-7}$), so
+    $x \pm \varepsilon = x$ and the quotient would be 0: a step that rounding loses or
+    distorts is refused. The denominator is the step actually taken,
+    $(x_i + \varepsilon) - (x_i - \varepsilon)$ after rounding to ``x``'s dtype.
+    See [gradient checking](course2/week1.md#gradient-checking).
+
     Parameters
     ----------
     f : callable
@@ -109,22 +123,6 @@ def numerical_grad(f, x, eps=None):
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``x``
-
-    Notes
-    -----
-    $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}.$$
-
-    The Taylor terms of even order cancel, so the truncation error is
-    $\frac{\varepsilon^2}{6}|f'''|$, against $O(\varepsilon)$ for the one-sided
-    $(f(x + \varepsilon e_i) - f(x))/\varepsilon$. Rounding $f$ adds about
-    $\epsilon_{\text{mach}}|f|/\varepsilon$, which grows as $\varepsilon$ shrinks: the sum is
-    smallest near $\varepsilon \approx \epsilon_{\text{mach}}^{1/3}$ (times the scale of $x_i$),
-    the default. In float32 ($\epsilon_{\text{mach}} = 1.2\times10^{-7}$) the course's
-    $\varepsilon = 10^{-7}$ is below the spacing of the numbers near 3 ($2.4\times10^{-7}$), so
-    $x \pm \varepsilon = x$ and the quotient would be 0: a step that rounding loses or
-    distorts is refused. The denominator is the step actually taken,
-    $(x_i + \varepsilon) - (x_i - \varepsilon)$ after rounding to ``x``'s dtype.
-    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -163,6 +161,9 @@ def numerical_grad(f, x, eps=None):
 def params_to_vector(parameters, keys=None):
     r"""Flatten a dict of arrays into one vector $\theta$.
 
+    $\theta = [\mathrm{vec}(W^{[1]}); \mathrm{vec}(b^{[1]}); \dots; \mathrm{vec}(b^{[L]})]$.
+    See [gradient checking](course2/week1.md#gradient-checking).
+
     Parameters
     ----------
     parameters : dict of array_like
@@ -177,11 +178,6 @@ def params_to_vector(parameters, keys=None):
         the arrays' dtype.
     spec : list of (str, tuple)
         ``(key, shape)`` pairs to undo it with :func:`vector_to_params`.
-
-    Notes
-    -----
-    $\theta = [\mathrm{vec}(W^{[1]}); \mathrm{vec}(b^{[1]}); \dots; \mathrm{vec}(b^{[L]})]$.
-    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -247,6 +243,9 @@ def _split(theta, spec):
 def vector_to_params(theta, spec):
     r"""Inverse of :func:`params_to_vector`: cut $\theta$ back into named arrays.
 
+    The sizes must add up: $\sum_k \prod \text{shape}_k = \dim\theta$.
+    See [gradient checking](course2/week1.md#gradient-checking).
+
     Parameters
     ----------
     theta : array_like, shape (total size,)
@@ -257,11 +256,6 @@ def vector_to_params(theta, spec):
     -------
     dict of numpy.ndarray
         Views into ``theta`` (no copy), with the shapes of ``spec``.
-
-    Notes
-    -----
-    The sizes must add up: $\sum_k \prod \text{shape}_k = \dim\theta$.
-    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -281,6 +275,13 @@ def vector_to_params(theta, spec):
 def relative_difference(g, g_num):
     r"""$\lVert g - g_{\text{num}}\rVert_2 / (\lVert g\rVert_2 + \lVert g_{\text{num}}\rVert_2)$, 0 when both vanish.
 
+    Dividing by the norms makes the measure independent of the scale of the
+    cost; the sum (rather than a single norm) keeps it bounded by 1 and
+    defined when one gradient is zero. Both vectors are first divided by their
+    largest entry (which leaves the ratio unchanged), so that the squares inside
+    the norms cannot overflow for gradients of $10^{200}$.
+    See [gradient checking](course2/week1.md#gradient-checking).
+
     Parameters
     ----------
     g, g_num : array_like, same shape and dtype
@@ -289,15 +290,6 @@ def relative_difference(g, g_num):
     Returns
     -------
     float in [0, 1]
-
-    Notes
-    -----
-    Dividing by the norms makes the measure independent of the scale of the
-    cost; the sum (rather than a single norm) keeps it bounded by 1 and
-    defined when one gradient is zero. Both vectors are first divided by their
-    largest entry (which leaves the ratio unchanged), so that the squares inside
-    the norms cannot overflow for gradients of $10^{200}$.
-    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -335,6 +327,17 @@ def _thresholds(dtype):
 def classify_rel_error(rel_error, dtype=np.float64):
     r"""Read a relative difference: great, check, suspicious or wrong, for the dtype of the check.
 
+    The float64 thresholds are the course's rules of thumb. A float32 check agrees to
+    fewer digits even when the gradient is right (its rounding error
+    $\epsilon_{\text{mach}}^{2/3}$ at the best step is $2.4\times10^{-5}$, against
+    $3.7\times10^{-11}$ in float64), so each threshold $t$ becomes
+    $t^{\,\log\epsilon_{32} / \log\epsilon_{64}} = t^{0.44}$: the same fraction of the
+    dtype's digits ($10^{-7}$ asks for 7 of float64's 15.7 digits, $8\times10^{-4}$ for
+    3.1 of float32's 6.9). A forgotten factor 2 ($1/3$) is ``"wrong"`` in both.
+    Kinks (ReLU at 0, $|w|$ at 0) crossed by the $\pm\varepsilon$ step can push a
+    correct gradient into "check".
+    See [gradient checking](course2/week1.md#gradient-checking).
+
     Parameters
     ----------
     rel_error : float
@@ -350,19 +353,6 @@ def classify_rel_error(rel_error, dtype=np.float64):
         look at the components), ``"suspicious"`` up to $10^{-3}$, ``"wrong"`` above:
         almost certainly a bug. In float32: $8.0\times10^{-4}$, $6.1\times10^{-3}$ and
         $4.7\times10^{-2}$.
-
-    Notes
-    -----
-    The float64 thresholds are the course's rules of thumb. A float32 check agrees to
-    fewer digits even when the gradient is right (its rounding error
-    $\epsilon_{\text{mach}}^{2/3}$ at the best step is $2.4\times10^{-5}$, against
-    $3.7\times10^{-11}$ in float64), so each threshold $t$ becomes
-    $t^{\,\log\epsilon_{32} / \log\epsilon_{64}} = t^{0.44}$: the same fraction of the
-    dtype's digits ($10^{-7}$ asks for 7 of float64's 15.7 digits, $8\times10^{-4}$ for
-    3.1 of float32's 6.9). A forgotten factor 2 ($1/3$) is ``"wrong"`` in both.
-    Kinks (ReLU at 0, $|w|$ at 0) crossed by the $\pm\varepsilon$ step can push a
-    correct gradient into "check".
-    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------
@@ -431,6 +421,14 @@ def _locate(spec, i):
 def gradient_check(cost_fn, parameters, grads, eps=None):
     r"""Check backpropagated gradients against two-sided differences of the cost.
 
+    $\theta = \mathrm{vec}(\text{parameters})$, $d\theta = \mathrm{vec}(\text{grads})$,
+    $d\theta_{\text{approx}}[i] = \dfrac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon}$,
+    and the result is $\lVert d\theta - d\theta_{\text{approx}}\rVert_2 /
+    (\lVert d\theta\rVert_2 + \lVert d\theta_{\text{approx}}\rVert_2)$, read by
+    :func:`classify_rel_error` with the thresholds of the parameters' dtype.
+    The caller's arrays are not modified.
+    See [gradient checking](course2/week1.md#gradient-checking).
+
     Parameters
     ----------
     cost_fn : callable
@@ -450,16 +448,6 @@ def gradient_check(cost_fn, parameters, grads, eps=None):
     -------
     GradientCheckResult
         ``rel_error``, ``verdict``, the two gradient vectors and ``per_key`` errors.
-
-    Notes
-    -----
-    $\theta = \mathrm{vec}(\text{parameters})$, $d\theta = \mathrm{vec}(\text{grads})$,
-    $d\theta_{\text{approx}}[i] = \dfrac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon}$,
-    and the result is $\lVert d\theta - d\theta_{\text{approx}}\rVert_2 /
-    (\lVert d\theta\rVert_2 + \lVert d\theta_{\text{approx}}\rVert_2)$, read by
-    :func:`classify_rel_error` with the thresholds of the parameters' dtype.
-    The caller's arrays are not modified.
-    See [gradient checking](course2/week1.md#gradient-checking).
 
     Examples
     --------

@@ -65,6 +65,10 @@ def _fans(shape):
 def zeros(shape, rng=None, *, dtype=np.float64):
     r"""All-zero weights. Fine for biases, fatal for the weights of hidden layers.
 
+    With $W^{[1]} = 0$ (or any constant), all hidden units compute the same
+    function and receive the same gradient, so they stay identical forever:
+    the symmetry is never broken. See [random initialization](course1/week3.md#random-initialization).
+
     Parameters
     ----------
     shape : tuple of int
@@ -76,12 +80,6 @@ def zeros(shape, rng=None, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray of zeros
-
-    Notes
-    -----
-    With $W^{[1]} = 0$ (or any constant), all hidden units compute the same
-    function and receive the same gradient, so they stay identical forever:
-    the symmetry is never broken. See [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -95,6 +93,8 @@ def zeros(shape, rng=None, *, dtype=np.float64):
 def constant(shape, value, *, dtype=np.float64):
     r"""Weights all equal to ``value`` (same symmetry problem as :func:`zeros`).
 
+    $W_{ij} = c$ for all $i, j$. See [random initialization](course1/week3.md#random-initialization).
+
     Parameters
     ----------
     shape : tuple of int
@@ -104,10 +104,6 @@ def constant(shape, value, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray filled with ``value``
-
-    Notes
-    -----
-    $W_{ij} = c$ for all $i, j$. See [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -124,6 +120,10 @@ def constant(shape, value, *, dtype=np.float64):
 def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
     r"""Gaussian weights $W_{ij} \sim \mathcal{N}(0, \text{scale}^2)$ with a fixed scale.
 
+    With scale 1 and $n_{in}$ inputs, $\mathrm{Var}(z) = n_{in}\mathrm{Var}(a)$:
+    activations explode with depth. See [random initialization](course1/week3.md#random-initialization)
+    and [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
+
     Parameters
     ----------
     shape : tuple of int
@@ -135,12 +135,6 @@ def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Notes
-    -----
-    With scale 1 and $n_{in}$ inputs, $\mathrm{Var}(z) = n_{in}\mathrm{Var}(a)$:
-    activations explode with depth. See [random initialization](course1/week3.md#random-initialization)
-    and [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -158,6 +152,11 @@ def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
 def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
     r"""Small Gaussian weights, $\mathcal{N}(0, 0.01^2)$: the course's first recipe.
 
+    Small weights keep $z$ near 0, where sigmoid and tanh are steep, which is
+    good for a shallow network; in a deep one the activations shrink by about
+    $\text{scale}\sqrt{n_{in}}$ per layer and vanish.
+    See [random initialization](course1/week3.md#random-initialization).
+
     Parameters
     ----------
     shape : tuple of int
@@ -168,13 +167,6 @@ def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Notes
-    -----
-    Small weights keep $z$ near 0, where sigmoid and tanh are steep, which is
-    good for a shallow network; in a deep one the activations shrink by about
-    $\text{scale}\sqrt{n_{in}}$ per layer and vanish.
-    See [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -190,6 +182,13 @@ def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
 def lecun(shape, rng, *, dtype=np.float64):
     r"""LeCun normal, $\mathrm{Var}(W_{ij}) = 1/n_{in}$ (called "Xavier" in the course).
 
+    For $z = \sum_{j=1}^{n_{in}} w_j a_j$ with independent zero-mean terms,
+    $\mathrm{Var}(z) = n_{in}\,\mathrm{Var}(w)\,\mathbb{E}[a^2]$, so
+    $\mathrm{Var}(w) = 1/n_{in}$ keeps the scale of $z$ for an activation that is
+    roughly the identity near 0 (tanh). Glorot & Bengio's "Xavier" initializer is
+    :func:`glorot` ($2/(n_{in}+n_{out})$); the course uses the name for $1/n_{in}$.
+    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
+
     Parameters
     ----------
     shape : tuple of int
@@ -200,15 +199,6 @@ def lecun(shape, rng, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Notes
-    -----
-    For $z = \sum_{j=1}^{n_{in}} w_j a_j$ with independent zero-mean terms,
-    $\mathrm{Var}(z) = n_{in}\,\mathrm{Var}(w)\,\mathbb{E}[a^2]$, so
-    $\mathrm{Var}(w) = 1/n_{in}$ keeps the scale of $z$ for an activation that is
-    roughly the identity near 0 (tanh). Glorot & Bengio's "Xavier" initializer is
-    :func:`glorot` ($2/(n_{in}+n_{out})$); the course uses the name for $1/n_{in}$.
-    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -224,6 +214,10 @@ def lecun(shape, rng, *, dtype=np.float64):
 def glorot(shape, rng, *, dtype=np.float64):
     r"""Glorot (Xavier) normal, $\mathrm{Var}(W_{ij}) = 2/(n_{in} + n_{out})$.
 
+    The forward pass wants $\mathrm{Var}(w) = 1/n_{in}$ and the backward pass
+    ($da^{[l-1]} = W^\top dz^{[l]}$) wants $1/n_{out}$; the harmonic compromise is
+    $2/(n_{in} + n_{out})$. See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
+
     Parameters
     ----------
     shape : tuple of int
@@ -234,12 +228,6 @@ def glorot(shape, rng, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Notes
-    -----
-    The forward pass wants $\mathrm{Var}(w) = 1/n_{in}$ and the backward pass
-    ($da^{[l-1]} = W^\top dz^{[l]}$) wants $1/n_{out}$; the harmonic compromise is
-    $2/(n_{in} + n_{out})$. See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -255,6 +243,11 @@ def glorot(shape, rng, *, dtype=np.float64):
 def he(shape, rng, *, dtype=np.float64):
     r"""He normal, $\mathrm{Var}(W_{ij}) = 2/n_{in}$, for ReLU layers.
 
+    ReLU zeroes half of a symmetric $z$, so $\mathbb{E}[a^2] = \tfrac12\mathrm{Var}(z)$
+    and $\mathrm{Var}(z^{[l+1]}) = n_{in}\,\mathrm{Var}(w)\,\tfrac12\mathrm{Var}(z^{[l]})$:
+    the factor 2 compensates for the half that is cut.
+    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
+
     Parameters
     ----------
     shape : tuple of int
@@ -265,13 +258,6 @@ def he(shape, rng, *, dtype=np.float64):
     Returns
     -------
     numpy.ndarray
-
-    Notes
-    -----
-    ReLU zeroes half of a symmetric $z$, so $\mathbb{E}[a^2] = \tfrac12\mathrm{Var}(z)$
-    and $\mathrm{Var}(z^{[l+1]}) = n_{in}\,\mathrm{Var}(w)\,\tfrac12\mathrm{Var}(z^{[l]})$:
-    the factor 2 compensates for the half that is cut.
-    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------
@@ -308,6 +294,11 @@ def _initializer(method):
 def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, batchnorm=False):
     r"""Parameters of an L-layer network: ``{"W1", "b1", ..., "WL", "bL"}``.
 
+    $W^{[l]} \sim \mathcal{N}(0, \sigma_l^2)$ with $\sigma_l$ from ``method``;
+    $b^{[l]} = 0$ (random weights already break the symmetry).
+    See [the shapes of an L-layer network](course1/week4.md#notation-for-l-layers) and
+    [random initialization](course1/week3.md#random-initialization).
+
     Parameters
     ----------
     layer_dims : sequence of int
@@ -327,13 +318,6 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
     -------
     dict of numpy.ndarray
         ``W{l}`` of shape ``(n[l], n[l-1])``, ``b{l}`` of shape ``(n[l], 1)`` (zeros).
-
-    Notes
-    -----
-    $W^{[l]} \sim \mathcal{N}(0, \sigma_l^2)$ with $\sigma_l$ from ``method``;
-    $b^{[l]} = 0$ (random weights already break the symmetry).
-    See [the shapes of an L-layer network](course1/week4.md#notation-for-l-layers) and
-    [random initialization](course1/week3.md#random-initialization).
 
     Examples
     --------
@@ -391,6 +375,13 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     upstream gradient $dA^{[L]}$, to show how the initializer makes signals
     vanish, explode, or stay stable with depth.
 
+    Forward: $Z^{[l]} = W^{[l]}A^{[l-1]}$, $A^{[l]} = g(Z^{[l]})$. Backward:
+    $dZ^{[l]} = dA^{[l]} \odot g'(Z^{[l]})$, $dW^{[l]} = \frac1m dZ^{[l]}A^{[l-1]\top}$,
+    $dA^{[l-1]} = W^{[l]\top} dZ^{[l]}$. Each layer multiplies the scale of the
+    signal by about $\sqrt{n\,\mathrm{Var}(w)\,c_g}$ ($c_g = 1/2$ for ReLU), so
+    over $L$ layers it is raised to the power $L$.
+    See [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
+
     Parameters
     ----------
     method : str
@@ -413,15 +404,6 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
         ``"gradient_std"`` (std of $dW^{[l]}$) and ``"dA_std"`` (std of the
         backpropagated $dA^{[l-1]}$ leaving layer $l$); the standard deviations
         have the dtype ``dtype`` of the network.
-
-    Notes
-    -----
-    Forward: $Z^{[l]} = W^{[l]}A^{[l-1]}$, $A^{[l]} = g(Z^{[l]})$. Backward:
-    $dZ^{[l]} = dA^{[l]} \odot g'(Z^{[l]})$, $dW^{[l]} = \frac1m dZ^{[l]}A^{[l-1]\top}$,
-    $dA^{[l-1]} = W^{[l]\top} dZ^{[l]}$. Each layer multiplies the scale of the
-    signal by about $\sqrt{n\,\mathrm{Var}(w)\,c_g}$ ($c_g = 1/2$ for ReLU), so
-    over $L$ layers it is raised to the power $L$.
-    See [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
 
     Examples
     --------

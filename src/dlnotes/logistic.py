@@ -88,6 +88,10 @@ def _overflow_error(names, what, exc):
 def initialize_zeros(dim, dtype=np.float64):
     r"""Zero weights and bias for logistic regression.
 
+    Zeros are fine here: there is a single unit, so no symmetry to break
+    (unlike hidden layers, see [random initialization](course1/week3.md#random-initialization)).
+    See [logistic regression](course1/week2.md#the-model).
+
     Parameters
     ----------
     dim : int
@@ -98,12 +102,6 @@ def initialize_zeros(dim, dtype=np.float64):
     -------
     w : numpy.ndarray, shape (dim, 1)
     b : numpy scalar of ``dtype``, 0
-
-    Notes
-    -----
-    Zeros are fine here: there is a single unit, so no symmetry to break
-    (unlike hidden layers, see [random initialization](course1/week3.md#random-initialization)).
-    See [logistic regression](course1/week2.md#the-model).
 
     Examples
     --------
@@ -120,6 +118,12 @@ def initialize_zeros(dim, dtype=np.float64):
 def propagate_loop(w, b, X, Y):
     r"""Cost and gradients with explicit ``for`` loops over examples and features.
 
+    For $i = 1..m$: $z^{(i)} = w^\top x^{(i)} + b$, $a^{(i)} = \sigma(z^{(i)})$,
+    $dz^{(i)} = a^{(i)} - y^{(i)}$, $dw_j \mathrel{+}= x_j^{(i)}dz^{(i)}$, $db \mathrel{+}= dz^{(i)}$;
+    then divide $J$, $dw$, $db$ by $m$. This is $O(m\,n_x)$ Python operations:
+    use :func:`propagate`.
+    See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
+
     Parameters
     ----------
     w : array_like, shape (n_x, 1)
@@ -132,14 +136,6 @@ def propagate_loop(w, b, X, Y):
     grads : dict
         ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
     cost : float
-
-    Notes
-    -----
-    For $i = 1..m$: $z^{(i)} = w^\top x^{(i)} + b$, $a^{(i)} = \sigma(z^{(i)})$,
-    $dz^{(i)} = a^{(i)} - y^{(i)}$, $dw_j \mathrel{+}= x_j^{(i)}dz^{(i)}$, $db \mathrel{+}= dz^{(i)}$;
-    then divide $J$, $dw$, $db$ by $m$. This is $O(m\,n_x)$ Python operations:
-    use :func:`propagate`.
-    See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Examples
     --------
@@ -172,6 +168,15 @@ def propagate_loop(w, b, X, Y):
 def propagate(w, b, X, Y):
     r"""Cost and gradients of logistic regression, vectorized over the $m$ examples.
 
+    $$Z = w^\top X + b,\quad A = \sigma(Z),\quad
+      J = \frac1m\sum_i\mathcal{L}(a^{(i)}, y^{(i)}),$$
+    $$dZ = A - Y,\quad dw = \frac1m X\,dZ^\top,\quad db = \frac1m\sum_i dz^{(i)}.$$
+
+    The cost is computed from $Z$ (see
+    :func:`dlnotes.losses.binary_cross_entropy_from_logits`), so it stays finite
+    when the sigmoid saturates.
+    See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
+
     Parameters
     ----------
     w : array_like, shape (n_x, 1)
@@ -184,17 +189,6 @@ def propagate(w, b, X, Y):
     grads : dict
         ``"dw"`` of shape (n_x, 1) and ``"db"`` (scalar), dtype of ``X``.
     cost : float
-
-    Notes
-    -----
-    $$Z = w^\top X + b,\quad A = \sigma(Z),\quad
-      J = \frac1m\sum_i\mathcal{L}(a^{(i)}, y^{(i)}),$$
-    $$dZ = A - Y,\quad dw = \frac1m X\,dZ^\top,\quad db = \frac1m\sum_i dz^{(i)}.$$
-
-    The cost is computed from $Z$ (see
-    :func:`dlnotes.losses.binary_cross_entropy_from_logits`), so it stays finite
-    when the sigmoid saturates.
-    See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Examples
     --------
@@ -227,6 +221,12 @@ def _propagate(w, b, X, Y):
 def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=100):
     r"""Gradient descent on $(w, b)$.
 
+    Repeat: $w \leftarrow w - \alpha\,dw$, $b \leftarrow b - \alpha\,db$ with $dw, db$ from
+    :func:`propagate`. The cost is convex in $(w, b)$, so with a small enough
+    $\alpha$ this converges to the global minimum (which is at infinity
+    for linearly separable data).
+    See [gradient descent](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
+
     Parameters
     ----------
     w : array_like, shape (n_x, 1)
@@ -249,14 +249,6 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
         ``"dw"``, ``"db"`` at the last iteration.
     costs : list of float
         Recorded costs.
-
-    Notes
-    -----
-    Repeat: $w \leftarrow w - \alpha\,dw$, $b \leftarrow b - \alpha\,db$ with $dw, db$ from
-    :func:`propagate`. The cost is convex in $(w, b)$, so with a small enough
-    $\alpha$ this converges to the global minimum (which is at infinity
-    for linearly separable data).
-    See [gradient descent](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Examples
     --------
@@ -305,6 +297,9 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
 def predict(w, b, X):
     r"""Predicted labels $\hat y = \mathbb{1}[\sigma(w^\top x + b) > 0.5]$.
 
+    $\sigma(z) > 0.5 \iff z > 0$: the decision boundary is the hyperplane
+    $w^\top x + b = 0$. See [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
+
     Parameters
     ----------
     w : array_like, shape (n_x, 1)
@@ -314,11 +309,6 @@ def predict(w, b, X):
     Returns
     -------
     numpy.ndarray of int64, shape (1, m)
-
-    Notes
-    -----
-    $\sigma(z) > 0.5 \iff z > 0$: the decision boundary is the hyperplane
-    $w^\top x + b = 0$. See [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------
@@ -337,6 +327,10 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
         record_every=100):
     r"""Train logistic regression from zero weights and report accuracies.
 
+    :func:`initialize_zeros`, then :func:`optimize`, then :func:`predict`.
+    Accuracy $= \frac1m\sum_i \mathbb{1}[\hat y^{(i)} = y^{(i)}]$.
+    See [putting it together: a digit detector](course1/week2.md#putting-it-together-a-digit-detector).
+
     Parameters
     ----------
     X_train : array_like, shape (n_x, m_train)
@@ -353,12 +347,6 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     dict
         ``"w"``, ``"b"``, ``"costs"``, ``"train_accuracy"`` and, with a test set,
         ``"test_accuracy"`` (fractions in [0, 1]).
-
-    Notes
-    -----
-    :func:`initialize_zeros`, then :func:`optimize`, then :func:`predict`.
-    Accuracy $= \frac1m\sum_i \mathbb{1}[\hat y^{(i)} = y^{(i)}]$.
-    See [putting it together: a digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------

@@ -90,6 +90,10 @@ def _check_distributions(Y, name="Y"):
 def clip_eps(dtype):
     r"""The $\varepsilon$ used to keep probabilities inside $[\varepsilon, 1 - \varepsilon]$.
 
+    A fixed $\varepsilon = 10^{-15}$ would be silently rounded away in
+    float32 ($1 - 10^{-15} = 1$ exactly) and $\log(1 - a)$ would be $-\infty$.
+    See [why the loss clips $\hat y$](course1/week2.md#the-model).
+
     Parameters
     ----------
     dtype : numpy dtype
@@ -101,12 +105,6 @@ def clip_eps(dtype):
         The machine epsilon of ``dtype`` ($1.2\times10^{-7}$ for float32,
         $2.2\times10^{-16}$ for float64): the smallest $\varepsilon$ for which
         $1 - \varepsilon$ is still distinguishable from 1.
-
-    Notes
-    -----
-    A fixed $\varepsilon = 10^{-15}$ would be silently rounded away in
-    float32 ($1 - 10^{-15} = 1$ exactly) and $\log(1 - a)$ would be $-\infty$.
-    See [why the loss clips $\hat y$](course1/week2.md#the-model).
 
     Examples
     --------
@@ -121,6 +119,14 @@ def clip_eps(dtype):
 def binary_cross_entropy(A, Y):
     r"""Binary cross-entropy cost from probabilities, a mean over examples.
 
+    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k}\Big(y_k^{(i)}\log a_k^{(i)}
+         + (1 - y_k^{(i)})\log(1 - a_k^{(i)})\Big).$$
+
+    $A$ is clipped to $[\varepsilon, 1-\varepsilon]$ (see :func:`clip_eps`) so that
+    a saturated sigmoid gives a large finite cost instead of ``inf``. When the
+    logits are available, :func:`binary_cross_entropy_from_logits` is exact.
+    See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
+
     Parameters
     ----------
     A : array_like, shape (n_y, m)
@@ -132,16 +138,6 @@ def binary_cross_entropy(A, Y):
     -------
     float
         $J \ge 0$.
-
-    Notes
-    -----
-    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k}\Big(y_k^{(i)}\log a_k^{(i)}
-         + (1 - y_k^{(i)})\log(1 - a_k^{(i)})\Big).$$
-
-    $A$ is clipped to $[\varepsilon, 1-\varepsilon]$ (see :func:`clip_eps`) so that
-    a saturated sigmoid gives a large finite cost instead of ``inf``. When the
-    logits are available, :func:`binary_cross_entropy_from_logits` is exact.
-    See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
     Examples
     --------
@@ -161,20 +157,6 @@ def binary_cross_entropy(A, Y):
 def binary_cross_entropy_from_logits(Z, Y):
     r"""Binary cross-entropy cost computed from logits $z$ (before the sigmoid), exactly.
 
-    Parameters
-    ----------
-    Z : array_like, shape (n_y, m)
-        Logits; $\hat y = \sigma(z)$.
-    Y : array_like, shape (n_y, m)
-        Labels in $\{0, 1\}$.
-
-    Returns
-    -------
-    float
-        $J \ge 0$, finite for any finite logits.
-
-    Notes
-    -----
     With $\log\sigma(z) = -\log(1 + e^{-z})$ and $\log(1-\sigma(z)) = -z - \log(1+e^{-z})$,
     the loss is $\mathcal{L} = \log(1 + e^{-z}) + (1-y) z$, which we rewrite
     with $\log(1 + e^{-z}) = \max(-z, 0) + \log(1 + e^{-|z|})$ so no exponent is
@@ -186,6 +168,18 @@ def binary_cross_entropy_from_logits(Z, Y):
     is finite for any finite $z$, and the mean is taken by dividing each loss by $m$ before
     summing: logits of $\pm 10^{308}$ give the right, finite cost.
     See [the loss from the logit](course1/week2.md#the-model).
+
+    Parameters
+    ----------
+    Z : array_like, shape (n_y, m)
+        Logits; $\hat y = \sigma(z)$.
+    Y : array_like, shape (n_y, m)
+        Labels in $\{0, 1\}$.
+
+    Returns
+    -------
+    float
+        $J \ge 0$, finite for any finite logits.
 
     Examples
     --------
@@ -202,6 +196,13 @@ def binary_cross_entropy_from_logits(Z, Y):
 def bce_grad(A, Y):
     r"""Derivative of the binary cross-entropy *loss* with respect to $a$, per example.
 
+    $$\frac{\partial\mathcal{L}}{\partial a} = -\frac{y}{a} + \frac{1-y}{1-a}.$$
+
+    Times $\sigma'(z) = a(1-a)$ this gives $dz = a - y$, which is what the
+    backward pass uses directly (it is exact even when $a$ is 0 or 1).
+    $A$ is clipped as in :func:`binary_cross_entropy`.
+    See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
+
     Parameters
     ----------
     A : array_like, shape (n_y, m)
@@ -213,15 +214,6 @@ def bce_grad(A, Y):
     -------
     numpy.ndarray, shape (n_y, m), dtype of ``A``
         $dA = \partial\mathcal{L}/\partial a$ (no $1/m$).
-
-    Notes
-    -----
-    $$\frac{\partial\mathcal{L}}{\partial a} = -\frac{y}{a} + \frac{1-y}{1-a}.$$
-
-    Times $\sigma'(z) = a(1-a)$ this gives $dz = a - y$, which is what the
-    backward pass uses directly (it is exact even when $a$ is 0 or 1).
-    $A$ is clipped as in :func:`binary_cross_entropy`.
-    See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
 
     Examples
     --------
@@ -241,6 +233,12 @@ def bce_grad(A, Y):
 def categorical_cross_entropy(Yhat, Y):
     r"""Categorical cross-entropy cost from probabilities, a mean over examples.
 
+    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=1}^{C} y_k^{(i)}\log\hat y_k^{(i)}.$$
+
+    For one-hot $y$ only the probability of the true class counts.
+    $\hat y$ is clipped below at $\varepsilon$ (see :func:`clip_eps`).
+    See [softmax and its loss](course2/week3.md#softmax-regression).
+
     Parameters
     ----------
     Yhat : array_like, shape (C, m)
@@ -252,14 +250,6 @@ def categorical_cross_entropy(Yhat, Y):
     -------
     float
         $J \ge 0$.
-
-    Notes
-    -----
-    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=1}^{C} y_k^{(i)}\log\hat y_k^{(i)}.$$
-
-    For one-hot $y$ only the probability of the true class counts.
-    $\hat y$ is clipped below at $\varepsilon$ (see :func:`clip_eps`).
-    See [softmax and its loss](course2/week3.md#softmax-regression).
 
     Examples
     --------
@@ -278,20 +268,6 @@ def categorical_cross_entropy(Yhat, Y):
 def categorical_cross_entropy_from_logits(Z, Y):
     r"""Categorical cross-entropy cost computed from logits (before the softmax), exactly.
 
-    Parameters
-    ----------
-    Z : array_like, shape (C, m)
-        Logits.
-    Y : array_like, shape (C, m)
-        One-hot labels (or probability vectors).
-
-    Returns
-    -------
-    float
-        $J \ge 0$, finite for any finite logits.
-
-    Notes
-    -----
     $\log\mathrm{softmax}(z)_k = z_k - \log\sum_j e^{z_j}$, and the log-sum-exp is
     computed with the column maximum $M$ factored out:
     $\log\sum_j e^{z_j} = M + \log\sum_j e^{z_j - M}$. Since $\sum_k y_k = 1$,
@@ -305,6 +281,18 @@ def categorical_cross_entropy_from_logits(Z, Y):
     $(10^{300} + \log C) - 10^{300} = 0$). $M - z_k$ is computed in halves,
     $M/2 - z_k/2$, which cannot overflow even for logits of $\pm 10^{308}$.
     See [softmax and its loss](course2/week3.md#softmax-regression).
+
+    Parameters
+    ----------
+    Z : array_like, shape (C, m)
+        Logits.
+    Y : array_like, shape (C, m)
+        One-hot labels (or probability vectors).
+
+    Returns
+    -------
+    float
+        $J \ge 0$, finite for any finite logits.
 
     Examples
     --------
@@ -326,6 +314,10 @@ def categorical_cross_entropy_from_logits(Z, Y):
 def sparse_categorical_cross_entropy(Yhat, labels):
     r"""Categorical cross-entropy with integer class labels instead of one-hot columns.
 
+    Identical to :func:`categorical_cross_entropy` with $y = \mathrm{onehot}(c)$, but it
+    picks one entry per column instead of multiplying by a mostly-zero matrix.
+    See [softmax and its loss](course2/week3.md#softmax-regression).
+
     Parameters
     ----------
     Yhat : array_like, shape (C, m)
@@ -337,12 +329,6 @@ def sparse_categorical_cross_entropy(Yhat, labels):
     -------
     float
         $J = -\frac{1}{m}\sum_i \log \hat y^{(i)}_{c_i}$.
-
-    Notes
-    -----
-    Identical to :func:`categorical_cross_entropy` with $y = \mathrm{onehot}(c)$, but it
-    picks one entry per column instead of multiplying by a mostly-zero matrix.
-    See [softmax and its loss](course2/week3.md#softmax-regression).
 
     Examples
     --------
@@ -377,6 +363,10 @@ def sparse_categorical_cross_entropy(Yhat, labels):
 def softmax_cross_entropy_grad(Yhat, Y):
     r"""Gradient of softmax + cross-entropy with respect to the logits: $dZ = \hat Y - Y$.
 
+    $\dfrac{\partial \mathcal{L}}{\partial z_j} = \sum_k -\dfrac{y_k}{\hat y_k}\,\hat y_k(\delta_{kj} - \hat y_j)
+    = -y_j + \hat y_j\sum_k y_k = \hat y_j - y_j.$
+    See [the softmax gradient](course2/week3.md#the-softmax-gradient).
+
     Parameters
     ----------
     Yhat : array_like, shape (C, m)
@@ -388,12 +378,6 @@ def softmax_cross_entropy_grad(Yhat, Y):
     -------
     numpy.ndarray, shape (C, m), dtype of ``Yhat``
         Per-example $dz = \hat y - y$ (no $1/m$).
-
-    Notes
-    -----
-    $\dfrac{\partial \mathcal{L}}{\partial z_j} = \sum_k -\dfrac{y_k}{\hat y_k}\,\hat y_k(\delta_{kj} - \hat y_j)
-    = -y_j + \hat y_j\sum_k y_k = \hat y_j - y_j.$
-    See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Examples
     --------
@@ -412,6 +396,15 @@ def softmax_cross_entropy_grad(Yhat, Y):
 def mean_squared_error(A, Y):
     r"""Squared-error cost $J = \frac{1}{m}\sum_i \tfrac12\lVert a^{(i)} - y^{(i)}\rVert^2$.
 
+    The per-example loss carries a factor $\tfrac12$ so that its derivative is
+    simply $a - y$ (see :func:`mse_grad`); with an identity output the backward
+    pass then starts from $dz^{[L]} = a^{[L]} - y$, exactly as for
+    sigmoid + binary cross-entropy and softmax + categorical cross-entropy.
+    This is half of the "mean of squared errors" of other libraries
+    (``sklearn.metrics.mean_squared_error`` for $n_y = 1$), which only rescales
+    the learning rate.
+    See [why not squared error](course1/week2.md#the-loss-binary-cross-entropy).
+
     Parameters
     ----------
     A : array_like, shape (n_y, m)
@@ -423,17 +416,6 @@ def mean_squared_error(A, Y):
     -------
     float
         $J \ge 0$.
-
-    Notes
-    -----
-    The per-example loss carries a factor $\tfrac12$ so that its derivative is
-    simply $a - y$ (see :func:`mse_grad`); with an identity output the backward
-    pass then starts from $dz^{[L]} = a^{[L]} - y$, exactly as for
-    sigmoid + binary cross-entropy and softmax + categorical cross-entropy.
-    This is half of the "mean of squared errors" of other libraries
-    (``sklearn.metrics.mean_squared_error`` for $n_y = 1$), which only rescales
-    the learning rate.
-    See [why not squared error](course1/week2.md#the-loss-binary-cross-entropy).
 
     Examples
     --------
@@ -451,6 +433,9 @@ def mean_squared_error(A, Y):
 def mse_grad(A, Y):
     r"""Derivative of the squared-error loss with respect to $a$, per example: $a - y$.
 
+    $\mathcal{L} = \tfrac12\lVert a - y\rVert^2 \Rightarrow \partial\mathcal{L}/\partial a = a - y$.
+    See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
+
     Parameters
     ----------
     A : array_like, shape (n_y, m)
@@ -461,11 +446,6 @@ def mse_grad(A, Y):
     Returns
     -------
     numpy.ndarray, shape (n_y, m), dtype of ``A``
-
-    Notes
-    -----
-    $\mathcal{L} = \tfrac12\lVert a - y\rVert^2 \Rightarrow \partial\mathcal{L}/\partial a = a - y$.
-    See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
     Examples
     --------

@@ -125,6 +125,11 @@ def _largest(x):
 def layer_shapes(layer_dims, batchnorm=False):
     r"""Shape of every parameter of a network with sizes ``layer_dims``.
 
+    $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$ (rows: units of this layer; columns:
+    units of the previous one), $b^{[l]} \in \mathbb{R}^{n^{[l]}\times 1}$, broadcast over the
+    $m$ columns of $Z^{[l]} \in \mathbb{R}^{n^{[l]}\times m}$.
+    See [getting the dimensions right](course1/week4.md#notation-for-l-layers).
+
     Parameters
     ----------
     layer_dims : sequence of int
@@ -136,13 +141,6 @@ def layer_shapes(layer_dims, batchnorm=False):
     -------
     dict
         ``{"W1": (n1, n0), "b1": (n1, 1), ...}``.
-
-    Notes
-    -----
-    $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$ (rows: units of this layer; columns:
-    units of the previous one), $b^{[l]} \in \mathbb{R}^{n^{[l]}\times 1}$, broadcast over the
-    $m$ columns of $Z^{[l]} \in \mathbb{R}^{n^{[l]}\times m}$.
-    See [getting the dimensions right](course1/week4.md#notation-for-l-layers).
 
     Examples
     --------
@@ -167,6 +165,9 @@ def layer_shapes(layer_dims, batchnorm=False):
 def num_layers(parameters):
     """Number of layers $L$ of a parameter dict (the number of ``W{l}`` keys).
 
+    The input layer is not counted: a network with ``W1``, ``W2`` has $L = 2$.
+    See [notation for L layers](course1/week4.md#notation-for-l-layers).
+
     Parameters
     ----------
     parameters : dict
@@ -175,11 +176,6 @@ def num_layers(parameters):
     Returns
     -------
     int
-
-    Notes
-    -----
-    The input layer is not counted: a network with ``W1``, ``W2`` has $L = 2$.
-    See [notation for L layers](course1/week4.md#notation-for-l-layers).
 
     Examples
     --------
@@ -216,6 +212,10 @@ def _check_linear_output(Z, W, A_prev):
 def linear_forward(A_prev, W, b):
     r"""Linear part of a layer: $Z = W A_{\text{prev}} + b$.
 
+    $z^{(i)} = W a^{(i)} + b$ for each column; stacking the columns,
+    $Z = WA + b$ with $b$ broadcast.
+    See [vectorized forward propagation](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     A_prev : array_like, shape (n[l-1], m)
@@ -229,12 +229,6 @@ def linear_forward(A_prev, W, b):
     Z : numpy.ndarray, shape (n[l], m)
     cache : tuple
         ``(A_prev, W, b)`` for :func:`linear_backward`.
-
-    Notes
-    -----
-    $z^{(i)} = W a^{(i)} + b$ for each column; stacking the columns,
-    $Z = WA + b$ with $b$ broadcast.
-    See [vectorized forward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -254,6 +248,9 @@ def linear_forward(A_prev, W, b):
 def linear_activation_forward(A_prev, W, b, activation):
     r"""One layer: $A = g(W A_{\text{prev}} + b)$.
 
+    $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$, $A^{[l]} = g^{[l]}(Z^{[l]})$.
+    See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     A_prev : array_like, shape (n[l-1], m)
@@ -268,11 +265,6 @@ def linear_activation_forward(A_prev, W, b, activation):
     A : numpy.ndarray, shape (n[l], m)
     cache : tuple
         ``(linear_cache, Z)`` for :func:`linear_activation_backward`.
-
-    Notes
-    -----
-    $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$, $A^{[l]} = g^{[l]}(Z^{[l]})$.
-    See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -379,6 +371,12 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
                   bn_state=None, training=True, bn_momentum=0.9, bn_eps=1e-8):
     r"""Forward pass through all $L$ layers.
 
+    For $l = 1..L$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of
+    $W^{[l]}A^{[l-1]}$), $A^{[l]} = g^{[l]}(Z^{[l]})$, then for hidden layers in
+    training, $A^{[l]} \leftarrow A^{[l]}\odot D^{[l]}/p_l$ (inverted dropout).
+    $A^{[0]} = X$.
+    See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -411,14 +409,6 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
         Output of the last layer, $\hat Y$.
     caches : list of dict, length L
         What :func:`model_backward` needs for each layer.
-
-    Notes
-    -----
-    For $l = 1..L$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of
-    $W^{[l]}A^{[l-1]}$), $A^{[l]} = g^{[l]}(Z^{[l]})$, then for hidden layers in
-    training, $A^{[l]} \leftarrow A^{[l]}\odot D^{[l]}/p_l$ (inverted dropout).
-    $A^{[0]} = X$.
-    See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -530,6 +520,11 @@ def _check_cost_args(AL, Y, loss):
 def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     r"""Cost $J$: mean loss over the $m$ examples, plus optional weight penalties.
 
+    $$J = \frac1m\sum_{i=1}^m\mathcal{L}(\hat y^{(i)}, y^{(i)})
+      + \frac{\lambda}{2m}\sum_l\lVert W^{[l]}\rVert_F^2 + \frac{\lambda_1}{m}\sum_l\lVert W^{[l]}\rVert_1.$$
+
+    See [the cost of a deep network](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     AL : array_like, shape (n_y, m)
@@ -549,13 +544,6 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     Returns
     -------
     float
-
-    Notes
-    -----
-    $$J = \frac1m\sum_{i=1}^m\mathcal{L}(\hat y^{(i)}, y^{(i)})
-      + \frac{\lambda}{2m}\sum_l\lVert W^{[l]}\rVert_F^2 + \frac{\lambda_1}{m}\sum_l\lVert W^{[l]}\rVert_1.$$
-
-    See [the cost of a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -624,6 +612,11 @@ def _check_gradients(dA_prev, dW, db):
 def linear_backward(dZ, cache, *, need_dA_prev=True):
     r"""Gradients of the linear part of a layer from $dZ$.
 
+    $$dW = \frac1m\,dZ\,A_{\text{prev}}^\top,\qquad
+      db = \frac1m\sum_{i=1}^m dz^{(i)},\qquad
+      dA_{\text{prev}} = W^\top dZ,$$
+    derived in [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
+
     Parameters
     ----------
     dZ : array_like, shape (n[l], m)
@@ -639,13 +632,6 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     dA_prev : numpy.ndarray, shape (n[l-1], m), or None
     dW : numpy.ndarray, shape (n[l], n[l-1])
     db : numpy.ndarray, shape (n[l], 1)
-
-    Notes
-    -----
-    $$dW = \frac1m\,dZ\,A_{\text{prev}}^\top,\qquad
-      db = \frac1m\sum_{i=1}^m dz^{(i)},\qquad
-      dA_{\text{prev}} = W^\top dZ,$$
-    derived in [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
 
     Examples
     --------
@@ -676,6 +662,11 @@ def _check_activation_backward_args(dA, Z, activation):
 def activation_backward(dA, Z, activation):
     r"""Backpropagate through $A = g(Z)$: $dZ = dA \odot g'(Z)$.
 
+    Elementwise activations: $dZ = dA\odot g'(Z)$. Softmax mixes the units of
+    a column, so it multiplies by the Jacobian instead
+    (:func:`dlnotes.activations.softmax_backward`).
+    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     dA : array_like, shape (n[l], m)
@@ -687,13 +678,6 @@ def activation_backward(dA, Z, activation):
     -------
     numpy.ndarray, shape (n[l], m)
         $dZ$.
-
-    Notes
-    -----
-    Elementwise activations: $dZ = dA\odot g'(Z)$. Softmax mixes the units of
-    a column, so it multiplies by the Jacobian instead
-    (:func:`dlnotes.activations.softmax_backward`).
-    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -725,6 +709,9 @@ def _check_layer_cache(cache):
 def linear_activation_backward(dA, cache, activation):
     r"""Backward pass of one layer $A = g(WA_{\text{prev}} + b)$.
 
+    $dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]})$, then :func:`linear_backward`.
+    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     dA : array_like, shape (n[l], m)
@@ -739,11 +726,6 @@ def linear_activation_backward(dA, cache, activation):
     dA_prev : numpy.ndarray, shape (n[l-1], m)
     dW : numpy.ndarray, shape (n[l], n[l-1])
     db : numpy.ndarray, shape (n[l], 1)
-
-    Notes
-    -----
-    $dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]})$, then :func:`linear_backward`.
-    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -818,6 +800,20 @@ def _output_dZ(AL, Y, cache, loss):
 def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     r"""Backward pass through all $L$ layers: the gradient of the cost for every parameter.
 
+    Output layer: for sigmoid + BCE, softmax + CCE and identity + MSE,
+    $dZ^{[L]} = A^{[L]} - Y$ (the $a(1-a)$ of $\sigma'$ cancels the denominators of
+    $\partial\mathcal{L}/\partial a$, so this is exact and never divides by 0).
+    Then for $l = L..1$:
+
+    $$dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]}),\quad
+      dW^{[l]} = \tfrac1m dZ^{[l]}A^{[l-1]\top} + \tfrac{\lambda}{m}W^{[l]},\quad
+      db^{[l]} = \tfrac1m\textstyle\sum_i dz^{[l](i)},\quad
+      dA^{[l-1]} = W^{[l]\top}dZ^{[l]}.$$
+
+    Dropout layers multiply $dA^{[l]}$ by the same mask $D^{[l]}/p_l$ first; batch-norm
+    layers pass $dZ^{[l]}$ through :func:`dlnotes.batchnorm.batchnorm_backward`.
+    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     AL : array_like, shape (n_y, m)
@@ -837,22 +833,6 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     dict
         ``dW{l}`` and ``db{l}`` (or ``dgamma{l}``, ``dbeta{l}`` for batch-norm
         layers), same shapes and dtype as the parameters.
-
-    Notes
-    -----
-    Output layer: for sigmoid + BCE, softmax + CCE and identity + MSE,
-    $dZ^{[L]} = A^{[L]} - Y$ (the $a(1-a)$ of $\sigma'$ cancels the denominators of
-    $\partial\mathcal{L}/\partial a$, so this is exact and never divides by 0).
-    Then for $l = L..1$:
-
-    $$dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]}),\quad
-      dW^{[l]} = \tfrac1m dZ^{[l]}A^{[l-1]\top} + \tfrac{\lambda}{m}W^{[l]},\quad
-      db^{[l]} = \tfrac1m\textstyle\sum_i dz^{[l](i)},\quad
-      dA^{[l-1]} = W^{[l]\top}dZ^{[l]}.$$
-
-    Dropout layers multiply $dA^{[l]}$ by the same mask $D^{[l]}/p_l$ first; batch-norm
-    layers pass $dZ^{[l]}$ through :func:`dlnotes.batchnorm.batchnorm_backward`.
-    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -933,6 +913,10 @@ def _check_step(new, learning_rate):
 def update_parameters(parameters, grads, learning_rate):
     r"""One gradient-descent step: $\theta \leftarrow \theta - \alpha\,d\theta$ for every parameter.
 
+    $W^{[l]} \leftarrow W^{[l]} - \alpha\,dW^{[l]}$, $b^{[l]} \leftarrow b^{[l]} - \alpha\,db^{[l]}$.
+    For momentum, RMSprop and Adam see :mod:`dlnotes.optim`.
+    See [gradient descent for a network](course1/week3.md#gradient-descent-for-a-network).
+
     Parameters
     ----------
     parameters : dict
@@ -946,12 +930,6 @@ def update_parameters(parameters, grads, learning_rate):
     -------
     dict
         New parameters (the input dict is not modified).
-
-    Notes
-    -----
-    $W^{[l]} \leftarrow W^{[l]} - \alpha\,dW^{[l]}$, $b^{[l]} \leftarrow b^{[l]} - \alpha\,db^{[l]}$.
-    For momentum, RMSprop and Adam see :mod:`dlnotes.optim`.
-    See [gradient descent for a network](course1/week3.md#gradient-descent-for-a-network).
 
     Examples
     --------
@@ -980,6 +958,9 @@ def _check_features(X, parameters):
 def predict_proba(X, parameters, activations, *, bn_state=None):
     r"""Network output $\hat Y = A^{[L]}$ in inference mode (no dropout, running BN statistics).
 
+    Same as :func:`model_forward` with ``training=False``.
+    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -992,11 +973,6 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
     -------
     numpy.ndarray, shape (n_y, m)
         Probabilities for sigmoid/softmax outputs.
-
-    Notes
-    -----
-    Same as :func:`model_forward` with ``training=False``.
-    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------
@@ -1013,6 +989,10 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
 def predict(X, parameters, activations, *, bn_state=None):
     r"""Predicted class labels: threshold 0.5 (sigmoid output) or argmax (softmax output).
 
+    $\hat y = \mathbb{1}[a^{[L]} > 0.5]$ (equivalently $z^{[L]} > 0$), or
+    $\hat y = \arg\max_k a^{[L]}_k$.
+    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -1025,12 +1005,6 @@ def predict(X, parameters, activations, *, bn_state=None):
     -------
     numpy.ndarray of int64, shape (1, m)
         0/1 for a sigmoid output; the class index in $0..C-1$ for softmax.
-
-    Notes
-    -----
-    $\hat y = \mathbb{1}[a^{[L]} > 0.5]$ (equivalently $z^{[L]} > 0$), or
-    $\hat y = \arg\max_k a^{[L]}_k$.
-    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
 
     Examples
     --------

@@ -115,16 +115,6 @@ class Optimizer:
     def step(self, parameters, grads):
         """Apply one update to every array of ``parameters``, in place.
 
-        Parameters
-        ----------
-        parameters : dict of str to ndarray
-            ``{"W1": ..., "b1": ...}``: writeable float arrays with finite
-            entries; each is modified in place.
-        grads : dict of str to ndarray
-            ``{"dW1": ..., "db1": ...}``, the shapes and dtypes of the parameters.
-
-        Notes
-        -----
         RMSprop and Adam square the gradient. A component larger in magnitude
         than $\\sqrt{\\text{largest float}}$ ($1.3\\cdot 10^{154}$ in float64,
         $1.8\\cdot 10^{19}$ in float32) would make $dW^2$, and with it $s$, overflow
@@ -137,6 +127,14 @@ class Optimizer:
         gradients (up to $\\varepsilon$), so a component whose gradients are all
         that large still moves as the formula says (about $\\alpha$ per Adam
         step); other gradients are used as they are.
+
+        Parameters
+        ----------
+        parameters : dict of str to ndarray
+            ``{"W1": ..., "b1": ...}``: writeable float arrays with finite
+            entries; each is modified in place.
+        grads : dict of str to ndarray
+            ``{"dW1": ..., "db1": ...}``, the shapes and dtypes of the parameters.
         """
         check_mapping(parameters, "parameters")
         check_mapping(grads, "grads")
@@ -217,15 +215,13 @@ class Optimizer:
 class GradientDescent(Optimizer):
     """Plain (mini-batch) gradient descent: $W := W - \\alpha\\, dW$.
 
+    $$W := W - \\alpha\\, dW, \\qquad b := b - \\alpha\\, db.$$
+    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+
     Parameters
     ----------
     learning_rate : float
         Step size $\\alpha > 0$.
-
-    Notes
-    -----
-    $$W := W - \\alpha\\, dW, \\qquad b := b - \\alpha\\, db.$$
-    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -243,6 +239,13 @@ class GradientDescent(Optimizer):
 class Momentum(Optimizer):
     """Gradient descent with momentum (an exponentially weighted average of the gradients).
 
+    With $v_{dW}$ initialised to zeros,
+    $$v_{dW} := \\beta\\, v_{dW} + (1-\\beta)\\, dW, \\qquad W := W - \\alpha\\, v_{dW}.$$
+    Components of the gradient that flip sign between steps average out,
+    components that keep their sign add up. No bias correction (it only
+    matters for the first $\\approx 1/(1-\\beta)$ steps). See
+    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum).
+
     Parameters
     ----------
     learning_rate : float
@@ -250,15 +253,6 @@ class Momentum(Optimizer):
     beta : float, default 0.9
         Averaging coefficient in $[0, 1)$; the average covers about
         $1/(1-\\beta)$ recent gradients. ``beta=0`` is plain gradient descent.
-
-    Notes
-    -----
-    With $v_{dW}$ initialised to zeros,
-    $$v_{dW} := \\beta\\, v_{dW} + (1-\\beta)\\, dW, \\qquad W := W - \\alpha\\, v_{dW}.$$
-    Components of the gradient that flip sign between steps average out,
-    components that keep their sign add up. No bias correction (it only
-    matters for the first $\\approx 1/(1-\\beta)$ steps). See
-    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum).
 
     Examples
     --------
@@ -292,18 +286,6 @@ class Momentum(Optimizer):
 class RMSprop(Optimizer):
     """RMSprop: divide each gradient component by the root of its mean square.
 
-    Parameters
-    ----------
-    learning_rate : float
-        Step size $\\alpha > 0$.
-    beta : float, default 0.9
-        Averaging coefficient of the squared gradients, in $[0, 1)$.
-    epsilon : float, default 1e-8
-        $\\varepsilon > 0$ added to the root so the division is safe when
-        $s_{dW} \\approx 0$.
-
-    Notes
-    -----
     With $s_{dW}$ initialised to zeros (squares are element-wise),
     $$s_{dW} := \\beta\\, s_{dW} + (1-\\beta)\\, dW^2, \\qquad
       W := W - \\alpha\\, \\frac{dW}{\\sqrt{s_{dW}} + \\varepsilon}.$$
@@ -313,6 +295,16 @@ class RMSprop(Optimizer):
     A gradient whose square would overflow is clipped so that $dW^2$ and
     $s_{dW}$ stay finite (see :meth:`~Optimizer.step`). See
     [RMSprop](course2/week2.md#rmsprop).
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size $\\alpha > 0$.
+    beta : float, default 0.9
+        Averaging coefficient of the squared gradients, in $[0, 1)$.
+    epsilon : float, default 1e-8
+        $\\varepsilon > 0$ added to the root so the division is safe when
+        $s_{dW} \\approx 0$.
 
     Examples
     --------
@@ -351,19 +343,6 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     """Adam: momentum and RMSprop together, with bias correction.
 
-    Parameters
-    ----------
-    learning_rate : float, default 0.001
-        Step size $\\alpha > 0$.
-    beta1 : float, default 0.9
-        Averaging coefficient of the gradients (momentum), in $[0, 1)$.
-    beta2 : float, default 0.999
-        Averaging coefficient of the squared gradients (RMSprop), in $[0, 1)$.
-    epsilon : float, default 1e-8
-        $\\varepsilon > 0$ in the denominator.
-
-    Notes
-    -----
     At step $t = 1, 2, \\dots$, with $v$ and $s$ initialised to zeros,
     $$v := \\beta_1 v + (1-\\beta_1)\\, dW, \\qquad s := \\beta_2 s + (1-\\beta_2)\\, dW^2,$$
     $$\\hat v = \\frac{v}{1-\\beta_1^t}, \\qquad \\hat s = \\frac{s}{1-\\beta_2^t}, \\qquad
@@ -375,6 +354,17 @@ class Adam(Optimizer):
     A gradient whose square would overflow is clipped so that $dW^2$ and
     $s$ stay finite; the steps are unchanged by it (see
     :meth:`~Optimizer.step`). See [Adam](course2/week2.md#adam).
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.001
+        Step size $\\alpha > 0$.
+    beta1 : float, default 0.9
+        Averaging coefficient of the gradients (momentum), in $[0, 1)$.
+    beta2 : float, default 0.999
+        Averaging coefficient of the squared gradients (RMSprop), in $[0, 1)$.
+    epsilon : float, default 1e-8
+        $\\varepsilon > 0$ in the denominator.
 
     Examples
     --------
@@ -437,6 +427,9 @@ OPTIMIZERS = {
 def make_optimizer(optimizer, learning_rate, **hyperparameters):
     """Build an optimizer from a name (or pass an instance through).
 
+    The update rules are derived on
+    [the optimization page](course2/week2.md#week-2-optimization-algorithms).
+
     Parameters
     ----------
     optimizer : str or Optimizer
@@ -451,11 +444,6 @@ def make_optimizer(optimizer, learning_rate, **hyperparameters):
     Returns
     -------
     Optimizer
-
-    Notes
-    -----
-    The update rules are derived on
-    [the optimization page](course2/week2.md#week-2-optimization-algorithms).
 
     Examples
     --------
@@ -497,6 +485,10 @@ def _gradient(grad_fn, x, k):
 def trajectory(grad_fn, x0, optimizer, steps):
     """The path of an optimizer on a function of a few variables (2-D demos).
 
+    Each row is one application of the optimizer's update rule to
+    $x$ with gradient $\\nabla f(x)$; see
+    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum) for the pictures this draws.
+
     Parameters
     ----------
     grad_fn : callable
@@ -512,12 +504,6 @@ def trajectory(grad_fn, x0, optimizer, steps):
     -------
     path : ndarray, shape (steps + 1, d)
         ``path[0] == x0`` and ``path[k]`` is the point after ``k`` updates.
-
-    Notes
-    -----
-    Each row is one application of the optimizer's update rule to
-    $x$ with gradient $\\nabla f(x)$; see
-    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum) for the pictures this draws.
 
     Examples
     --------

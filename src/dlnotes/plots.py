@@ -51,6 +51,9 @@ BACKWARD_COLOR = PALETTE[1]
 def new_figure(nrows=1, ncols=1, *, figsize=None, squeeze=True, **subplot_kw):
     """Create a white figure and its axes without touching ``pyplot``.
 
+    Figures built this way have a white background, so they read well on the dark theme too:
+    see [how figures are built](about.md#figures).
+
     Parameters
     ----------
     nrows, ncols : int
@@ -66,11 +69,6 @@ def new_figure(nrows=1, ncols=1, *, figsize=None, squeeze=True, **subplot_kw):
     -------
     fig : matplotlib.figure.Figure
     axes : Axes or ndarray of Axes
-
-    Notes
-    -----
-    Figures built this way have a white background, so they read well on the dark theme too:
-    see [how figures are built](about.md#figures).
 
     Examples
     --------
@@ -107,6 +105,8 @@ def plot_function(f, x_range=(-6.0, 6.0), *, n=401, ax=None, xlabel="$z$", ylabe
                   title=None, hlines=(), vlines=(), legend_loc="best", figsize=None):
     r"""Plot one or several scalar functions of one variable.
 
+    The curve is sampled at $n$ equally spaced points $x_k = a + k (b-a)/(n-1)$.
+
     Parameters
     ----------
     f : callable or mapping of str to callable
@@ -130,10 +130,6 @@ def plot_function(f, x_range=(-6.0, 6.0), *, n=401, ax=None, xlabel="$z$", ylabe
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    The curve is sampled at $n$ equally spaced points $x_k = a + k (b-a)/(n-1)$.
 
     Examples
     --------
@@ -190,6 +186,10 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), *, activat
                      x_range=(-5.0, 5.0), n=401, ncols=None, titles=None, figsize=None):
     r"""Plot $g(z)$ and $g'(z)$ for named activations, one panel each.
 
+    The derivative is drawn from the supplied $g'$, not by differencing, so the
+    figure shows exactly what backpropagation uses (e.g. $\mathrm{relu}'(0) = 0$).
+    See [the activation functions](course1/week3.md).
+
     Parameters
     ----------
     names : sequence of str
@@ -211,12 +211,6 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), *, activat
     -------
     matplotlib.figure.Figure
         One axes per activation, each with two lines: $g$ (solid) and $g'$ (dashed).
-
-    Notes
-    -----
-    The derivative is drawn from the supplied $g'$, not by differencing, so the
-    figure shows exactly what backpropagation uses (e.g. $\mathrm{relu}'(0) = 0$).
-    See [the activation functions](course1/week3.md).
 
     Examples
     --------
@@ -269,6 +263,9 @@ def draw_network(layer_sizes, labels="auto", *, layer_names=None, ax=None, node_
                  figsize=None, title=None):
     r"""Draw a fully connected network: one column of circles per layer, every edge.
 
+    Layer $l$ has $n^{[l]} n^{[l-1]}$ edges, one per entry of $W^{[l]}$; see
+    [the notation](notation.md).
+
     Parameters
     ----------
     layer_sizes : sequence of int
@@ -287,11 +284,6 @@ def draw_network(layer_sizes, labels="auto", *, layer_names=None, ax=None, node_
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    Layer $l$ has $n^{[l]} n^{[l-1]}$ edges, one per entry of $W^{[l]}$; see
-    [the notation](notation.md).
 
     Examples
     --------
@@ -369,6 +361,10 @@ def draw_graph(nodes, edges=(), *, backward=(), ax=None, box_size=(1.1, 0.55), f
                backward_bend=-0.35, fontsize=10):
     r"""Draw a computation graph (a DAG) with forward and, optionally, backward edges.
 
+    The forward pass evaluates nodes in topological order; the backward pass sends
+    $\partial J/\partial(\text{node})$ along the reversed edges, multiplying local
+    derivatives by the chain rule: see [computation graphs](course1/week2.md).
+
     Parameters
     ----------
     nodes : mapping of str to node spec
@@ -393,12 +389,6 @@ def draw_graph(nodes, edges=(), *, backward=(), ax=None, box_size=(1.1, 0.55), f
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    The forward pass evaluates nodes in topological order; the backward pass sends
-    $\partial J/\partial(\text{node})$ along the reversed edges, multiplying local
-    derivatives by the chain rule: see [computation graphs](course1/week2.md).
 
     Examples
     --------
@@ -476,6 +466,10 @@ def plot_decision_boundary(predict_fn, X, Y, *, ax=None, resolution=200, padding
                            xlabel="$x_1$", ylabel="$x_2$", figsize=None, s=14):
     r"""Shade the regions a binary classifier assigns to each class and scatter the data.
 
+    The boundary is the level set $\{x : \hat y(x) = 0.5\}$, drawn from
+    ``predict_fn`` on a ``resolution`` x ``resolution`` grid. See
+    [bias and variance](course2/week1.md).
+
     Parameters
     ----------
     predict_fn : callable
@@ -498,12 +492,6 @@ def plot_decision_boundary(predict_fn, X, Y, *, ax=None, resolution=200, padding
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    The boundary is the level set $\{x : \hat y(x) = 0.5\}$, drawn from
-    ``predict_fn`` on a ``resolution`` x ``resolution`` grid. See
-    [bias and variance](course2/week1.md).
 
     Examples
     --------
@@ -549,6 +537,8 @@ def plot_cost_history(histories, *, x="epoch", y="cost", ax=None, logy=False, xl
                       title=None, marks=None, figsize=None, styles=None):
     """Plot learning curves: one line per run (or per series of a run).
 
+    See [mini-batch gradient descent](course2/week2.md).
+
     Parameters
     ----------
     histories : mapping of str to (mapping or sequence of float)
@@ -572,10 +562,6 @@ def plot_cost_history(histories, *, x="epoch", y="cost", ax=None, logy=False, xl
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    See [mini-batch gradient descent](course2/week2.md).
 
     Examples
     --------
@@ -623,6 +609,9 @@ def plot_contours_with_paths(f, paths=None, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0
                              figsize=None, minimum=None, equal_aspect=True):
     r"""Draw the level sets of $f(w_1, w_2)$ and optimisation paths on top.
 
+    Each path starts with a hollow circle and ends with a filled dot. See
+    [optimization algorithms](course2/week2.md).
+
     Parameters
     ----------
     f : callable
@@ -651,11 +640,6 @@ def plot_contours_with_paths(f, paths=None, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    Each path starts with a hollow circle and ends with a filled dot. See
-    [optimization algorithms](course2/week2.md).
 
     Examples
     --------

@@ -41,6 +41,9 @@ _WEIGHT_KEY = re.compile(r"W\d+")
 def weight_keys(parameters):
     """The keys ``W1, W2, ...`` of ``parameters`` that are penalized, in layer order.
 
+    Biases and batch-norm parameters are not penalized.
+    See [regularization](course2/week1.md#l2-regularization-and-weight-decay).
+
     Parameters
     ----------
     parameters : dict of numpy.ndarray
@@ -48,11 +51,6 @@ def weight_keys(parameters):
     Returns
     -------
     list of str
-
-    Notes
-    -----
-    Biases and batch-norm parameters are not penalized.
-    See [regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------
@@ -100,6 +98,13 @@ def _scaled(factor, W, kind):
 def l2_penalty(parameters, lambd, m):
     r"""L2 (weight decay) term of the cost: $\frac{\lambda}{2m}\sum_l \lVert W^{[l]}\rVert_F^2$.
 
+    $$J_{\text{reg}} = \frac{1}{m}\sum_{i=1}^m \mathcal{L}^{(i)}
+      + \frac{\lambda}{2m}\sum_{l=1}^{L}\lVert W^{[l]}\rVert_F^2,\qquad
+      \lVert W\rVert_F^2 = \sum_{i,j} W_{ij}^2.$$
+
+    The squared Frobenius norm, not the spectral norm, and not the square root.
+    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
+
     Parameters
     ----------
     parameters : dict
@@ -112,15 +117,6 @@ def l2_penalty(parameters, lambd, m):
     Returns
     -------
     float
-
-    Notes
-    -----
-    $$J_{\text{reg}} = \frac{1}{m}\sum_{i=1}^m \mathcal{L}^{(i)}
-      + \frac{\lambda}{2m}\sum_{l=1}^{L}\lVert W^{[l]}\rVert_F^2,\qquad
-      \lVert W\rVert_F^2 = \sum_{i,j} W_{ij}^2.$$
-
-    The squared Frobenius norm, not the spectral norm, and not the square root.
-    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------
@@ -139,6 +135,11 @@ def l2_penalty(parameters, lambd, m):
 def l2_penalty_grad(W, lambd, m):
     r"""Gradient of the L2 term with respect to one weight matrix: $\frac{\lambda}{m} W$.
 
+    $\dfrac{\partial}{\partial W}\dfrac{\lambda}{2m}\lVert W\rVert_F^2 = \dfrac{\lambda}{m}W$, so
+    a gradient step is $W \leftarrow (1 - \alpha\lambda/m)W - \alpha\,dW_{\text{data}}$:
+    the weights first shrink by a constant factor ("weight decay").
+    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
+
     Parameters
     ----------
     W : array_like, shape (n[l], n[l-1])
@@ -149,13 +150,6 @@ def l2_penalty_grad(W, lambd, m):
     -------
     numpy.ndarray, same shape and dtype as ``W``
         Added to the data gradient: ``dW += l2_penalty_grad(W, lambd, m)``.
-
-    Notes
-    -----
-    $\dfrac{\partial}{\partial W}\dfrac{\lambda}{2m}\lVert W\rVert_F^2 = \dfrac{\lambda}{m}W$, so
-    a gradient step is $W \leftarrow (1 - \alpha\lambda/m)W - \alpha\,dW_{\text{data}}$:
-    the weights first shrink by a constant factor ("weight decay").
-    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------
@@ -172,6 +166,12 @@ def l2_penalty_grad(W, lambd, m):
 def l1_penalty(parameters, lambd, m):
     r"""L1 term of the cost: $\frac{\lambda}{m}\sum_l \sum_{i,j} |W^{[l]}_{ij}|$.
 
+    $$J_{L1} = \frac{\lambda}{m}\sum_{l}\lVert W^{[l]}\rVert_1 .$$
+
+    The lecture writes $\frac{\lambda}{2m}$; the factor only rescales $\lambda$.
+    We use $\frac{\lambda}{m}$ so that the gradient is $\frac{\lambda}{m}\operatorname{sign}(W)$.
+    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
+
     Parameters
     ----------
     parameters : dict
@@ -184,14 +184,6 @@ def l1_penalty(parameters, lambd, m):
     Returns
     -------
     float
-
-    Notes
-    -----
-    $$J_{L1} = \frac{\lambda}{m}\sum_{l}\lVert W^{[l]}\rVert_1 .$$
-
-    The lecture writes $\frac{\lambda}{2m}$; the factor only rescales $\lambda$.
-    We use $\frac{\lambda}{m}$ so that the gradient is $\frac{\lambda}{m}\operatorname{sign}(W)$.
-    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
 
     Examples
     --------
@@ -209,6 +201,11 @@ def l1_penalty(parameters, lambd, m):
 def l1_penalty_grad(W, lambd, m):
     r"""(Sub)gradient of the L1 term: $\frac{\lambda}{m}\operatorname{sign}(W)$, 0 at $W_{ij} = 0$.
 
+    $|w|$ has slope $\pm 1$ whatever the size of $w$: unlike L2, the pull
+    towards zero does not fade as $w$ shrinks, which is why L1 sets weights
+    exactly to zero (sparsity). At $w = 0$ we use the subgradient $0$.
+    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
+
     Parameters
     ----------
     W : array_like, shape (n[l], n[l-1])
@@ -218,13 +215,6 @@ def l1_penalty_grad(W, lambd, m):
     Returns
     -------
     numpy.ndarray, same shape and dtype as ``W``
-
-    Notes
-    -----
-    $|w|$ has slope $\pm 1$ whatever the size of $w$: unlike L2, the pull
-    towards zero does not fade as $w$ shrinks, which is why L1 sets weights
-    exactly to zero (sparsity). At $w = 0$ we use the subgradient $0$.
-    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
 
     Examples
     --------
@@ -242,6 +232,11 @@ def l1_penalty_grad(W, lambd, m):
 def dropout_forward(A, keep_prob, rng):
     r"""Inverted dropout: keep each unit with probability ``keep_prob``, divide by it.
 
+    With $D_{ij} \sim \mathrm{Bernoulli}(p)$, $\mathbb{E}[D_{ij} A_{ij} / p] = A_{ij}$:
+    dividing by $p$ keeps the expected input of the next layer unchanged, so
+    at test time the network is used as is, with no dropout and **no scaling**.
+    See [dropout](course2/week1.md#dropout).
+
     Parameters
     ----------
     A : array_like, shape (n[l], m)
@@ -257,13 +252,6 @@ def dropout_forward(A, keep_prob, rng):
         $A \odot D / p$.
     D : numpy.ndarray of bool, shape (n[l], m)
         The mask, needed by :func:`dropout_backward`.
-
-    Notes
-    -----
-    With $D_{ij} \sim \mathrm{Bernoulli}(p)$, $\mathbb{E}[D_{ij} A_{ij} / p] = A_{ij}$:
-    dividing by $p$ keeps the expected input of the next layer unchanged, so
-    at test time the network is used as is, with no dropout and **no scaling**.
-    See [dropout](course2/week1.md#dropout).
 
     Examples
     --------
@@ -299,6 +287,11 @@ def _check_mask(D, dA):
 def dropout_backward(dA, D, keep_prob):
     r"""Backward pass of inverted dropout: the same mask, the same scaling.
 
+    $A_{\text{drop}} = A \odot D / p$ is linear in $A$, so
+    $\partial\mathcal{L}/\partial A = (\partial\mathcal{L}/\partial A_{\text{drop}}) \odot D / p$:
+    dropped units get no gradient.
+    See [dropout](course2/week1.md#dropout).
+
     Parameters
     ----------
     dA : array_like, shape (n[l], m)
@@ -311,13 +304,6 @@ def dropout_backward(dA, D, keep_prob):
     -------
     numpy.ndarray, shape (n[l], m), dtype of ``dA``
         Gradient with respect to ``A`` before dropout.
-
-    Notes
-    -----
-    $A_{\text{drop}} = A \odot D / p$ is linear in $A$, so
-    $\partial\mathcal{L}/\partial A = (\partial\mathcal{L}/\partial A_{\text{drop}}) \odot D / p$:
-    dropped units get no gradient.
-    See [dropout](course2/week1.md#dropout).
 
     Examples
     --------
@@ -385,6 +371,15 @@ def _solve_ridge(A, rhs, degree, lambd):
 def ridge_polyfit(x, y, degree, lambd):
     r"""Polynomial least squares with an L2 penalty, solved in closed form.
 
+    With $\Phi_{ik} = x_i^k$, minimizing
+    $J(w) = \frac{1}{2m}\lVert\Phi w - y\rVert^2 + \frac{\lambda}{2m}\sum_{k\ge1} w_k^2$
+    (the course's cost and penalty) gives $\nabla J = \frac1m\big(\Phi^\top(\Phi w - y) + \lambda I' w\big) = 0$:
+
+    $$w = (\Phi^\top\Phi + \lambda I')^{-1}\Phi^\top y,\qquad I' = \mathrm{diag}(0, 1, \dots, 1).$$
+
+    $\lambda = 0$ is ordinary least squares; growing $\lambda$ flattens the curve.
+    See [regularization reduces overfitting](course2/week1.md#l2-regularization-and-weight-decay).
+
     Parameters
     ----------
     x : array_like, shape (m,)
@@ -404,17 +399,6 @@ def ridge_polyfit(x, y, degree, lambd):
         ``numpy.polynomial.polynomial.polyval(x, w)``. The normal equations
         are solved in float64 (their condition number grows fast with the
         degree) and the result is returned in the data's dtype.
-
-    Notes
-    -----
-    With $\Phi_{ik} = x_i^k$, minimizing
-    $J(w) = \frac{1}{2m}\lVert\Phi w - y\rVert^2 + \frac{\lambda}{2m}\sum_{k\ge1} w_k^2$
-    (the course's cost and penalty) gives $\nabla J = \frac1m\big(\Phi^\top(\Phi w - y) + \lambda I' w\big) = 0$:
-
-    $$w = (\Phi^\top\Phi + \lambda I')^{-1}\Phi^\top y,\qquad I' = \mathrm{diag}(0, 1, \dots, 1).$$
-
-    $\lambda = 0$ is ordinary least squares; growing $\lambda$ flattens the curve.
-    See [regularization reduces overfitting](course2/week1.md#l2-regularization-and-weight-decay).
 
     Examples
     --------

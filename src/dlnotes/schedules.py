@@ -61,6 +61,8 @@ def _lr0(lr0):
 def constant(lr0, epoch):
     """No decay: $\\alpha = \\alpha_0$.
 
+    The baseline of [learning-rate decay](course2/week2.md#learning-rate-decay).
+
     Parameters
     ----------
     lr0 : float
@@ -72,10 +74,6 @@ def constant(lr0, epoch):
     -------
     float or ndarray
         $\\alpha_0$ (an array of the shape of ``epoch`` for array input).
-
-    Notes
-    -----
-    The baseline of [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -91,6 +89,12 @@ def constant(lr0, epoch):
 def inverse_time(lr0, epoch, decay_rate=1.0):
     """Inverse-time decay: $\\alpha = \\alpha_0 / (1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch})$.
 
+    $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch}}.$$
+    With $\\alpha_0 = 0.2$ and decay rate 1, epochs 1, 2, 3, 4 give
+    0.1, 0.067, 0.05, 0.04. Decays like $1/\\text{epoch}$: slowly enough that
+    the steps still add up to infinity, fast enough that the noise of
+    mini-batches averages out. See [learning-rate decay](course2/week2.md#learning-rate-decay).
+
     Parameters
     ----------
     lr0 : float
@@ -103,14 +107,6 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
     Returns
     -------
     float or ndarray
-
-    Notes
-    -----
-    $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch}}.$$
-    With $\\alpha_0 = 0.2$ and decay rate 1, epochs 1, 2, 3, 4 give
-    0.1, 0.067, 0.05, 0.04. Decays like $1/\\text{epoch}$: slowly enough that
-    the steps still add up to infinity, fast enough that the noise of
-    mini-batches averages out. See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -129,6 +125,12 @@ def inverse_time(lr0, epoch, decay_rate=1.0):
 def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     """Inverse-time decay applied every ``interval`` epochs (a staircase).
 
+    $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot
+      \\lfloor \\text{epoch} / \\text{interval} \\rfloor}.$$
+    The learning rate is constant on each interval, so a long run with
+    many epochs does not shrink $\\alpha$ to nothing after a few dozen of them.
+    See [learning-rate decay](course2/week2.md#learning-rate-decay).
+
     Parameters
     ----------
     lr0 : float
@@ -143,14 +145,6 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
     Returns
     -------
     float or ndarray
-
-    Notes
-    -----
-    $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot
-      \\lfloor \\text{epoch} / \\text{interval} \\rfloor}.$$
-    The learning rate is constant on each interval, so a long run with
-    many epochs does not shrink $\\alpha$ to nothing after a few dozen of them.
-    See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -168,6 +162,10 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
 def exponential(lr0, epoch, base=0.95):
     """Exponential decay: $\\alpha = \\text{base}^{\\text{epoch}}\\,\\alpha_0$.
 
+    $$\\alpha = 0.95^{\\text{epoch}}\\,\\alpha_0.$$
+    Halves every $\\ln 2 / -\\ln(\\text{base}) \\approx 13.5$ epochs for 0.95.
+    See [learning-rate decay](course2/week2.md#learning-rate-decay).
+
     Parameters
     ----------
     lr0 : float
@@ -180,12 +178,6 @@ def exponential(lr0, epoch, base=0.95):
     Returns
     -------
     float or ndarray
-
-    Notes
-    -----
-    $$\\alpha = 0.95^{\\text{epoch}}\\,\\alpha_0.$$
-    Halves every $\\ln 2 / -\\ln(\\text{base}) \\approx 13.5$ epochs for 0.95.
-    See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -202,6 +194,10 @@ def exponential(lr0, epoch, base=0.95):
 def inverse_sqrt(lr0, epoch, k=1.0):
     """Inverse square-root decay: $\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0$.
 
+    $$\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0.$$
+    The lecture also writes it per mini-batch iteration $t$ instead of per
+    epoch. See [learning-rate decay](course2/week2.md#learning-rate-decay).
+
     Parameters
     ----------
     lr0 : float
@@ -215,12 +211,6 @@ def inverse_sqrt(lr0, epoch, k=1.0):
     Returns
     -------
     float or ndarray
-
-    Notes
-    -----
-    $$\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0.$$
-    The lecture also writes it per mini-batch iteration $t$ instead of per
-    epoch. See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------
@@ -246,6 +236,9 @@ SCHEDULES = {
 def get_schedule(schedule, **kwargs):
     """Turn a schedule name (or callable) and its arguments into ``f(lr0, epoch) -> lr``.
 
+    Used by ``train.fit``; the schedules are on
+    [learning-rate decay](course2/week2.md#learning-rate-decay).
+
     Parameters
     ----------
     schedule : str or callable
@@ -257,11 +250,6 @@ def get_schedule(schedule, **kwargs):
     -------
     callable
         ``f(lr0, epoch) -> lr``.
-
-    Notes
-    -----
-    Used by ``train.fit``; the schedules are on
-    [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Examples
     --------

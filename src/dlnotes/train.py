@@ -42,6 +42,8 @@ DIVERGENCE_FACTOR = 2.0
 class TrainResult:
     """What :func:`fit` returns: the trained network and how training went.
 
+    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+
     Attributes
     ----------
     parameters : dict of ndarray
@@ -60,10 +62,6 @@ class TrainResult:
     config : dict
         Every setting of the run (layer sizes, activations, loss, optimizer,
         ...) plus ``epochs_run`` and ``stopped_early``.
-
-    Notes
-    -----
-    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -259,6 +257,26 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         progress=False, record_every=1, engine="auto"):
     """Train an L-layer network with mini-batch optimization.
 
+    Each epoch: set $\\alpha = \\text{schedule}(\\alpha_0, \\text{epoch})$, shuffle
+    the columns and cut them into mini-batches; for each mini-batch
+    $(X^{\\{t\\}}, Y^{\\{t\\}})$ run the forward pass, the backward pass
+    (gradient of $J^{\\{t\\}} = \\frac{1}{m_t}\\sum_i \\mathcal L^{(i)}
+    + \\frac{\\lambda}{2m_t}\\sum_l \\lVert W^{[l]}\\rVert_F^2 + \\dots$) and one
+    optimizer step. The recorded ``cost`` and ``train_accuracy`` of an
+    epoch are averages over its mini-batches, measured during training (in
+    training mode, so with dropout, and while the parameters move), as
+    most frameworks report them; ``dev_cost`` (mean loss, no penalty) and
+    ``dev_accuracy`` use the parameters at the end of the epoch in
+    inference mode.
+
+    The loop above is the readable reference. When the configuration allows
+    it (no batch norm, no L1, ReLU/tanh/sigmoid hidden layers, a matched
+    output and loss, one of the four optimizer classes; see
+    :func:`dlnotes.fast.unsupported_reason`), the same steps, with the same
+    random numbers, run in the fused in-place loop of :mod:`dlnotes.fast`
+    and give the same parameters up to rounding; ``config["engine"]`` says
+    which loop ran; ``engine=`` chooses it. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -328,28 +346,6 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     TrainResult
         ``parameters``, ``history``, ``bn_state``, ``best_epoch``, ``config``,
         with ``.predict(X)`` and ``.predict_proba(X)``.
-
-    Notes
-    -----
-    Each epoch: set $\\alpha = \\text{schedule}(\\alpha_0, \\text{epoch})$, shuffle
-    the columns and cut them into mini-batches; for each mini-batch
-    $(X^{\\{t\\}}, Y^{\\{t\\}})$ run the forward pass, the backward pass
-    (gradient of $J^{\\{t\\}} = \\frac{1}{m_t}\\sum_i \\mathcal L^{(i)}
-    + \\frac{\\lambda}{2m_t}\\sum_l \\lVert W^{[l]}\\rVert_F^2 + \\dots$) and one
-    optimizer step. The recorded ``cost`` and ``train_accuracy`` of an
-    epoch are averages over its mini-batches, measured during training (in
-    training mode, so with dropout, and while the parameters move), as
-    most frameworks report them; ``dev_cost`` (mean loss, no penalty) and
-    ``dev_accuracy`` use the parameters at the end of the epoch in
-    inference mode.
-
-    The loop above is the readable reference. When the configuration allows
-    it (no batch norm, no L1, ReLU/tanh/sigmoid hidden layers, a matched
-    output and loss, one of the four optimizer classes; see
-    :func:`dlnotes.fast.unsupported_reason`), the same steps, with the same
-    random numbers, run in the fused in-place loop of :mod:`dlnotes.fast`
-    and give the same parameters up to rounding; ``config["engine"]`` says
-    which loop ran; ``engine=`` chooses it. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -591,6 +587,11 @@ def _pack(a, s):
 def ensemble_predict(results, X, *, proba=False):
     """Average the predicted probabilities of several trained networks.
 
+    $$\\hat p(x) = \\frac1K\\sum_{k=1}^K \\hat p_k(x).$$
+    Independent errors of the members partly cancel, so the average is
+    usually at least as accurate as a typical member: a cheap way to trade
+    compute for variance. See [model ensembles](course2/week1.md#model-ensembles).
+
     Parameters
     ----------
     results : sequence of TrainResult
@@ -604,13 +605,6 @@ def ensemble_predict(results, X, *, proba=False):
     ndarray
         Labels of shape (1, m) (threshold 0.5 for one sigmoid unit, argmax
         for softmax), or the mean probabilities of shape (n_y, m).
-
-    Notes
-    -----
-    $$\\hat p(x) = \\frac1K\\sum_{k=1}^K \\hat p_k(x).$$
-    Independent errors of the members partly cancel, so the average is
-    usually at least as accurate as a typical member: a cheap way to trade
-    compute for variance. See [model ensembles](course2/week1.md#model-ensembles).
 
     Examples
     --------

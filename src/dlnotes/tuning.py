@@ -43,6 +43,11 @@ def _uniform(rng, low, high, size):
 def sample_uniform(low, high, size, rng):
     """Draw values uniformly on $[\\text{low}, \\text{high})$ (a linear scale).
 
+    Right for hyperparameters whose effect is roughly linear over the range,
+    such as the number of hidden units between 50 and 100. For a range
+    spanning orders of magnitude it wastes most samples on the top decade.
+    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
+
     Parameters
     ----------
     low, high : float
@@ -55,13 +60,6 @@ def sample_uniform(low, high, size, rng):
     Returns
     -------
     ndarray, shape (size,)
-
-    Notes
-    -----
-    Right for hyperparameters whose effect is roughly linear over the range,
-    such as the number of hidden units between 50 and 100. For a range
-    spanning orders of magnitude it wastes most samples on the top decade.
-    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Examples
     --------
@@ -77,6 +75,13 @@ def sample_uniform(low, high, size, rng):
 def sample_log_uniform(low, high, size, rng):
     """Draw values uniformly on a log scale between ``low`` and ``high``.
 
+    Draw the exponent uniformly and exponentiate:
+    $$r \\sim U[\\log_{10}\\text{low},\\ \\log_{10}\\text{high}], \\qquad \\alpha = 10^{r}.$$
+    Each decade $[10^k, 10^{k+1}]$ then gets the same share of samples
+    (for $10^{-4}$ to $1$, a quarter each), whereas a uniform draw would put
+    90 % of them in $[0.1, 1]$.
+    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
+
     Parameters
     ----------
     low, high : float
@@ -89,15 +94,6 @@ def sample_log_uniform(low, high, size, rng):
     Returns
     -------
     ndarray, shape (size,)
-
-    Notes
-    -----
-    Draw the exponent uniformly and exponentiate:
-    $$r \\sim U[\\log_{10}\\text{low},\\ \\log_{10}\\text{high}], \\qquad \\alpha = 10^{r}.$$
-    Each decade $[10^k, 10^{k+1}]$ then gets the same share of samples
-    (for $10^{-4}$ to $1$, a quarter each), whereas a uniform draw would put
-    90 % of them in $[0.1, 1]$.
-    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Examples
     --------
@@ -118,6 +114,13 @@ def sample_log_uniform(low, high, size, rng):
 def sample_beta(low, high, size, rng):
     """Draw averaging coefficients $\\beta$ log-uniformly on $1-\\beta$.
 
+    What matters is the averaging window $1/(1-\\beta)$: 0.9 → 10 values,
+    0.99 → 100, 0.999 → 1000. Going from 0.9 to 0.9005 changes almost
+    nothing, going from 0.999 to 0.9995 doubles the window, so sample
+    $1-\\beta$ on a log scale:
+    $$r \\sim U[\\log_{10}(1-\\text{high}),\\ \\log_{10}(1-\\text{low})], \\qquad \\beta = 1 - 10^{r}.$$
+    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
+
     Parameters
     ----------
     low, high : float
@@ -131,15 +134,6 @@ def sample_beta(low, high, size, rng):
     -------
     ndarray, shape (size,)
         Values in $(\\text{low}, \\text{high}]$.
-
-    Notes
-    -----
-    What matters is the averaging window $1/(1-\\beta)$: 0.9 → 10 values,
-    0.99 → 100, 0.999 → 1000. Going from 0.9 to 0.9005 changes almost
-    nothing, going from 0.999 to 0.9995 doubles the window, so sample
-    $1-\\beta$ on a log scale:
-    $$r \\sim U[\\log_{10}(1-\\text{high}),\\ \\log_{10}(1-\\text{low})], \\qquad \\beta = 1 - 10^{r}.$$
-    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Examples
     --------
@@ -186,6 +180,11 @@ def _between(lo, hi, t):
 def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     """The points of a regular grid search over a box.
 
+    A $5\\times 5$ grid costs 25 trainings but tries only 5 distinct values of
+    each hyperparameter; if one of them barely matters, 20 trainings are
+    wasted. Random points try 25 values of each. See
+    [random search, not a grid](course2/week3.md#random-search-not-a-grid).
+
     Parameters
     ----------
     n_per_axis : int
@@ -197,13 +196,6 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     -------
     ndarray, shape (n_per_axis ** d, d)
         One point per row; the first coordinate varies slowest.
-
-    Notes
-    -----
-    A $5\\times 5$ grid costs 25 trainings but tries only 5 distinct values of
-    each hyperparameter; if one of them barely matters, 20 trainings are
-    wasted. Random points try 25 values of each. See
-    [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Examples
     --------
@@ -232,6 +224,11 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
 def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     """Points drawn uniformly at random in a box (random search).
 
+    Each coordinate of each point is a fresh draw, so $n$ points try $n$
+    distinct values of every hyperparameter (with probability 1). Apply
+    :func:`sample_log_uniform` style transforms per axis for log scales. See
+    [random search, not a grid](course2/week3.md#random-search-not-a-grid).
+
     Parameters
     ----------
     n : int
@@ -244,13 +241,6 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     Returns
     -------
     ndarray, shape (n, d)
-
-    Notes
-    -----
-    Each coordinate of each point is a fresh draw, so $n$ points try $n$
-    distinct values of every hyperparameter (with probability 1). Apply
-    :func:`sample_log_uniform` style transforms per axis for log scales. See
-    [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Examples
     --------
@@ -267,6 +257,9 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
 def distinct_per_axis(points):
     """How many distinct values each hyperparameter takes in a set of points.
 
+    The number that makes random search better than a grid when only some
+    hyperparameters matter; see [random search, not a grid](course2/week3.md#random-search-not-a-grid).
+
     Parameters
     ----------
     points : array_like, shape (n, d)
@@ -274,11 +267,6 @@ def distinct_per_axis(points):
     Returns
     -------
     list of int, length d
-
-    Notes
-    -----
-    The number that makes random search better than a grid when only some
-    hyperparameters matter; see [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Examples
     --------

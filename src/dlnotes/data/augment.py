@@ -17,6 +17,10 @@ __all__ = ["augment_2d", "flip_images", "shift_images", "augment_images"]
 def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
     """Enlarge a 2-D (or n-D) point set with jittered, optionally reflected copies.
 
+    Augmentation encodes an invariance you know holds ("a point a little
+    to the side has the same label") as extra data, a regularizer that
+    costs no labelling. See [data augmentation](course2/week1.md#data-augmentation).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -36,12 +40,6 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
     X_aug : ndarray, shape (n_x, m * (1 + copies))
         The original columns first, then the copies.
     Y_aug : ndarray, shape (n_y, m * (1 + copies))
-
-    Notes
-    -----
-    Augmentation encodes an invariance you know holds ("a point a little
-    to the side has the same label") as extra data, a regularizer that
-    costs no labelling. See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------
@@ -76,6 +74,9 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
 def flip_images(X, shape):
     """Mirror every image left-right.
 
+    A valid augmentation for cats, not for digits (a mirrored 2 is not a 2).
+    See [data augmentation](course2/week1.md#data-augmentation).
+
     Parameters
     ----------
     X : array_like, shape (h*w*c, m)
@@ -86,11 +87,6 @@ def flip_images(X, shape):
     Returns
     -------
     ndarray, shape (h*w*c, m)
-
-    Notes
-    -----
-    A valid augmentation for cats, not for digits (a mirrored 2 is not a 2).
-    See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------
@@ -105,6 +101,8 @@ def flip_images(X, shape):
 def shift_images(X, shape, dy, dx):
     """Translate every image by ``(dy, dx)`` pixels, filling with zeros.
 
+    See [data augmentation](course2/week1.md#data-augmentation).
+
     Parameters
     ----------
     X : array_like, shape (h*w*c, m)
@@ -117,10 +115,6 @@ def shift_images(X, shape, dy, dx):
     Returns
     -------
     ndarray, shape (h*w*c, m), dtype of ``X``
-
-    Notes
-    -----
-    See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------
@@ -142,6 +136,8 @@ def shift_images(X, shape, dy, dx):
 
 def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     """Enlarge an image set with randomly shifted (and optionally mirrored) copies.
+
+    See [data augmentation](course2/week1.md#data-augmentation).
 
     Parameters
     ----------
@@ -165,10 +161,6 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     X_aug : ndarray, shape (h*w*c, m * (1 + copies))
         Originals first, then the copies.
     Y_aug : ndarray, shape (n_y, m * (1 + copies))
-
-    Notes
-    -----
-    See [data augmentation](course2/week1.md#data-augmentation).
 
     Examples
     --------

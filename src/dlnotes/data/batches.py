@@ -24,6 +24,11 @@ def _mini_batches(X, Y, batch_size, rng):
 def random_mini_batches(X, Y, batch_size=64, rng=0):
     """Shuffle the columns and partition them into mini-batches.
 
+    Each epoch visits every example exactly once (a partition, not sampling
+    with replacement). Step 1, shuffle: ``X[:, perm]``, ``Y[:, perm]`` with the
+    same permutation so examples keep their labels. Step 2, partition. See
+    [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -41,13 +46,6 @@ def random_mini_batches(X, Y, batch_size=64, rng=0):
         $\\lceil m / \\mathrm{batch\\_size}\\rceil$ pairs; every batch has
         ``batch_size`` columns except possibly the last, which has
         $m - \\mathrm{batch\\_size}\\lfloor m/\\mathrm{batch\\_size}\\rfloor$.
-
-    Notes
-    -----
-    Each epoch visits every example exactly once (a partition, not sampling
-    with replacement). Step 1, shuffle: ``X[:, perm]``, ``Y[:, perm]`` with the
-    same permutation so examples keep their labels. Step 2, partition. See
-    [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------

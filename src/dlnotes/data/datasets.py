@@ -28,6 +28,16 @@ def _two_class(parts, rng, dtype, shuffle):
 def make_flower(m=400, rng=0, *, dtype=np.float64):
     """The planar "flower": two classes of petals that no straight line separates.
 
+    For class $j \\in \\{0, 1\\}$ with $N$ points, angles and radii are
+    $$t = \\mathrm{linspace}(3.12j,\\ 3.12(j+1),\\ N) + 0.2\\,\\epsilon_1, \\qquad
+      r = 4\\sin(4t) + 0.2\\,\\epsilon_2, \\qquad \\epsilon_i \\sim \\mathcal N(0, 1),$$
+    and the point is $(r\\sin t,\\ r\\cos t)$. Because $r$ changes sign with
+    $\\sin 4t$, each class forms petals on opposite sides of the origin:
+    logistic regression gets about half of the points right (47-51 % on
+    the training set, depending on the seed), a tanh network with 4 hidden
+    units more than 90 %.
+    See [a hidden layer on non-separable data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
+
     Parameters
     ----------
     m : int, default 400
@@ -43,18 +53,6 @@ def make_flower(m=400, rng=0, *, dtype=np.float64):
         Points, one per column.
     Y : ndarray, shape (1, m)
         Labels 0 (first half of the columns) and 1 (second half).
-
-    Notes
-    -----
-    For class $j \\in \\{0, 1\\}$ with $N$ points, angles and radii are
-    $$t = \\mathrm{linspace}(3.12j,\\ 3.12(j+1),\\ N) + 0.2\\,\\epsilon_1, \\qquad
-      r = 4\\sin(4t) + 0.2\\,\\epsilon_2, \\qquad \\epsilon_i \\sim \\mathcal N(0, 1),$$
-    and the point is $(r\\sin t,\\ r\\cos t)$. Because $r$ changes sign with
-    $\\sin 4t$, each class forms petals on opposite sides of the origin:
-    logistic regression gets about half of the points right (47-51 % on
-    the training set, depending on the seed), a tanh network with 4 hidden
-    units more than 90 %.
-    See [a hidden layer on non-separable data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
 
     Examples
     --------
@@ -76,6 +74,11 @@ def make_flower(m=400, rng=0, *, dtype=np.float64):
 def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     """Two interleaving half circles (the same recipe as scikit-learn's ``make_moons``).
 
+    Outer moon: $(\\cos\\theta, \\sin\\theta)$, inner moon:
+    $(1 - \\cos\\theta,\\ 1 - \\sin\\theta - 0.5)$, with $\\theta$ evenly spaced
+    in $[0, \\pi]$, plus $\\mathcal N(0, \\text{noise}^2)$ on each coordinate.
+    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+
     Parameters
     ----------
     m : int, default 200
@@ -91,13 +94,6 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     X : ndarray, shape (2, m)
     Y : ndarray, shape (1, m)
         Labels 0 (outer moon) and 1 (inner moon), columns shuffled.
-
-    Notes
-    -----
-    Outer moon: $(\\cos\\theta, \\sin\\theta)$, inner moon:
-    $(1 - \\cos\\theta,\\ 1 - \\sin\\theta - 0.5)$, with $\\theta$ evenly spaced
-    in $[0, \\pi]$, plus $\\mathcal N(0, \\text{noise}^2)$ on each coordinate.
-    See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Examples
     --------
@@ -125,6 +121,11 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
 def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     """A circle inside a larger circle (the same recipe as scikit-learn's ``make_circles``).
 
+    Angles evenly spaced on $[0, 2\\pi)$; outer points $(\\cos\\theta, \\sin\\theta)$,
+    inner points $\\text{factor}\\cdot(\\cos\\theta, \\sin\\theta)$, plus Gaussian noise.
+    Separable by the radius, not by a line. See
+    [bias and variance](course2/week1.md#bias-and-variance).
+
     Parameters
     ----------
     m : int, default 200
@@ -142,13 +143,6 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     X : ndarray, shape (2, m)
     Y : ndarray, shape (1, m)
         Labels 0 (outer, radius 1) and 1 (inner, radius ``factor``), shuffled.
-
-    Notes
-    -----
-    Angles evenly spaced on $[0, 2\\pi)$; outer points $(\\cos\\theta, \\sin\\theta)$,
-    inner points $\\text{factor}\\cdot(\\cos\\theta, \\sin\\theta)$, plus Gaussian noise.
-    Separable by the radius, not by a line. See
-    [bias and variance](course2/week1.md#bias-and-variance).
 
     Examples
     --------
@@ -183,6 +177,19 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     labels (train accuracy well above test accuracy), while L2 or dropout
     gives a smooth boundary close to the true one.
 
+    Points are uniform in the square. With the signed distance-like score
+    $d(x) = x_2 - 0.4\\sin(2.5\\,x_1) + 0.15$ the label is drawn as
+    $$y \\sim \\mathrm{Bernoulli}\\big(\\sigma(d(x)/\\tau)\\big),$$
+    so labels are certain far from the curve $d = 0$ and coin flips on it;
+    then 4 % of the labels, chosen at random, are flipped (outliers). The
+    best possible classifier is $\\hat y = [d(x) > 0]$; every training label
+    that disagrees with it is noise a network can only memorize. Measured
+    (``rng=0``, a 50/50 split with ``rng=0``, a 2-20-3-1 ReLU network, Adam
+    with learning rate 0.01 for 3000 full-batch epochs): 96.5 % train and
+    79.5 % test accuracy without regularization, 91.5 % and 84 % with L2
+    ($\\lambda = 1$). See
+    [regularization](course2/week1.md#regularization).
+
     Parameters
     ----------
     m : int, default 400
@@ -200,21 +207,6 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
         Points in $[-1, 1]^2$.
     Y : ndarray, shape (1, m)
         Labels 0 and 1.
-
-    Notes
-    -----
-    Points are uniform in the square. With the signed distance-like score
-    $d(x) = x_2 - 0.4\\sin(2.5\\,x_1) + 0.15$ the label is drawn as
-    $$y \\sim \\mathrm{Bernoulli}\\big(\\sigma(d(x)/\\tau)\\big),$$
-    so labels are certain far from the curve $d = 0$ and coin flips on it;
-    then 4 % of the labels, chosen at random, are flipped (outliers). The
-    best possible classifier is $\\hat y = [d(x) > 0]$; every training label
-    that disagrees with it is noise a network can only memorize. Measured
-    (``rng=0``, a 50/50 split with ``rng=0``, a 2-20-3-1 ReLU network, Adam
-    with learning rate 0.01 for 3000 full-batch epochs): 96.5 % train and
-    79.5 % test accuracy without regularization, 91.5 % and 84 % with L2
-    ($\\lambda = 1$). See
-    [regularization](course2/week1.md#regularization).
 
     Examples
     --------
@@ -242,6 +234,10 @@ def load_digits(*, scale=True, dtype=np.float64):
     The data ships inside scikit-learn (no download). Install it with
     ``pip install scikit-learn`` (or ``pip install dlnotes[data]``).
 
+    Small enough to train a softmax network in seconds; used for the
+    mini-batch and optimizer experiments on
+    [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
+
     Parameters
     ----------
     scale : bool, default True
@@ -255,12 +251,6 @@ def load_digits(*, scale=True, dtype=np.float64):
         One flattened 8x8 image per column (row-major: pixel ``(i, j)`` is row ``8 i + j``).
     labels : ndarray of int64, shape (1, 1797)
         Digits 0..9; use :func:`one_hot` for a softmax output.
-
-    Notes
-    -----
-    Small enough to train a softmax network in seconds; used for the
-    mini-batch and optimizer experiments on
-    [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------
@@ -286,6 +276,12 @@ def load_digits(*, scale=True, dtype=np.float64):
 def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
     """A year of daily temperatures: a seasonal curve plus persistent weather noise.
 
+    $$\\theta_t = 11 - 7\\cos\\big(2\\pi (t - 20)/365\\big) + e_t, \\qquad
+      e_t = 0.6\\, e_{t-1} + \\eta_t,\\ \\eta_t \\sim \\mathcal N(0, 2.5^2),$$
+    a temperate climate (coldest around 20 January, warmest in July) with
+    weather that persists for a few days. The series the
+    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages) smooth.
+
     Parameters
     ----------
     rng : numpy.random.Generator or int, default 0
@@ -300,14 +296,6 @@ def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
         ``1, 2, ..., days``.
     theta : ndarray, shape (days,)
         Temperature in °C of each day.
-
-    Notes
-    -----
-    $$\\theta_t = 11 - 7\\cos\\big(2\\pi (t - 20)/365\\big) + e_t, \\qquad
-      e_t = 0.6\\, e_{t-1} + \\eta_t,\\ \\eta_t \\sim \\mathcal N(0, 2.5^2),$$
-    a temperate climate (coldest around 20 January, warmest in July) with
-    weather that persists for a few days. The series the
-    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages) smooth.
 
     Examples
     --------

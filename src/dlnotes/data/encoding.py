@@ -17,6 +17,9 @@ __all__ = ["one_hot"]
 def one_hot(labels, C, *, dtype=np.float64):
     """Turn integer labels into one-hot columns.
 
+    The target of a softmax output layer; see
+    [softmax regression](course2/week3.md#softmax-regression).
+
     Parameters
     ----------
     labels : array_like of int, shape (1, m) or (m,)
@@ -29,11 +32,6 @@ def one_hot(labels, C, *, dtype=np.float64):
     -------
     Y : ndarray, shape (C, m)
         ``Y[c, i] = 1`` if ``labels[i] == c`` else 0.
-
-    Notes
-    -----
-    The target of a softmax output layer; see
-    [softmax regression](course2/week3.md#softmax-regression).
 
     Examples
     --------

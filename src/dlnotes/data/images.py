@@ -15,6 +15,11 @@ __all__ = ["flatten_images", "unflatten_images"]
 def flatten_images(images):
     """Images ``(m, h, w)`` or ``(m, h, w, c)`` to columns ``(h*w*c, m)``.
 
+    ``images.reshape(m, -1).T``: reshape *before* transposing, so each
+    column holds one image. ``images.reshape(-1, m)`` has the right shape
+    but mixes pixels of different images into one column. See
+    [the data matrix](course1/week2.md#binary-classification-and-the-data-matrix).
+
     Parameters
     ----------
     images : array_like, shape (m, h, w) or (m, h, w, c)
@@ -23,13 +28,6 @@ def flatten_images(images):
     -------
     ndarray, shape (h*w*c, m)
         Column $i$ is image $i$ read row by row (channels fastest).
-
-    Notes
-    -----
-    ``images.reshape(m, -1).T``: reshape *before* transposing, so each
-    column holds one image. ``images.reshape(-1, m)`` has the right shape
-    but mixes pixels of different images into one column. See
-    [the data matrix](course1/week2.md#binary-classification-and-the-data-matrix).
 
     Examples
     --------
@@ -61,6 +59,8 @@ def _image_shape(X, shape):
 def unflatten_images(X, shape):
     """Columns ``(h*w*c, m)`` back to images ``(m, h, w[, c])`` (inverse of :func:`flatten_images`).
 
+    See [the data matrix](course1/week2.md#binary-classification-and-the-data-matrix).
+
     Parameters
     ----------
     X : array_like, shape (h*w*c, m)
@@ -70,10 +70,6 @@ def unflatten_images(X, shape):
     Returns
     -------
     ndarray, shape (m, *shape)
-
-    Notes
-    -----
-    See [the data matrix](course1/week2.md#binary-classification-and-the-data-matrix).
 
     Examples
     --------

@@ -16,6 +16,12 @@ __all__ = ["train_dev_test_split"]
 def train_dev_test_split(X, Y, fractions=(0.8, 0.1, 0.1), rng=0):
     """Shuffle the columns and cut them into train / dev / test sets.
 
+    Shuffle before cutting so that every set comes from the same
+    distribution (data are often stored sorted by class or by source). With
+    a lot of data the dev and test sets need only be large enough to measure
+    the difference you care about: 98/1/1 for a million examples. See
+    [train, dev and test sets](course2/week1.md#train-dev-and-test-sets).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -32,14 +38,6 @@ def train_dev_test_split(X, Y, fractions=(0.8, 0.1, 0.1), rng=0):
         ``(X_train, Y_train, X_dev, Y_dev, X_test, Y_test)``, or
         ``(X_train, Y_train, X_test, Y_test)`` for two fractions. Each part is
         non-empty; the sizes are the rounded cumulative fractions of ``m``.
-
-    Notes
-    -----
-    Shuffle before cutting so that every set comes from the same
-    distribution (data are often stored sorted by class or by source). With
-    a lot of data the dev and test sets need only be large enough to measure
-    the difference you care about: 98/1/1 for a million examples. See
-    [train, dev and test sets](course2/week1.md#train-dev-and-test-sets).
 
     Examples
     --------

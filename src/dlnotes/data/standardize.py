@@ -15,6 +15,13 @@ __all__ = ["standardize_fit", "standardize_apply"]
 def standardize_fit(X):
     """Per-feature mean and standard deviation of the *training* set.
 
+    $$\\mu = \\frac1m\\sum_i x^{(i)}, \\qquad \\sigma^2 = \\frac1m\\sum_i (x^{(i)}-\\mu)^2,$$
+    element-wise. Normalization divides by $\\sigma$, not $\\sigma^2$: the
+    result has unit variance because
+    $\\mathrm{Var}\\big((x-\\mu)/\\sigma\\big) = \\sigma^2/\\sigma^2 = 1$. Apply the
+    *same* $\\mu, \\sigma$ (from training data) to dev and test data: see
+    [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -26,15 +33,6 @@ def standardize_fit(X):
     sigma : ndarray, shape (n_x, 1)
         Standard deviations; a constant feature gets $\\sigma = 1$ (it is
         only centred) instead of a division by zero.
-
-    Notes
-    -----
-    $$\\mu = \\frac1m\\sum_i x^{(i)}, \\qquad \\sigma^2 = \\frac1m\\sum_i (x^{(i)}-\\mu)^2,$$
-    element-wise. Normalization divides by $\\sigma$, not $\\sigma^2$: the
-    result has unit variance because
-    $\\mathrm{Var}\\big((x-\\mu)/\\sigma\\big) = \\sigma^2/\\sigma^2 = 1$. Apply the
-    *same* $\\mu, \\sigma$ (from training data) to dev and test data: see
-    [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
 
     Examples
     --------
@@ -61,6 +59,8 @@ def standardize_fit(X):
 def standardize_apply(X, mu, sigma):
     """Normalize examples with statistics from :func:`standardize_fit`.
 
+    See [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
+
     Parameters
     ----------
     X : array_like, shape (n_x, m)
@@ -72,10 +72,6 @@ def standardize_apply(X, mu, sigma):
     -------
     ndarray, shape (n_x, m), dtype of ``X``
         $(X - \\mu)/\\sigma$.
-
-    Notes
-    -----
-    See [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
 
     Examples
     --------

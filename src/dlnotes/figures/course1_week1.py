@@ -19,17 +19,15 @@ FIGURES = ("performance_vs_data",)
 def performance_vs_data():
     r"""Schematic of performance against the amount of labelled data (not a measurement).
 
+    The curves are illustrative shapes, not data: the axes have no units. See
+    [why deep learning took off](course1/week1.md#why-deep-learning-took-off-now).
+
     Returns
     -------
     matplotlib.figure.Figure
         Four saturating curves $p(d) = p_\infty (1 - e^{-d/s})$ for a traditional algorithm and
         small, medium and large networks, with larger plateaus $p_\infty$ reached more slowly;
         a shaded band marks the small-data regime where their order is not determined.
-
-    Notes
-    -----
-    The curves are illustrative shapes, not data: the axes have no units. See
-    [why deep learning took off](course1/week1.md#why-deep-learning-took-off-now).
 
     Examples
     --------

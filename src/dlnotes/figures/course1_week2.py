@@ -26,15 +26,13 @@ FIGURES = ("sigmoid_curve", "bce_loss_curves", "toy_graph", "logistic_graph", "l
 def sigmoid_curve():
     r"""The sigmoid $\sigma(z) = 1/(1+e^{-z})$ and its derivative $\sigma(z)(1-\sigma(z))$ on $[-8, 8]$.
 
+    $\sigma(0) = \frac12$, $\sigma(z) \to 1$ as $z \to \infty$, $\to 0$ as $z \to -\infty$;
+    $\sigma'$ peaks at $\frac14$. See [the sigmoid](course1/week2.md#the-sigmoid).
+
     Returns
     -------
     matplotlib.figure.Figure
         One axes with two curves and dotted lines at $0$, $\frac12$, $1$ and $z = 0$.
-
-    Notes
-    -----
-    $\sigma(0) = \frac12$, $\sigma(z) \to 1$ as $z \to \infty$, $\to 0$ as $z \to -\infty$;
-    $\sigma'$ peaks at $\frac14$. See [the sigmoid](course1/week2.md#the-sigmoid).
 
     Examples
     --------
@@ -54,15 +52,13 @@ def sigmoid_curve():
 def bce_loss_curves():
     r"""The two branches of the binary cross-entropy as functions of the prediction $\hat y$.
 
+    $\mathcal{L}(\hat y, y) = -\big(y\log\hat y + (1-y)\log(1-\hat y)\big)$; a confident wrong
+    prediction costs without bound. See [the loss](course1/week2.md#the-loss-binary-cross-entropy).
+
     Returns
     -------
     matplotlib.figure.Figure
         $-\log\hat y$ (the loss when $y = 1$) and $-\log(1-\hat y)$ (when $y = 0$) on $(0, 1)$.
-
-    Notes
-    -----
-    $\mathcal{L}(\hat y, y) = -\big(y\log\hat y + (1-y)\log(1-\hat y)\big)$; a confident wrong
-    prediction costs without bound. See [the loss](course1/week2.md#the-loss-binary-cross-entropy).
 
     Examples
     --------
@@ -83,6 +79,10 @@ def bce_loss_curves():
 def toy_graph(a=5.0, b=3.0, c=2.0):
     r"""The graph $u = bc$, $v = a + u$, $J = 3v$ with forward values and backward derivatives.
 
+    Backward: $\partial J/\partial v = 3$, $\partial J/\partial u = 3$, $\partial J/\partial a = 3$,
+    $\partial J/\partial b = 3c$, $\partial J/\partial c = 3b$.
+    See [computation graphs](course1/week2.md#derivatives-on-a-computation-graph).
+
     Parameters
     ----------
     a, b, c : float
@@ -92,12 +92,6 @@ def toy_graph(a=5.0, b=3.0, c=2.0):
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    Backward: $\partial J/\partial v = 3$, $\partial J/\partial u = 3$, $\partial J/\partial a = 3$,
-    $\partial J/\partial b = 3c$, $\partial J/\partial c = 3b$.
-    See [computation graphs](course1/week2.md#derivatives-on-a-computation-graph).
 
     Examples
     --------
@@ -139,16 +133,14 @@ def toy_graph(a=5.0, b=3.0, c=2.0):
 def logistic_graph():
     r"""Logistic regression on one example with two features, as a computation graph.
 
+    $da = -\frac{y}{a} + \frac{1-y}{1-a}$, $dz = a - y$, $dw_j = x_j\,dz$, $db = dz$.
+    See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
+
     Returns
     -------
     matplotlib.figure.Figure
         $x_1, w_1, x_2, w_2, b \to z = w_1x_1 + w_2x_2 + b \to a = \sigma(z) \to \mathcal{L}(a, y)$,
         with the backward derivatives on dashed arrows.
-
-    Notes
-    -----
-    $da = -\frac{y}{a} + \frac{1-y}{1-a}$, $dz = a - y$, $dw_j = x_j\,dz$, $db = dz$.
-    See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
 
     Examples
     --------
@@ -198,6 +190,10 @@ def logistic_graph():
 def digit_detector_data(digit=3, rng=0):
     r"""The "is it a ``digit``?" task on scikit-learn's 8x8 digits, split 80 % / 20 %.
 
+    A small stand-in for the course's cat / non-cat images: each example is a flattened image
+    ($n_x = 64$). Marked :func:`dlnotes.figures.heavy` (with the scikit-learn version), so the
+    site's build keeps the result and does not import scikit-learn for it. See [training logistic regression](course1/week2.md#putting-it-together-a-digit-detector).
+
     Parameters
     ----------
     digit : int
@@ -209,12 +205,6 @@ def digit_detector_data(digit=3, rng=0):
     -------
     X_train, Y_train, X_test, Y_test : ndarray
         Shapes (64, m_train), (1, m_train), (64, m_test), (1, m_test); pixels in $[0, 1]$.
-
-    Notes
-    -----
-    A small stand-in for the course's cat / non-cat images: each example is a flattened image
-    ($n_x = 64$). Marked :func:`dlnotes.figures.heavy` (with the scikit-learn version), so the
-    site's build keeps the result and does not import scikit-learn for it. See [training logistic regression](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------
@@ -231,6 +221,10 @@ def digit_detector_data(digit=3, rng=0):
 def learning_rate_costs(rates=(0.01, 0.1, 1.0), iterations=500):
     r"""Cost against iteration of logistic regression on the digit detector, for several $\alpha$.
 
+    Each curve is :func:`dlnotes.logistic.optimize` on the training part of
+    :func:`digit_detector_data`; $J$ starts at $\log 2$ (every prediction is $\frac12$).
+    See [training logistic regression](course1/week2.md#putting-it-together-a-digit-detector).
+
     Parameters
     ----------
     rates : sequence of float
@@ -241,12 +235,6 @@ def learning_rate_costs(rates=(0.01, 0.1, 1.0), iterations=500):
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    Each curve is :func:`dlnotes.logistic.optimize` on the training part of
-    :func:`digit_detector_data`; $J$ starts at $\log 2$ (every prediction is $\frac12$).
-    See [training logistic regression](course1/week2.md#putting-it-together-a-digit-detector).
 
     Examples
     --------

@@ -26,13 +26,11 @@ FIGURES = ("neuron_diagram", "two_layer_network", "activations_and_derivatives",
 def neuron_diagram():
     r"""One unit: inputs $x_1, x_2, x_3$, weights $w_k$ on the edges, $z = w^\top x + b$, $a = g(z)$.
 
+    $z = \sum_k w_k x_k + b$, $a = g(z)$. See [one unit](course1/week3.md#one-unit).
+
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    $z = \sum_k w_k x_k + b$, $a = g(z)$. See [one unit](course1/week3.md#one-unit).
 
     Examples
     --------
@@ -57,14 +55,12 @@ def neuron_diagram():
 def two_layer_network():
     r"""The 2-layer network $3 \to 4 \to 1$ with its layers named.
 
+    $W^{[1]}$ has $4 \times 3$ entries (edges), $W^{[2]}$ has $1 \times 4$.
+    See [the network and its notation](course1/week3.md#the-network-and-its-notation).
+
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    $W^{[1]}$ has $4 \times 3$ entries (edges), $W^{[2]}$ has $1 \times 4$.
-    See [the network and its notation](course1/week3.md#the-network-and-its-notation).
 
     Examples
     --------
@@ -81,16 +77,14 @@ def two_layer_network():
 def activations_and_derivatives(leak=0.1):
     r"""Sigmoid, tanh, ReLU and leaky ReLU (solid) with the derivatives backprop uses (dashed).
 
+    $\sigma' = \sigma(1-\sigma) \le \frac14$, $\tanh' = 1 - \tanh^2 \le 1$, $\mathrm{relu}'(z) = [z > 0]$
+    (with $\mathrm{relu}'(0) = 0$), leaky ReLU $\max(\nu z, z)$ with slope ``leak`` $= \nu$ for
+    $z < 0$ (default 0.1, ten times the usual 0.01, so that its panel visibly differs from ReLU's). See [activation functions](course1/week3.md#activation-functions).
+
     Returns
     -------
     matplotlib.figure.Figure
         Four panels (two by two) on $z \in [-5, 5]$.
-
-    Notes
-    -----
-    $\sigma' = \sigma(1-\sigma) \le \frac14$, $\tanh' = 1 - \tanh^2 \le 1$, $\mathrm{relu}'(z) = [z > 0]$
-    (with $\mathrm{relu}'(0) = 0$), leaky ReLU $\max(\nu z, z)$ with slope ``leak`` $= \nu$ for
-    $z < 0$ (default 0.1, ten times the usual 0.01, so that its panel visibly differs from ReLU's). See [activation functions](course1/week3.md#activation-functions).
 
     Examples
     --------
@@ -112,18 +106,16 @@ def activations_and_derivatives(leak=0.1):
 def backprop_graph():
     r"""Computation graph of the 2-layer network for one example, with the backward derivatives.
 
+    $dz^{[2]} = a^{[2]} - y$, $dW^{[2]} = dz^{[2]}a^{[1]\top}$, $db^{[2]} = dz^{[2]}$,
+    $da^{[1]} = W^{[2]\top}dz^{[2]}$, $dz^{[1]} = da^{[1]} \odot g^{[1]\prime}(z^{[1]})$,
+    $dW^{[1]} = dz^{[1]}x^\top$, $db^{[1]} = dz^{[1]}$.
+    See [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
+
     Returns
     -------
     matplotlib.figure.Figure
         The forward graph (solid arrows), the backward arrows (dashed, labelled with the derivative
         they carry) and, below, the formula of each derivative.
-
-    Notes
-    -----
-    $dz^{[2]} = a^{[2]} - y$, $dW^{[2]} = dz^{[2]}a^{[1]\top}$, $db^{[2]} = dz^{[2]}$,
-    $da^{[1]} = W^{[2]\top}dz^{[2]}$, $dz^{[1]} = da^{[1]} \odot g^{[1]\prime}(z^{[1]})$,
-    $dW^{[1]} = dz^{[1]}x^\top$, $db^{[1]} = dz^{[1]}$.
-    See [backpropagation in matrix form](course1/week3.md#backpropagation-in-matrix-form).
 
     Examples
     --------
@@ -215,20 +207,18 @@ def train_gd(X, Y, parameters, activations, learning_rate, iterations):
 def flower_models():
     r"""Logistic regression and a 4-unit tanh network trained on the flower data (fixed seeds).
 
+    Both are trained by batch gradient descent on the mean binary cross-entropy
+    (logistic regression: $\alpha = 0.1$, 2000 steps, from zeros; the network: $\alpha = 1.2$,
+    4000 steps, weights $0.01\,\mathcal N(0, 1)$ from seed 2). Marked
+    :func:`dlnotes.figures.heavy`: the site's build keeps the result.
+    See [a hidden layer on the flower data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
+
     Returns
     -------
     dict
         ``"X"`` (2, 400), ``"Y"`` (1, 400), ``"models"``: name -> (parameters, activations),
         ``"accuracy"``: name -> training accuracy (float in [0, 1]), ``"settings"``: name ->
         ``{"learning_rate", "iterations"}``.
-
-    Notes
-    -----
-    Both are trained by batch gradient descent on the mean binary cross-entropy
-    (logistic regression: $\alpha = 0.1$, 2000 steps, from zeros; the network: $\alpha = 1.2$,
-    4000 steps, weights $0.01\,\mathcal N(0, 1)$ from seed 2). Marked
-    :func:`dlnotes.figures.heavy`: the site's build keeps the result.
-    See [a hidden layer on the flower data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
 
     Examples
     --------
@@ -255,16 +245,14 @@ def flower_models():
 def flower_boundaries():
     r"""Decision boundaries on the flower data: logistic regression vs one hidden layer.
 
+    The boundary is $\{x : \hat y(x) = \frac12\}$: a line for logistic regression
+    ($w^\top x + b = 0$), a curve for the network.
+    See [a hidden layer on the flower data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
+
     Returns
     -------
     matplotlib.figure.Figure
         Two panels, titled with the training accuracy computed by :func:`flower_models`.
-
-    Notes
-    -----
-    The boundary is $\{x : \hat y(x) = \frac12\}$: a line for logistic regression
-    ($w^\top x + b = 0$), a curve for the network.
-    See [a hidden layer on the flower data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
 
     Examples
     --------
@@ -285,6 +273,10 @@ def flower_boundaries():
 def symmetry_demo(iterations=1000):
     r"""Train the same 2-4-1 network from a constant, a zero and a random start; measure symmetry.
 
+    A 2-4-1 network with a tanh hidden layer and a sigmoid output. With a constant start every
+    row of $W^{[1]}$ receives the same gradient at every step (proof by induction on
+    [the page](course1/week3.md#random-initialization)), so the rows stay equal.
+
     Parameters
     ----------
     iterations : int
@@ -295,12 +287,6 @@ def symmetry_demo(iterations=1000):
     dict
         Initialization name -> $\max_{j} \max_k |W^{[1]}_{jk} - W^{[1]}_{1k}|$ after training:
         how different the hidden units' incoming weights are (0 means all units identical).
-
-    Notes
-    -----
-    A 2-4-1 network with a tanh hidden layer and a sigmoid output. With a constant start every
-    row of $W^{[1]}$ receives the same gradient at every step (proof by induction on
-    [the page](course1/week3.md#random-initialization)), so the rows stay equal.
 
     Examples
     --------

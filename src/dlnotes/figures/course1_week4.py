@@ -22,14 +22,12 @@ FIGURES = ("deep_network", "feature_hierarchy", "building_blocks", "sawtooth_dep
 def deep_network():
     r"""A 4-layer network $3 \to 5 \to 5 \to 3 \to 1$ with its layers numbered.
 
+    $L = 4$ (the input is layer 0); layer $l$ has $n^{[l]} n^{[l-1]}$ weights.
+    See [notation for L layers](course1/week4.md#notation-for-l-layers).
+
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    $L = 4$ (the input is layer 0); layer $l$ has $n^{[l]} n^{[l-1]}$ weights.
-    See [notation for L layers](course1/week4.md#notation-for-l-layers).
 
     Examples
     --------
@@ -46,14 +44,12 @@ def deep_network():
 def feature_hierarchy():
     r"""Schematic of hierarchical features in images and in speech (boxes and arrows).
 
+    An intuition, not a visualisation of a trained network.
+    See [why deep representations](course1/week4.md#why-deep-representations).
+
     Returns
     -------
     matplotlib.figure.Figure
-
-    Notes
-    -----
-    An intuition, not a visualisation of a trained network.
-    See [why deep representations](course1/week4.md#why-deep-representations).
 
     Examples
     --------
@@ -83,15 +79,13 @@ def feature_hierarchy():
 def building_blocks():
     r"""Forward and backward chains of an $L$-layer network, one block per layer.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Notes
-    -----
     Forward: $A^{[l-1]} \to A^{[l]}$, caching $(A^{[l-1]}, W^{[l]}, b^{[l]}, Z^{[l]})$;
     backward: $dA^{[l]} \to dA^{[l-1]}$, emitting $dW^{[l]}, db^{[l]}$.
     See [forward and backward building blocks](course1/week4.md#forward-and-backward-building-blocks).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -130,6 +124,11 @@ def building_blocks():
 def sawtooth_parameters(k):
     r"""Weights of a dense ReLU network with $k$ hidden layers of 2 units computing $t^{\circ k}$.
 
+    The tent map on $[0, 1]$ is $t(x) = 2\,\mathrm{relu}(x) - 4\,\mathrm{relu}(x - \frac12)$. Each hidden
+    layer computes $\mathrm{relu}(s)$ and $\mathrm{relu}(s - \frac12)$ of the previous layer's output
+    $s = 2h_1 - 4h_2$, folded into its weights. $t^{\circ k}$ has $2^k$ linear pieces
+    (Telgarsky 2016). See [why deep representations](course1/week4.md#why-deep-representations).
+
     Parameters
     ----------
     k : int
@@ -142,13 +141,6 @@ def sawtooth_parameters(k):
         ``b{k+1}`` (1, 1).
     activations : tuple of str
         ``("relu",) * k + ("identity",)``.
-
-    Notes
-    -----
-    The tent map on $[0, 1]$ is $t(x) = 2\,\mathrm{relu}(x) - 4\,\mathrm{relu}(x - \frac12)$. Each hidden
-    layer computes $\mathrm{relu}(s)$ and $\mathrm{relu}(s - \frac12)$ of the previous layer's output
-    $s = 2h_1 - 4h_2$, folded into its weights. $t^{\circ k}$ has $2^k$ linear pieces
-    (Telgarsky 2016). See [why deep representations](course1/week4.md#why-deep-representations).
 
     Examples
     --------
@@ -175,6 +167,9 @@ def sawtooth_parameters(k):
 def count_linear_pieces(x, y, tol=1e-9):
     r"""Number of maximal intervals on which the sampled function $y(x)$ is affine.
 
+    Slopes $s_k = (y_{k+1} - y_k)/(x_{k+1} - x_k)$; a piece ends where $|s_{k+1} - s_k| > $ ``tol``.
+    See [why deep representations](course1/week4.md#why-deep-representations).
+
     Parameters
     ----------
     x : array_like, shape (n,)
@@ -187,11 +182,6 @@ def count_linear_pieces(x, y, tol=1e-9):
     -------
     int
         $1 + $ the number of slope changes between consecutive sample intervals.
-
-    Notes
-    -----
-    Slopes $s_k = (y_{k+1} - y_k)/(x_{k+1} - x_k)$; a piece ends where $|s_{k+1} - s_k| > $ ``tol``.
-    See [why deep representations](course1/week4.md#why-deep-representations).
 
     Examples
     --------
@@ -210,6 +200,9 @@ def count_linear_pieces(x, y, tol=1e-9):
 def sawtooth_depth(depths=(1, 2, 3, 4)):
     r"""The functions computed by :func:`sawtooth_parameters` for several depths.
 
+    Evaluated with :func:`dlnotes.nn.model_forward` on a grid containing every breakpoint
+    $j / 2^k$. See [why deep representations](course1/week4.md#why-deep-representations).
+
     Parameters
     ----------
     depths : sequence of int
@@ -220,11 +213,6 @@ def sawtooth_depth(depths=(1, 2, 3, 4)):
     matplotlib.figure.Figure
         Each panel titled with the depth, the hidden units ($2k$) and the counted pieces; two
         columns for four depths, otherwise up to three.
-
-    Notes
-    -----
-    Evaluated with :func:`dlnotes.nn.model_forward` on a grid containing every breakpoint
-    $j / 2^k$. See [why deep representations](course1/week4.md#why-deep-representations).
 
     Examples
     --------
