@@ -76,7 +76,6 @@ def sigmoid(z):
 
     Examples
     --------
-    >>> import numpy as np
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
@@ -352,7 +351,6 @@ def softmax(z):
 
     Examples
     --------
-    >>> import numpy as np
     >>> softmax(np.array([[1000.0, 0.0], [1000.0, 0.0]]))
     array([[0.5, 0.5],
            [0.5, 0.5]])
@@ -422,7 +420,6 @@ def softmax_backward(dA, z):
 
     Examples
     --------
-    >>> import numpy as np
     >>> softmax_backward(np.array([[1.0], [0.0]]), np.zeros((2, 1)))   # a = (1/2, 1/2)
     array([[ 0.25],
            [-0.25]])

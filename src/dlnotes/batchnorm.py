@@ -89,7 +89,6 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
 
     Examples
     --------
-    >>> import numpy as np
     >>> Zt, cache = batchnorm_forward(np.array([[1.0, 3.0]]), np.ones((1, 1)), np.zeros((1, 1)))
     >>> Zt
     array([[-1.,  1.]])
@@ -151,7 +150,6 @@ def batchnorm_backward(dZ_tilde, cache):
 
     Examples
     --------
-    >>> import numpy as np
     >>> Zt, cache = batchnorm_forward(np.array([[1.0, 3.0]]), np.ones((1, 1)), np.zeros((1, 1)))
     >>> dZ, dgamma, dbeta = batchnorm_backward(np.array([[1.0, 1.0]]), cache)
     >>> dZ, dgamma, dbeta  # a uniform shift of the output is invisible to Z
@@ -193,7 +191,6 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
 
     Examples
     --------
-    >>> import numpy as np
     >>> batchnorm_inference(np.array([[4.0]]), np.ones((1, 1)), np.zeros((1, 1)),
     ...                     mu=np.array([[2.0]]), var=np.array([[1.0]]))
     array([[2.]])

@@ -141,7 +141,6 @@ def logistic_single(x, w, b, y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> r = logistic_single(np.array([[1.0], [2.0]]), np.array([[0.5], [-0.25]]), 0.0, 1)
     >>> r["z"], r["a"], r["dz"]
     (0.0, 0.5, -0.5)

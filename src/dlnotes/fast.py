@@ -171,7 +171,6 @@ def bernoulli_mask(rng, p, out, dtype):
 
     Examples
     --------
-    >>> import numpy as np
     >>> a, b = np.random.default_rng(5), np.random.default_rng(5)
     >>> mask = bernoulli_mask(a, 0.8, np.empty((3, 4), dtype=bool), np.float32)
     >>> bool(np.array_equal(mask, b.random((3, 4), dtype=np.float32) < 0.8)), a.random() == b.random()
@@ -254,7 +253,6 @@ class FusedTrainer:
 
     Examples
     --------
-    >>> import numpy as np
     >>> from dlnotes.optim import Adam
     >>> rng = np.random.default_rng(0)
     >>> params = {"W1": rng.standard_normal((3, 2)), "b1": np.zeros((3, 1)),
@@ -562,7 +560,6 @@ class FusedTrainer:
 
         Examples
         --------
-        >>> import numpy as np
         >>> from dlnotes.optim import Adam
         >>> rng = np.random.default_rng(0)
         >>> params = {"W1": 0.5 * rng.standard_normal((4, 3)), "b1": np.zeros((4, 1)),
@@ -612,7 +609,6 @@ class FusedTrainer:
 
         Examples
         --------
-        >>> import numpy as np
         >>> from dlnotes import nn
         >>> from dlnotes.optim import Adam
         >>> rng = np.random.default_rng(0)

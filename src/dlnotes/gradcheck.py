@@ -126,7 +126,6 @@ def numerical_grad(f, x, eps=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> g = numerical_grad(lambda x: float(np.sum(x ** 3)), np.array([1.0, 2.0]))  # 3x^2
     >>> np.round(g, 6)
     array([ 3., 12.])
@@ -181,7 +180,6 @@ def params_to_vector(parameters, keys=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> theta, spec = params_to_vector({"W1": np.array([[1.0, 2.0]]), "b1": np.array([[3.0]])})
     >>> theta, spec
     (array([1., 2., 3.]), [('W1', (1, 2)), ('b1', (1, 1))])
@@ -259,7 +257,6 @@ def vector_to_params(theta, spec):
 
     Examples
     --------
-    >>> import numpy as np
     >>> vector_to_params(np.array([1.0, 2.0, 3.0]), [("W1", (1, 2)), ("b1", (1, 1))])
     {'W1': array([[1., 2.]]), 'b1': array([[3.]])}
     """
@@ -293,7 +290,6 @@ def relative_difference(g, g_num):
 
     Examples
     --------
-    >>> import numpy as np
     >>> relative_difference(np.array([1.0, 0.0]), np.array([1.0, 0.0]))
     0.0
     >>> relative_difference(np.array([1.0]), np.array([-1.0]))
@@ -358,7 +354,6 @@ def classify_rel_error(rel_error, dtype=np.float64):
     --------
     >>> classify_rel_error(3e-9), classify_rel_error(2e-6), classify_rel_error(1e-4), classify_rel_error(0.2)
     ('great', 'check', 'suspicious', 'wrong')
-    >>> import numpy as np
     >>> classify_rel_error(1e-4, np.float32), classify_rel_error(0.2, np.float32)
     ('great', 'wrong')
     """
@@ -394,7 +389,6 @@ class GradientCheckResult(NamedTuple):
 
     Examples
     --------
-    >>> import numpy as np
     >>> r = gradient_check(lambda p: float(np.sum(p["W1"] ** 2)), {"W1": np.ones((1, 2))},
     ...                    {"dW1": np.full((1, 2), 2.0)})
     >>> r.verdict, sorted(r.per_key)
@@ -451,7 +445,6 @@ def gradient_check(cost_fn, parameters, grads, eps=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> params = {"w": np.array([1.0, -2.0])}
     >>> cost = lambda p: float(np.sum(p["w"] ** 2))
     >>> gradient_check(cost, params, {"dw": 2 * params["w"]}).verdict

@@ -139,7 +139,6 @@ def propagate_loop(w, b, X, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> grads, cost = propagate_loop(np.zeros((1, 1)), 0.0, np.array([[1.0, 2.0]]), np.array([[1, 0]]))
     >>> grads["dw"], float(grads["db"]), cost
     (array([[0.25]]), 0.0, 0.693147...)
@@ -192,7 +191,6 @@ def propagate(w, b, X, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> grads, cost = propagate(np.zeros((1, 1)), 0.0, np.array([[1.0, 2.0]]), np.array([[1, 0]]))
     >>> grads["dw"], float(grads["db"]), cost
     (array([[0.25]]), 0.0, 0.693147...)
@@ -252,7 +250,6 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
 
     Examples
     --------
-    >>> import numpy as np
     >>> X, Y = np.array([[-2.0, -1.0, 1.0, 2.0]]), np.array([[0, 0, 1, 1]])
     >>> params, grads, costs = optimize(np.zeros((1, 1)), 0.0, X, Y, num_iterations=200,
     ...                                 learning_rate=0.5, record_every=100)
@@ -312,7 +309,6 @@ def predict(w, b, X):
 
     Examples
     --------
-    >>> import numpy as np
     >>> predict(np.array([[1.0]]), 0.0, np.array([[-3.0, 0.5]]))
     array([[0, 1]])
     """
@@ -350,7 +346,6 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
 
     Examples
     --------
-    >>> import numpy as np
     >>> X, Y = np.array([[-2.0, -1.0, 1.0, 2.0]]), np.array([[0, 0, 1, 1]])
     >>> fit(X, Y, num_iterations=100)["train_accuracy"]
     1.0

@@ -108,7 +108,6 @@ def clip_eps(dtype):
 
     Examples
     --------
-    >>> import numpy as np
     >>> clip_eps(np.float32) > clip_eps(np.float64)
     True
     """
@@ -141,7 +140,6 @@ def binary_cross_entropy(A, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> binary_cross_entropy(np.array([[0.5, 0.5]]), np.array([[1, 0]]))  # log 2
     0.693147...
     """
@@ -183,7 +181,6 @@ def binary_cross_entropy_from_logits(Z, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> binary_cross_entropy_from_logits(np.array([[1000.0, -1000.0]]), np.array([[0, 0]]))
     500.0
     """
@@ -217,7 +214,6 @@ def bce_grad(A, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> bce_grad(np.array([[0.5, 0.5]]), np.array([[1, 0]]))
     array([[-2.,  2.]])
     """
@@ -253,7 +249,6 @@ def categorical_cross_entropy(Yhat, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> categorical_cross_entropy(np.array([[0.25], [0.75]]), np.array([[0], [1]]))  # -log 0.75
     0.287682...
     """
@@ -296,7 +291,6 @@ def categorical_cross_entropy_from_logits(Z, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> categorical_cross_entropy_from_logits(np.array([[1000.0], [0.0]]), np.array([[0], [1]]))
     1000.0
     """
@@ -332,7 +326,6 @@ def sparse_categorical_cross_entropy(Yhat, labels):
 
     Examples
     --------
-    >>> import numpy as np
     >>> sparse_categorical_cross_entropy(np.array([[0.25], [0.75]]), np.array([1]))
     0.287682...
     """
@@ -381,7 +374,6 @@ def softmax_cross_entropy_grad(Yhat, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> softmax_cross_entropy_grad(np.array([[0.25], [0.75]]), np.array([[0], [1]]))
     array([[ 0.25],
            [-0.25]])
@@ -419,7 +411,6 @@ def mean_squared_error(A, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> mean_squared_error(np.array([[1.0, 3.0]]), np.array([[0.0, 1.0]]))  # (1/2)(1 + 4)/2
     1.25
     """
@@ -449,7 +440,6 @@ def mse_grad(A, Y):
 
     Examples
     --------
-    >>> import numpy as np
     >>> mse_grad(np.array([[1.0, 3.0]]), np.array([[0.0, 1.0]]))
     array([[1., 2.]])
     """

@@ -232,7 +232,6 @@ def linear_forward(A_prev, W, b):
 
     Examples
     --------
-    >>> import numpy as np
     >>> Z, cache = linear_forward(np.array([[1.0, 2.0]]), np.array([[3.0]]), np.array([[1.0]]))
     >>> Z
     array([[4., 7.]])
@@ -268,7 +267,6 @@ def linear_activation_forward(A_prev, W, b, activation):
 
     Examples
     --------
-    >>> import numpy as np
     >>> A, cache = linear_activation_forward(np.array([[1.0, -2.0]]), np.array([[1.0]]),
     ...                                      np.array([[0.0]]), "relu")
     >>> A
@@ -413,7 +411,6 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
     Examples
     --------
     >>> from dlnotes.initializers import initialize_parameters
-    >>> import numpy as np
     >>> X = np.random.default_rng(0).standard_normal((3, 5))
     >>> params = initialize_parameters([3, 4, 1], "he", rng=0)
     >>> AL, caches = model_forward(X, params, ("relu", "sigmoid"))
@@ -547,7 +544,6 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
 
     Examples
     --------
-    >>> import numpy as np
     >>> compute_cost(np.array([[0.5, 0.5]]), np.array([[1, 0]]), "bce")  # log 2
     0.693147...
     """
@@ -635,7 +631,6 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
 
     Examples
     --------
-    >>> import numpy as np
     >>> Z, cache = linear_forward(np.array([[1.0, 2.0]]), np.array([[3.0]]), np.array([[0.0]]))
     >>> linear_backward(np.array([[1.0, 1.0]]), cache)
     (array([[3., 3.]]), array([[1.5]]), array([[1.]]))
@@ -681,7 +676,6 @@ def activation_backward(dA, Z, activation):
 
     Examples
     --------
-    >>> import numpy as np
     >>> activation_backward(np.array([[5.0, 5.0]]), np.array([[-1.0, 2.0]]), "relu")
     array([[0., 5.]])
     """
@@ -729,7 +723,6 @@ def linear_activation_backward(dA, cache, activation):
 
     Examples
     --------
-    >>> import numpy as np
     >>> A, cache = linear_activation_forward(np.array([[1.0, -2.0]]), np.array([[1.0]]),
     ...                                      np.array([[0.0]]), "relu")
     >>> dA_prev, dW, db = linear_activation_backward(np.array([[1.0, 1.0]]), cache, "relu")
@@ -837,7 +830,6 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     Examples
     --------
     >>> from dlnotes.initializers import initialize_parameters
-    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X, Y = rng.standard_normal((3, 5)), np.array([[0, 1, 1, 0, 1]])
     >>> params = initialize_parameters([3, 4, 1], "he", rng=0)
@@ -933,7 +925,6 @@ def update_parameters(parameters, grads, learning_rate):
 
     Examples
     --------
-    >>> import numpy as np
     >>> update_parameters({"W1": np.array([[1.0]])}, {"dW1": np.array([[2.0]])}, 0.1)
     {'W1': array([[0.8]])}
     """
@@ -976,7 +967,6 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> params = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
     >>> predict_proba(np.array([[0.0, 1000.0]]), params, ["sigmoid"])
     array([[0.5, 1. ]])
@@ -1008,7 +998,6 @@ def predict(X, parameters, activations, *, bn_state=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> params = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
     >>> predict(np.array([[-2.0, 3.0]]), params, ["sigmoid"])
     array([[0, 1]])

@@ -81,7 +81,6 @@ class Optimizer:
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = GradientDescent(learning_rate=0.1)
     >>> params = {"W1": np.array([[1.0, 2.0]])}
     >>> opt.step(params, {"dW1": np.array([[10.0, -10.0]])})
@@ -225,7 +224,6 @@ class GradientDescent(Optimizer):
 
     Examples
     --------
-    >>> import numpy as np
     >>> params = {"b1": np.zeros((2, 1))}
     >>> GradientDescent(0.5).step(params, {"db1": np.array([[1.0], [-2.0]])})
     >>> params["b1"].ravel()
@@ -256,7 +254,6 @@ class Momentum(Optimizer):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = Momentum(learning_rate=1.0, beta=0.9)
     >>> params = {"W1": np.zeros((1, 1))}
     >>> for _ in range(2):
@@ -308,7 +305,6 @@ class RMSprop(Optimizer):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = RMSprop(learning_rate=0.01, beta=0.9)
     >>> params = {"W1": np.zeros((1, 2))}
     >>> opt.step(params, {"dW1": np.array([[4.0, 0.0]])})
@@ -368,7 +364,6 @@ class Adam(Optimizer):
 
     Examples
     --------
-    >>> import numpy as np
     >>> opt = Adam(learning_rate=0.1)
     >>> params = {"W1": np.zeros((1, 2))}
     >>> opt.step(params, {"dW1": np.array([[3.0, -0.5]])})
@@ -507,7 +502,6 @@ def trajectory(grad_fn, x0, optimizer, steps):
 
     Examples
     --------
-    >>> import numpy as np
     >>> grad = lambda x: np.array([2 * x[0], 20 * x[1]])     # f = x^2 + 10 y^2
     >>> path = trajectory(grad, [1.0, 1.0], GradientDescent(0.04), steps=3)
     >>> path.shape

@@ -133,7 +133,6 @@ def plot_function(f, x_range=(-6.0, 6.0), *, n=401, ax=None, xlabel="$z$", ylabe
 
     Examples
     --------
-    >>> import numpy as np
     >>> fig = plot_function({"tanh": np.tanh}, (-3, 3), ylabel="$g(z)$", hlines=(-1, 1))
     >>> ax = fig.axes[0]
     >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.get_lines())
@@ -214,7 +213,6 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), *, activat
 
     Examples
     --------
-    >>> import numpy as np
     >>> acts = {"tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2)}
     >>> fig = plot_activations(["tanh"], activations=acts)
     >>> [line.get_label() for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")]
@@ -495,7 +493,6 @@ def plot_decision_boundary(predict_fn, X, Y, *, ax=None, resolution=200, padding
 
     Examples
     --------
-    >>> import numpy as np
     >>> X = np.array([[-1.0, -0.5, 0.5, 1.0], [0.0, 1.0, -1.0, 0.0]])
     >>> Y = np.array([[0, 0, 1, 1]])
     >>> fig = plot_decision_boundary(lambda P: (P[0] > 0).astype(int), X, Y, resolution=50)
@@ -643,7 +640,6 @@ def plot_contours_with_paths(f, paths=None, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0
 
     Examples
     --------
-    >>> import numpy as np
     >>> path = np.array([[1.5, 1.5], [0.5, 0.3], [0.1, 0.05]])
     >>> fig = plot_contours_with_paths(lambda a, b: a**2 + 10 * b**2, {"GD": path}, minimum=(0, 0))
     >>> ax = fig.axes[0]

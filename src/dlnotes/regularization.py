@@ -120,7 +120,6 @@ def l2_penalty(parameters, lambd, m):
 
     Examples
     --------
-    >>> import numpy as np
     >>> l2_penalty({"W1": np.array([[3.0, 4.0]]), "b1": np.array([[100.0]])}, lambd=0.1, m=5)  # 0.1/10 * 25
     0.25
     """
@@ -153,7 +152,6 @@ def l2_penalty_grad(W, lambd, m):
 
     Examples
     --------
-    >>> import numpy as np
     >>> l2_penalty_grad(np.array([[3.0, 4.0]]), lambd=0.1, m=5)
     array([[0.06, 0.08]])
     """
@@ -187,7 +185,6 @@ def l1_penalty(parameters, lambd, m):
 
     Examples
     --------
-    >>> import numpy as np
     >>> l1_penalty({"W1": np.array([[3.0, -4.0]])}, lambd=0.1, m=5)  # 0.1/5 * 7
     0.14
     """
@@ -218,7 +215,6 @@ def l1_penalty_grad(W, lambd, m):
 
     Examples
     --------
-    >>> import numpy as np
     >>> l1_penalty_grad(np.array([[3.0, -4.0, 0.0]]), lambd=0.1, m=5)
     array([[ 0.02, -0.02,  0.  ]])
     """
@@ -255,7 +251,6 @@ def dropout_forward(A, keep_prob, rng):
 
     Examples
     --------
-    >>> import numpy as np
     >>> A_drop, D = dropout_forward(np.ones((2, 4)), keep_prob=0.5, rng=0)
     >>> sorted(set(A_drop.ravel().tolist()))  # dropped units are 0, kept ones are 1/0.5
     [0.0, 2.0]
@@ -307,7 +302,6 @@ def dropout_backward(dA, D, keep_prob):
 
     Examples
     --------
-    >>> import numpy as np
     >>> dropout_backward(np.ones((1, 3)), np.array([[True, False, True]]), keep_prob=0.5)
     array([[2., 0., 2.]])
     """
@@ -402,7 +396,6 @@ def ridge_polyfit(x, y, degree, lambd):
 
     Examples
     --------
-    >>> import numpy as np
     >>> x = np.array([0.0, 1.0, 2.0, 3.0])
     >>> ridge_polyfit(x, 1 + 2 * x, degree=1, lambd=0.0)
     array([1., 2.])

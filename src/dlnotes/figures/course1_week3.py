@@ -189,7 +189,6 @@ def train_gd(X, Y, parameters, activations, learning_rate, iterations):
 
     Examples
     --------
-    >>> import numpy as np
     >>> X = np.array([[-1.0, 1.0]]); Y = np.array([[0, 1]])
     >>> p = train_gd(X, Y, {"W1": np.zeros((1, 1)), "b1": np.zeros((1, 1))}, ("sigmoid",), 1.0, 50)
     >>> bool(p["W1"][0, 0] > 0)

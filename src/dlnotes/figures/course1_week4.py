@@ -144,7 +144,6 @@ def sawtooth_parameters(k):
 
     Examples
     --------
-    >>> import numpy as np
     >>> params, acts = sawtooth_parameters(2)
     >>> y, _ = model_forward(np.array([[0.0, 0.25, 0.5, 0.75, 1.0]]), params, acts)
     >>> y
