@@ -13,6 +13,7 @@ import pytest
 
 from dlnotes import data, fast, nn, optim, train
 from dlnotes.fast import FusedTrainer, unsupported_reason
+from dlnotes.optim import Adam
 
 TOL = {np.float64: dict(rtol=1e-12, atol=1e-12), np.float32: dict(rtol=2e-4, atol=2e-5)}
 
@@ -397,3 +398,28 @@ def test_l2_without_blas_axpy_gives_the_same_step(monkeypatch, dtype):
         if name.startswith("W"):               # W := W - lr (dW + lambda/m W): the decay is there
             np.testing.assert_allclose(results[0][name], no_l2.parameters[name] - 0.5 * 0.7 / 64 * p0[name],
                                        **TOL[dtype])
+
+
+# --- the examples moved out of the docstrings (one doctest per docstring stays) ---------------
+
+
+def test_docstring_examples_fused_trainer():
+    assert unsupported_reason(("relu", "softmax"), "cce", Adam()) is None
+
+    rng = np.random.default_rng(0)
+    params = {"W1": rng.standard_normal((3, 2)), "b1": np.zeros((3, 1)),
+              "W2": rng.standard_normal((1, 3)), "b2": np.zeros((1, 1))}
+    X = rng.standard_normal((2, 100)); Y = (X[:1] * X[1:] > 0).astype(float)
+    trainer = FusedTrainer(params, ("tanh", "sigmoid"), "bce", Adam(0.05), batch_size=32)
+    costs = [trainer.train_epoch(X, Y, rng)[0] / 100 for _ in range(50)]
+    assert costs[-1] < 0.5 * costs[0]
+    assert sorted(trainer.parameters) == sorted(params)
+
+    rng = np.random.default_rng(0)
+    params = {"W1": 0.5 * rng.standard_normal((4, 3)), "b1": np.zeros((4, 1)),
+              "W2": 0.5 * rng.standard_normal((2, 4)), "b2": np.zeros((2, 1))}
+    X = rng.standard_normal((3, 50)); Y = np.eye(2)[:, (X[0] > 0).astype(int)]
+    trainer = FusedTrainer(params, ("relu", "softmax"), "cce", Adam(0.01), batch_size=16)
+    cost_sum, correct, iteration = trainer.train_epoch(X, Y, rng)
+    assert iteration == 4                           # 50 examples: batches of 16, 16, 16, 2
+    assert 0 < cost_sum / 50 < 5 and 0 <= correct / 50 <= 1

@@ -279,3 +279,31 @@ def test_bad_step_changes_nothing(make):
             np.testing.assert_array_equal(p[k], before[k])
     with pytest.raises(TypeError, match=r"parameters\['W'\]"):
         opt.step({"W": [1.0]}, {"dW": np.ones(1)})
+
+
+# --- the examples moved out of the docstrings (one doctest per docstring stays) ---------------
+
+
+def test_docstring_examples_momentum_rmsprop_adam_state():
+    opt = Momentum(learning_rate=1.0, beta=0.9)
+    params = {"W1": np.zeros((1, 1))}
+    for _ in range(2):
+        opt.step(params, {"dW1": np.ones((1, 1))})
+    np.testing.assert_allclose(opt.state["W1"]["v"], [[0.19]])        # 0.1, then 0.9 * 0.1 + 0.1
+
+    opt = RMSprop(learning_rate=0.01, beta=0.9)
+    params = {"W1": np.zeros((1, 2))}
+    opt.step(params, {"dW1": np.array([[4.0, 0.0]])})
+    np.testing.assert_allclose(opt.state["W1"]["s"], [[1.6, 0.0]])    # 0.1 * 4**2
+
+    opt = Adam(learning_rate=0.1)
+    params = {"W1": np.zeros((1, 2))}
+    opt.step(params, {"dW1": np.array([[3.0, -0.5]])})
+    np.testing.assert_allclose(opt.state["W1"]["v"], [[0.3, -0.05]])  # stored without the bias correction
+
+
+def test_docstring_example_trajectory_shape():
+    grad = lambda x: np.array([2 * x[0], 20 * x[1]])
+    path = trajectory(grad, [1.0, 1.0], GradientDescent(0.04), steps=3)
+    assert path.shape == (4, 2)
+    np.testing.assert_allclose(path[1], [0.92, 0.2])

@@ -1,57 +1,12 @@
 """A fused, in-place training loop: the ``engine="fused"`` of ``train.fit``.
 
-The pages show the readable code: :func:`dlnotes.nn.model_forward`,
-:func:`dlnotes.nn.model_backward` and :class:`dlnotes.optim.Adam` allocate new
-arrays at every step, which keeps every line close to its equation. This module
-computes **the same numbers** (same parameters after the same steps, up to
-rounding) with the work rearranged for speed; nothing here is needed to
-understand the method. What changes:
-
-* **No allocation per mini-batch.** Every array (the batch, $Z^{[l]}$,
-  $A^{[l]}$, the dropout masks, $dZ^{[l]}$, the gradients) is allocated once per
-  batch size and reused; NumPy writes into it with ``out=``.
-* **One flat vector for all parameters**, one for the gradients and one per
-  optimizer state. ``W1``, ``b1``, ... are views into it, so the optimizer
-  updates every parameter with about ten NumPy calls per step, whatever the
-  number of layers.
-* **The batch is gathered** from the training set with ``np.take(..., out=)``
-  instead of shuffling a copy of ``X`` every epoch (no second copy of the data).
-* **The $1/m$ is applied once**, to $dZ^{[L]}$ (a few numbers), instead of to
-  every $dW^{[l]}$ and $db^{[l]}$: the backward pass is linear in $dZ^{[L]}$, so
-  the gradients are the same.
-* **Adam keeps unnormalised sums** $\\tilde v = v / (1-\\beta_1)$ and
-  $\\tilde s = s / (1-\\beta_2)$, so that each average is updated with two
-  in-place operations, and the bias corrections are folded into two scalars:
-  $$W := W - \\alpha_t \\frac{\\tilde v}{\\sqrt{\\tilde s} + \\hat\\varepsilon_t},
-  \\quad \\alpha_t = \\frac{\\alpha (1-\\beta_1)}{(1-\\beta_1^t)\\, k_t},\\quad
-  \\hat\\varepsilon_t = \\frac{\\varepsilon}{k_t},\\quad
-  k_t = \\sqrt{\\frac{1-\\beta_2}{1-\\beta_2^t}},$$
-  which is the update of :class:`dlnotes.optim.Adam` rewritten, not changed.
-  A gradient whose square overflows is clipped as :meth:`dlnotes.optim.Optimizer.step`
-  clips it (to ``optimizer.clip_bound(dtype)``, small enough for $\\tilde s$ too); a
-  BLAS dot product $\\sum_i g_i^2$ (one read of the gradients, finite in the common
-  case) tells when to look for such components. Two differences remain, both
-  for gradient components between the clip bound ($\\approx 2\\cdot 10^{152}$ in float64
-  for $\\beta_2 = 0.999$) and $\\sqrt{\\text{largest float}}$ ($1.3\\cdot 10^{154}$): the
-  readable optimizers decide per parameter array and this loop for all of them at once,
-  and without any overflow such a component can still overflow $\\tilde s$ (which
-  ``train.fit`` then reports as a divergence) where the readable $s$ stays finite.
-
-* **Dropout masks come from the raw bits.** ``rng.random(shape, dtype) < p``
-  turns each raw draw of the bit generator into a float and compares it with
-  $p$; :func:`bernoulli_mask` compares the raw integers with the equivalent
-  integer threshold instead, which skips the conversion (same draws, same
-  mask; the cost of dropout is measured on the benchmarks page).
-* **The L2 gradient is one BLAS ``axpy``** ($dW \\mathrel{+}= (\\lambda/m) W$ over all
-  layers at once) when SciPy is installed, instead of a multiply and an add.
-
-The random numbers are drawn in the same order as the readable path (one
-``rng.permutation(m)`` per epoch, then per mini-batch the draws of one
-``rng.random((n[l], m_batch), dtype)`` per dropout layer, layer 1 first), so
-dropout masks are identical. ``tests/test_fast.py`` checks that both paths give
-the same parameters (float64 to about 1e-12, float32 closely) and
-``benchmarks/bench_train.py`` measures the speed. See
-[the benchmarks page](benchmarks.md).
+It computes **the same numbers** as the readable :func:`dlnotes.nn.model_forward`,
+:func:`dlnotes.nn.model_backward` and :mod:`dlnotes.optim` loop (same parameters after the same
+steps, up to rounding, from the same random draws), with the work rearranged for speed: no
+allocation per mini-batch, one flat vector for all parameters, the $1/m$ applied once, Adam on
+unnormalised sums, dropout masks from the raw bits. Inner-loop helpers do not validate their
+arguments. What each change is and why it gives the same numbers:
+[what makes the fast path fast](benchmarks.md#what-makes-the-fast-path-fast).
 """
 
 from __future__ import annotations
@@ -82,20 +37,19 @@ _OPTIMIZERS = (_optim.GradientDescent, _optim.Momentum, _optim.RMSprop, _optim.A
 def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0):
     """Why a configuration cannot use the fused loop, or ``None`` when it can.
 
-    ``train.fit(engine="auto")`` uses the fused loop exactly when this returns
-    ``None``, and ``engine="fused"`` raises a ``ValueError`` with this reason
-    otherwise; see [the benchmarks page](benchmarks.md).
+    ``fit(engine="auto")`` uses the fused loop exactly when this is ``None``; ``engine="fused"``
+    raises ``ValueError`` with this reason otherwise. See
+    [two engines, one computation](benchmarks.md#two-engines-one-computation).
 
     Parameters
     ----------
     activations : sequence of str
-        One name per layer; hidden layers in :data:`HIDDEN_ACTIVATIONS`, the
-        output and ``loss`` one of :data:`OUTPUTS`.
+        One name per layer: hidden ones in :data:`HIDDEN_ACTIVATIONS`, the output (with ``loss``)
+        in :data:`OUTPUTS`.
     loss : str
         ``"cce"``, ``"bce"`` or ``"mse"``.
     optimizer : dlnotes.optim.Optimizer
-        An instance of ``GradientDescent``, ``Momentum``, ``RMSprop`` or ``Adam``
-        (exactly these classes: a subclass may change the update).
+        Exactly ``GradientDescent``, ``Momentum``, ``RMSprop`` or ``Adam`` (a subclass may change the update).
     batchnorm : bool, default False
         Batch normalization is not fused.
     l1 : float, default 0.0
@@ -108,8 +62,6 @@ def unsupported_reason(activations, loss, optimizer, *, batchnorm=False, l1=0.0)
     Examples
     --------
     >>> from dlnotes.optim import Adam
-    >>> unsupported_reason(("relu", "softmax"), "cce", Adam()) is None
-    True
     >>> unsupported_reason(("relu", "softmax"), "cce", Adam(), batchnorm=True)
     'batch normalization'
     """
@@ -141,25 +93,17 @@ def _diverged(epoch, iteration, learning_rate, what):
 def bernoulli_mask(rng, p, out, dtype):
     r"""``out[...] = rng.random(out.shape, dtype) < p``, from the generator's raw bits.
 
-    With NumPy's default bit generator (PCG64), ``rng.random(dtype=float64)`` maps each raw
-    64-bit draw $r$ to $\lfloor r / 2^{11} \rfloor\, 2^{-53}$, and ``dtype=float32`` maps each
-    32-bit half $u$ (low half first) to $\lfloor u / 2^{8} \rfloor\, 2^{-24}$. For an integer
-    $k$ and a real $x$, $k < x \iff k < \lceil x \rceil$, so
-
-    $$\lfloor r/2^{11} \rfloor\, 2^{-53} < p \iff r < \lceil p\, 2^{53} \rceil\, 2^{11}
-    \quad\text{and}\quad \lfloor u/2^{8} \rfloor\, 2^{-24} < p \iff u < \lceil p\, 2^{24} \rceil\, 2^{8}:$$
-
-    one integer comparison per unit and no conversion to floating point. Other bit
-    generators, an odd float32 count, or a half-used 64-bit draw fall back to
-    ``rng.random``. ``tests/test_fast.py`` checks both give the same mask and leave
-    ``rng`` in the same state. Measured on [the benchmarks page](benchmarks.md).
+    With PCG64, $\\lfloor r/2^{11} \\rfloor\\, 2^{-53} < p \\iff r < \\lceil p\\, 2^{53} \\rceil\\, 2^{11}$
+    (float64; float32: $u < \\lceil p\\, 2^{24} \\rceil\\, 2^{8}$ on each 32-bit half): one integer
+    comparison per unit. Other bit generators, an odd float32 count or a half-used 64-bit draw fall
+    back to ``rng.random``. Derived on [the benchmarks page](benchmarks.md#what-makes-the-fast-path-fast).
 
     Parameters
     ----------
     rng : numpy.random.Generator
         Advanced exactly as ``rng.random(out.shape, dtype=dtype)`` would advance it.
     p : float
-        Keep probability, compared as ``rng.random`` output is: in ``dtype``.
+        Keep probability (compared in ``dtype``, as ``rng.random`` output is).
     out : ndarray of bool
         The mask, written in place.
     dtype : numpy.float32 or numpy.float64
@@ -219,35 +163,26 @@ class _Buffers:
 class FusedTrainer:
     """Mini-batch training of a fully connected network with preallocated, in-place arrays.
 
-    One step computes, for $l = 1..L$, $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$,
-    $A^{[l]} = g^{[l]}(Z^{[l]})$ (times $D^{[l]}/p_l$ with dropout), then
-    $dZ^{[L]} = (A^{[L]} - Y)/m$ and for $l = L..1$
-    $dW^{[l]} = dZ^{[l]} A^{[l-1]T} + (\\lambda/m) W^{[l]}$,
-    $db^{[l]} = \\sum_i dZ^{[l]}_{:,i}$,
-    $dZ^{[l-1]} = (W^{[l]T} dZ^{[l]}) \\odot D^{[l-1]}/p_{l-1} \\odot g'(Z^{[l-1]})$,
-    then the optimizer's update. These are the equations of
-    [the deep-network page](course1/week4.md); the
-    [benchmarks page](benchmarks.md) measures the speed.
+    The equations of [the deep-network page](course1/week4.md) with $dZ^{[L]} = (A^{[L]} - Y)/m$
+    (the $1/m$ applied once), then the optimizer's update; the
+    [benchmarks page](benchmarks.md#what-makes-the-fast-path-fast) explains the rearrangement.
 
     Parameters
     ----------
     parameters : dict of str to ndarray
-        ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}``, all of one dtype
-        (float32 or float64). They are **copied** into one flat vector;
-        :attr:`parameters` gives views into it.
+        ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}``, one dtype (float32 or float64); **copied**
+        into one flat vector, of which :attr:`parameters` gives views.
     activations : sequence of str, length L
         Hidden activations from :data:`HIDDEN_ACTIVATIONS`, then the output.
     loss : str
         With the output activation, one of :data:`OUTPUTS`.
     optimizer : dlnotes.optim.Optimizer
-        ``GradientDescent``, ``Momentum``, ``RMSprop`` or ``Adam``. Its
-        hyperparameters, ``learning_rate`` and step counter ``t`` are read at
-        every step (so schedules that call ``set_learning_rate`` work) and ``t``
-        is advanced; its ``state`` is written by :meth:`sync_optimizer`.
+        ``GradientDescent``, ``Momentum``, ``RMSprop`` or ``Adam``; its hyperparameters, learning
+        rate and ``t`` are read at every step (``t`` is advanced); :meth:`sync_optimizer` writes its ``state``.
     batch_size : int
         Mini-batch size (the last batch of an epoch may be smaller).
     lambd : float, default 0.0
-        L2 strength $\\lambda$: $dW^{[l]}$ gains $(\\lambda/m) W^{[l]}$ with $m$ the batch size.
+        L2 strength $\\lambda$: $dW^{[l]}$ gains $(\\lambda/m) W^{[l]}$, $m$ the batch size.
     keep_probs : None, float or sequence of L - 1 floats
         Inverted-dropout keep probabilities of the hidden layers.
 
@@ -261,8 +196,6 @@ class FusedTrainer:
     >>> trainer = FusedTrainer(params, ("tanh", "sigmoid"), "bce", Adam(0.05), batch_size=32)
     >>> costs = [trainer.train_epoch(X, Y, rng)[0] / 100 for _ in range(50)]
     >>> bool(costs[-1] < 0.5 * costs[0])
-    True
-    >>> sorted(trainer.parameters) == sorted(params)
     True
     """
 
@@ -531,19 +464,16 @@ class FusedTrainer:
         Parameters
         ----------
         X : ndarray, shape (n_x, m)
-            Examples as columns, the dtype of the parameters. An F-ordered ``X``
-            (``data.T`` of a row-major ``data``, as ``flatten_images`` and
-            ``load_digits`` return) is gathered fastest: each example is contiguous.
+            Examples as columns, in the parameters' dtype; an F-ordered ``X`` is gathered fastest.
         Y : ndarray, shape (n_y, m)
             Targets in the same dtype.
         rng : numpy.random.Generator
-            Draws the order ``rng.permutation(m)`` (when ``shuffle``), then the
-            dropout masks, in the order of the readable loop.
+            Draws ``rng.permutation(m)`` (when ``shuffle``), then the dropout masks, as the readable loop.
         shuffle : bool, default True
             ``False`` visits the examples in order (``fit`` does so for one full batch).
         record : bool, default True
-            Compute each batch's cost (with the L2 term) and accuracy, and stop
-            with ``FloatingPointError`` when a cost is not finite.
+            Compute each batch's cost (with the L2 term) and accuracy; a cost that is not finite
+            raises ``FloatingPointError``.
         iteration : int, default 0
             Number of steps before this epoch (for the error message).
         epoch : int, optional
@@ -566,11 +496,8 @@ class FusedTrainer:
         ...           "W2": 0.5 * rng.standard_normal((2, 4)), "b2": np.zeros((2, 1))}
         >>> X = rng.standard_normal((3, 50)); Y = np.eye(2)[:, (X[0] > 0).astype(int)]
         >>> trainer = FusedTrainer(params, ("relu", "softmax"), "cce", Adam(0.01), batch_size=16)
-        >>> cost_sum, correct, iteration = trainer.train_epoch(X, Y, rng)
-        >>> iteration                                  # 50 examples: batches of 16, 16, 16, 2
+        >>> trainer.train_epoch(X, Y, rng)[2]          # 50 examples: batches of 16, 16, 16, 2
         4
-        >>> bool(0 < cost_sum / 50 < 5 and 0 <= correct / 50 <= 1)
-        True
         """
         m = X.shape[1]
         order = rng.permutation(m) if shuffle else np.arange(m)
@@ -592,15 +519,13 @@ class FusedTrainer:
         return cost_sum, correct, iteration
 
     def predict_proba(self, X, *, chunk=None):
-        """The network's output $A^{[L]}$ for the columns of ``X`` (no dropout).
-
-        Computed ``chunk`` columns at a time (default: the batch size) in the
-        preallocated arrays, so the memory used does not grow with ``X``.
+        """The network's output $A^{[L]}$ for the columns of ``X`` (no dropout), ``chunk`` columns at a time.
 
         Parameters
         ----------
         X : ndarray, shape (n_x, m)
         chunk : int, optional
+            Columns per pass (default: the batch size); memory does not grow with ``X``.
 
         Returns
         -------

@@ -94,8 +94,7 @@ class Optimizer:
         self.state = {}
 
     def set_learning_rate(self, learning_rate):
-        """Change the step size (used by learning-rate schedules between epochs).
-        """
+        """Change the step size (used by learning-rate schedules between epochs)."""
         self.learning_rate = float(check_positive(learning_rate, "learning_rate"))
 
     def reset(self):
@@ -114,24 +113,14 @@ class Optimizer:
     def step(self, parameters, grads):
         """Apply one update to every array of ``parameters``, in place.
 
-        RMSprop and Adam square the gradient. A component larger in magnitude
-        than $\\sqrt{\\text{largest float}}$ ($1.3\\cdot 10^{154}$ in float64,
-        $1.8\\cdot 10^{19}$ in float32) would make $dW^2$, and with it $s$, overflow
-        to inf and freeze that parameter for good. When a gradient array has
-        such a component, its components are clipped to $\\pm G$ first
-        (:meth:`clip_bound`: $G = \\sqrt{\\text{largest float}}/2$ for RMSprop,
-        $\\sqrt{(1-\\beta_2)\\,\\text{largest float}}/2$ for Adam, so that the
-        fused loop of :mod:`dlnotes.fast`, which keeps $s/(1-\\beta_2)$, stays
-        finite too). Both updates are invariant to the scale of a component's
-        gradients (up to $\\varepsilon$), so a component whose gradients are all
-        that large still moves as the formula says (about $\\alpha$ per Adam
-        step); other gradients are used as they are.
+        RMSprop and Adam first clip a gradient array that has a component too large to square
+        (beyond $\\sqrt{\\text{largest float}}$) to $\\pm$ :meth:`clip_bound`; see
+        [gradients too large to square](course2/week2.md#adam).
 
         Parameters
         ----------
         parameters : dict of str to ndarray
-            ``{"W1": ..., "b1": ...}``: writeable float arrays with finite
-            entries; each is modified in place.
+            ``{"W1": ..., "b1": ...}``: writeable finite float arrays, modified in place.
         grads : dict of str to ndarray
             ``{"dW1": ..., "db1": ...}``, the shapes and dtypes of the parameters.
         """
@@ -212,9 +201,8 @@ class Optimizer:
 
 
 class GradientDescent(Optimizer):
-    """Plain (mini-batch) gradient descent: $W := W - \\alpha\\, dW$.
+    """Plain (mini-batch) gradient descent: $W := W - \\alpha\\, dW$ (and $b := b - \\alpha\\, db$).
 
-    $$W := W - \\alpha\\, dW, \\qquad b := b - \\alpha\\, db.$$
     See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Parameters
@@ -237,11 +225,8 @@ class GradientDescent(Optimizer):
 class Momentum(Optimizer):
     """Gradient descent with momentum (an exponentially weighted average of the gradients).
 
-    With $v_{dW}$ initialised to zeros,
-    $$v_{dW} := \\beta\\, v_{dW} + (1-\\beta)\\, dW, \\qquad W := W - \\alpha\\, v_{dW}.$$
-    Components of the gradient that flip sign between steps average out,
-    components that keep their sign add up. No bias correction (it only
-    matters for the first $\\approx 1/(1-\\beta)$ steps). See
+    $$v_{dW} := \\beta\\, v_{dW} + (1-\\beta)\\, dW, \\qquad W := W - \\alpha\\, v_{dW},$$
+    with $v_{dW} = 0$ at first and no bias correction. See
     [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum).
 
     Parameters
@@ -249,8 +234,7 @@ class Momentum(Optimizer):
     learning_rate : float
         Step size $\\alpha > 0$.
     beta : float, default 0.9
-        Averaging coefficient in $[0, 1)$; the average covers about
-        $1/(1-\\beta)$ recent gradients. ``beta=0`` is plain gradient descent.
+        In $[0, 1)$; averages about $1/(1-\\beta)$ gradients (``0``: plain gradient descent).
 
     Examples
     --------
@@ -258,8 +242,6 @@ class Momentum(Optimizer):
     >>> params = {"W1": np.zeros((1, 1))}
     >>> for _ in range(2):
     ...     opt.step(params, {"dW1": np.ones((1, 1))})
-    >>> opt.state["W1"]["v"]          # 0.1, then 0.9 * 0.1 + 0.1
-    array([[0.19]])
     >>> params["W1"]                  # -(0.1 + 0.19)
     array([[-0.29]])
     """
@@ -283,15 +265,10 @@ class Momentum(Optimizer):
 class RMSprop(Optimizer):
     """RMSprop: divide each gradient component by the root of its mean square.
 
-    With $s_{dW}$ initialised to zeros (squares are element-wise),
     $$s_{dW} := \\beta\\, s_{dW} + (1-\\beta)\\, dW^2, \\qquad
-      W := W - \\alpha\\, \\frac{dW}{\\sqrt{s_{dW}} + \\varepsilon}.$$
-    A direction with consistently large gradients gets a smaller step, one
-    with small gradients a larger step. Without $\\varepsilon$ the first
-    step on a component whose gradient is exactly 0 would be $0/0$.
-    A gradient whose square would overflow is clipped so that $dW^2$ and
-    $s_{dW}$ stay finite (see :meth:`~Optimizer.step`). See
-    [RMSprop](course2/week2.md#rmsprop).
+      W := W - \\alpha\\, \\frac{dW}{\\sqrt{s_{dW}} + \\varepsilon},$$
+    with $s_{dW} = 0$ at first; a gradient too large to square is clipped (:meth:`~Optimizer.step`).
+    See [RMSprop](course2/week2.md#rmsprop).
 
     Parameters
     ----------
@@ -300,17 +277,14 @@ class RMSprop(Optimizer):
     beta : float, default 0.9
         Averaging coefficient of the squared gradients, in $[0, 1)$.
     epsilon : float, default 1e-8
-        $\\varepsilon > 0$ added to the root so the division is safe when
-        $s_{dW} \\approx 0$.
+        $\\varepsilon > 0$, so that a zero gradient gives a zero step, not $0/0$.
 
     Examples
     --------
     >>> opt = RMSprop(learning_rate=0.01, beta=0.9)
     >>> params = {"W1": np.zeros((1, 2))}
     >>> opt.step(params, {"dW1": np.array([[4.0, 0.0]])})
-    >>> opt.state["W1"]["s"]                 # 0.1 * 4**2
-    array([[1.6, 0. ]])
-    >>> params["W1"]                         # -0.01 * 4 / sqrt(1.6); no 0/0
+    >>> params["W1"]                         # -0.01 * 4 / sqrt(0.1 * 4**2); no 0/0
     array([[-0.0316..., 0.   ]])
     """
 
@@ -339,17 +313,11 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     """Adam: momentum and RMSprop together, with bias correction.
 
-    At step $t = 1, 2, \\dots$, with $v$ and $s$ initialised to zeros,
-    $$v := \\beta_1 v + (1-\\beta_1)\\, dW, \\qquad s := \\beta_2 s + (1-\\beta_2)\\, dW^2,$$
-    $$\\hat v = \\frac{v}{1-\\beta_1^t}, \\qquad \\hat s = \\frac{s}{1-\\beta_2^t}, \\qquad
-      W := W - \\alpha\\, \\frac{\\hat v}{\\sqrt{\\hat s} + \\varepsilon}.$$
-    The corrected $\\hat v, \\hat s$ are temporaries: writing them back into
-    $v$ and $s$ (as some notes do) would divide by $1-\\beta^t$ again at
-    every later step. At $t = 1$, $\\hat v = dW$ and $\\hat s = dW^2$, so the
-    first step is $\\alpha\\, dW / (|dW| + \\varepsilon) \\approx \\alpha\\,\\mathrm{sign}(dW)$.
-    A gradient whose square would overflow is clipped so that $dW^2$ and
-    $s$ stay finite; the steps are unchanged by it (see
-    :meth:`~Optimizer.step`). See [Adam](course2/week2.md#adam).
+    $$v := \\beta_1 v + (1-\\beta_1)\\, dW, \\quad s := \\beta_2 s + (1-\\beta_2)\\, dW^2, \\quad
+      W := W - \\alpha\\, \\frac{v/(1-\\beta_1^t)}{\\sqrt{s/(1-\\beta_2^t)} + \\varepsilon},$$
+    at step $t = 1, 2, \\dots$ from $v = s = 0$; the corrected moments are temporaries ($v$, $s$ are
+    stored uncorrected). A gradient too large to square is clipped (:meth:`~Optimizer.step`).
+    See [Adam](course2/week2.md#adam).
 
     Parameters
     ----------
@@ -369,8 +337,6 @@ class Adam(Optimizer):
     >>> opt.step(params, {"dW1": np.array([[3.0, -0.5]])})
     >>> params["W1"]                 # first step: about -0.1 * sign(dW)
     array([[-0.1,  0.1]])
-    >>> opt.state["W1"]["v"]         # stored without the bias correction
-    array([[ 0.3 , -0.05]])
     """
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
@@ -480,9 +446,8 @@ def _gradient(grad_fn, x, k):
 def trajectory(grad_fn, x0, optimizer, steps):
     """The path of an optimizer on a function of a few variables (2-D demos).
 
-    Each row is one application of the optimizer's update rule to
-    $x$ with gradient $\\nabla f(x)$; see
-    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum) for the pictures this draws.
+    Each row is one update of $x$ with gradient $\\nabla f(x)$; see
+    [gradient descent with momentum](course2/week2.md#gradient-descent-with-momentum) for the pictures.
 
     Parameters
     ----------
@@ -491,22 +456,19 @@ def trajectory(grad_fn, x0, optimizer, steps):
     x0 : array_like, shape (d,)
         Starting point (``d = 2`` for contour plots).
     optimizer : Optimizer
-        Its state is reset first, so the same instance can draw several paths.
+        Its state is reset first, so one instance can draw several paths.
     steps : int
         Number of updates, $\\ge 0$.
 
     Returns
     -------
     path : ndarray, shape (steps + 1, d)
-        ``path[0] == x0`` and ``path[k]`` is the point after ``k`` updates.
+        ``path[0] == x0``; ``path[k]`` is the point after ``k`` updates.
 
     Examples
     --------
     >>> grad = lambda x: np.array([2 * x[0], 20 * x[1]])     # f = x^2 + 10 y^2
-    >>> path = trajectory(grad, [1.0, 1.0], GradientDescent(0.04), steps=3)
-    >>> path.shape
-    (4, 2)
-    >>> path[1]                                             # (1 - 0.08, 1 - 0.8)
+    >>> trajectory(grad, [1.0, 1.0], GradientDescent(0.04), steps=3)[1]   # (1 - 0.08, 1 - 0.8)
     array([0.92, 0.2 ])
     """
     x = as_float_array(x0, "x0", ndim=1).copy()
