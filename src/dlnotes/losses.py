@@ -1,20 +1,10 @@
 r"""Losses (one example) and costs (their mean over the $m$ examples).
 
-Examples are columns: predictions and labels have shape ``(n_y, m)``. A *cost*
-is the **mean** of the per-example losses, $J = \frac{1}{m}\sum_i L(\hat y^{(i)}, y^{(i)})$,
-returned as a Python ``float``. Gradients (``bce_grad``, ``mse_grad``,
-``softmax_cross_entropy_grad``) are per-example derivatives of the *loss*, with
-no $1/m$: that factor appears when the backward pass sums over examples.
-
-**Inputs.** The two arrays have exactly the same shape (no broadcasting). Results keep
-the dtype of the predictions (``A``, ``Yhat``, ``Z``); labels and targets may be integers
-or booleans (converted exactly), but a float32 array next to a float64 one raises
-``TypeError`` rather than being silently upcast or rounded. Probabilities must lie in
-$[0, 1]$ (for logits use the ``*_from_logits`` losses); the softmax-specific ones
-(``sparse_categorical_cross_entropy``, ``softmax_cross_entropy_grad``) also need columns
-summing to 1. Costs are summed after dividing by $m$, so a finite mean
-never overflows on the way; a mean too large for a float raises ``FloatingPointError``.
-
+Examples are columns: predictions and labels have shape ``(n_y, m)``, exactly the same shape (no
+broadcasting). A *cost* is the **mean** $J = \frac{1}{m}\sum_i L(\hat y^{(i)}, y^{(i)})$, a Python
+``float``; gradients are per-example derivatives of the *loss*, with no $1/m$. Results keep the
+predictions' dtype; integer or boolean labels are converted exactly, but a float32 array next to
+a float64 one raises ``TypeError``. A mean too large for a float raises ``FloatingPointError``.
 See [the logistic-regression cost](course1/week2.md#the-loss-binary-cross-entropy) and
 [softmax and its loss](course2/week3.md#softmax-regression).
 """
@@ -88,10 +78,9 @@ def _check_distributions(Y, name="Y"):
 
 
 def clip_eps(dtype):
-    r"""The $\varepsilon$ used to keep probabilities inside $[\varepsilon, 1 - \varepsilon]$.
+    r"""The $\varepsilon$ used to keep probabilities inside $[\varepsilon, 1 - \varepsilon]$: the machine epsilon of ``dtype``.
 
-    A fixed $\varepsilon = 10^{-15}$ would be silently rounded away in
-    float32 ($1 - 10^{-15} = 1$ exactly) and $\log(1 - a)$ would be $-\infty$.
+    A fixed $\varepsilon = 10^{-15}$ would round away in float32 ($1 - 10^{-15} = 1$).
     See [why the loss clips $\hat y$](course1/week2.md#the-model).
 
     Parameters
@@ -102,9 +91,7 @@ def clip_eps(dtype):
     Returns
     -------
     float
-        The machine epsilon of ``dtype`` ($1.2\times10^{-7}$ for float32,
-        $2.2\times10^{-16}$ for float64): the smallest $\varepsilon$ for which
-        $1 - \varepsilon$ is still distinguishable from 1.
+        The smallest $\varepsilon$ for which $1 - \varepsilon$ is still distinguishable from 1.
 
     Examples
     --------
@@ -119,12 +106,9 @@ def binary_cross_entropy(A, Y):
     r"""Binary cross-entropy cost from probabilities, a mean over examples.
 
     $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k}\Big(y_k^{(i)}\log a_k^{(i)}
-         + (1 - y_k^{(i)})\log(1 - a_k^{(i)})\Big).$$
-
-    $A$ is clipped to $[\varepsilon, 1-\varepsilon]$ (see :func:`clip_eps`) so that
-    a saturated sigmoid gives a large finite cost instead of ``inf``. When the
-    logits are available, :func:`binary_cross_entropy_from_logits` is exact.
-    See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
+         + (1 - y_k^{(i)})\log(1 - a_k^{(i)})\Big),$$
+    with $A$ clipped to $[\varepsilon, 1-\varepsilon]$ (:func:`clip_eps`): a saturated sigmoid gives a
+    large finite cost, not ``inf``. See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
     Parameters
     ----------
@@ -155,17 +139,8 @@ def binary_cross_entropy(A, Y):
 def binary_cross_entropy_from_logits(Z, Y):
     r"""Binary cross-entropy cost computed from logits $z$ (before the sigmoid), exactly.
 
-    With $\log\sigma(z) = -\log(1 + e^{-z})$ and $\log(1-\sigma(z)) = -z - \log(1+e^{-z})$,
-    the loss is $\mathcal{L} = \log(1 + e^{-z}) + (1-y) z$, which we rewrite
-    with $\log(1 + e^{-z}) = \max(-z, 0) + \log(1 + e^{-|z|})$ so no exponent is
-    positive:
-
-    $$\mathcal{L}(z, y) = \max(z, 0) - z\,y + \log\!\big(1 + e^{-|z|}\big).$$
-
-    For $y \in \{0, 1\}$ the first two terms are $\max(z, 0)$ or $\max(-z, 0)$, so each loss
-    is finite for any finite $z$, and the mean is taken by dividing each loss by $m$ before
-    summing: logits of $\pm 10^{308}$ give the right, finite cost.
-    See [the loss from the logit](course1/week2.md#the-model).
+    $$\mathcal{L}(z, y) = \max(z, 0) - z\,y + \log\!\big(1 + e^{-|z|}\big),$$
+    finite for any finite $z$ (derived in [the loss from the logit](course1/week2.md#the-model)).
 
     Parameters
     ----------
@@ -193,11 +168,8 @@ def binary_cross_entropy_from_logits(Z, Y):
 def bce_grad(A, Y):
     r"""Derivative of the binary cross-entropy *loss* with respect to $a$, per example.
 
-    $$\frac{\partial\mathcal{L}}{\partial a} = -\frac{y}{a} + \frac{1-y}{1-a}.$$
-
-    Times $\sigma'(z) = a(1-a)$ this gives $dz = a - y$, which is what the
-    backward pass uses directly (it is exact even when $a$ is 0 or 1).
-    $A$ is clipped as in :func:`binary_cross_entropy`.
+    $$\frac{\partial\mathcal{L}}{\partial a} = -\frac{y}{a} + \frac{1-y}{1-a},$$
+    with $A$ clipped as in :func:`binary_cross_entropy` (the backward pass uses $dz = a - y$ directly).
     See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
 
     Parameters
@@ -229,10 +201,8 @@ def bce_grad(A, Y):
 def categorical_cross_entropy(Yhat, Y):
     r"""Categorical cross-entropy cost from probabilities, a mean over examples.
 
-    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=1}^{C} y_k^{(i)}\log\hat y_k^{(i)}.$$
-
-    For one-hot $y$ only the probability of the true class counts.
-    $\hat y$ is clipped below at $\varepsilon$ (see :func:`clip_eps`).
+    $$J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=1}^{C} y_k^{(i)}\log\hat y_k^{(i)},$$
+    with $\hat y$ clipped below at $\varepsilon$ (:func:`clip_eps`).
     See [softmax and its loss](course2/week3.md#softmax-regression).
 
     Parameters
@@ -240,7 +210,7 @@ def categorical_cross_entropy(Yhat, Y):
     Yhat : array_like, shape (C, m)
         Predicted class probabilities (softmax outputs), one column per example.
     Y : array_like, shape (C, m)
-        One-hot labels (columns may also be smoothed probability vectors).
+        One-hot labels (or smoothed probability vectors).
 
     Returns
     -------
@@ -263,19 +233,9 @@ def categorical_cross_entropy(Yhat, Y):
 def categorical_cross_entropy_from_logits(Z, Y):
     r"""Categorical cross-entropy cost computed from logits (before the softmax), exactly.
 
-    $\log\mathrm{softmax}(z)_k = z_k - \log\sum_j e^{z_j}$, and the log-sum-exp is
-    computed with the column maximum $M$ factored out:
-    $\log\sum_j e^{z_j} = M + \log\sum_j e^{z_j - M}$. Since $\sum_k y_k = 1$,
-
-    $$\mathcal{L}(z, y) = \mathrm{LSE}(z) - \sum_k y_k z_k
-      = \sum_k y_k\Big(\log\sum_j e^{z_j - M} + (M - z_k)\Big).$$
-
-    The last form is computed for each example, then averaged: both terms are
-    non-negative, the first is at most $\log C$, and nothing cancels, so equal logits
-    of $10^{300}$ give exactly $\log C$ (the first form would give
-    $(10^{300} + \log C) - 10^{300} = 0$). $M - z_k$ is computed in halves,
-    $M/2 - z_k/2$, which cannot overflow even for logits of $\pm 10^{308}$.
-    See [softmax and its loss](course2/week3.md#softmax-regression).
+    With $M = \max_j z_j$, each example's loss is computed without cancellation as
+    $$\mathcal{L}(z, y) = \sum_k y_k\Big(\log\sum_j e^{z_j - M} + (M - z_k)\Big)$$
+    (derived in [softmax and its loss](course2/week3.md#softmax-regression)).
 
     Parameters
     ----------
@@ -308,9 +268,8 @@ def categorical_cross_entropy_from_logits(Z, Y):
 def sparse_categorical_cross_entropy(Yhat, labels):
     r"""Categorical cross-entropy with integer class labels instead of one-hot columns.
 
-    Identical to :func:`categorical_cross_entropy` with $y = \mathrm{onehot}(c)$, but it
-    picks one entry per column instead of multiplying by a mostly-zero matrix.
-    See [softmax and its loss](course2/week3.md#softmax-regression).
+    $J = -\frac{1}{m}\sum_i \log \hat y^{(i)}_{c_i}$: :func:`categorical_cross_entropy` with
+    $y = \mathrm{onehot}(c)$, one entry picked per column. See [softmax and its loss](course2/week3.md#softmax-regression).
 
     Parameters
     ----------
@@ -322,7 +281,6 @@ def sparse_categorical_cross_entropy(Yhat, labels):
     Returns
     -------
     float
-        $J = -\frac{1}{m}\sum_i \log \hat y^{(i)}_{c_i}$.
 
     Examples
     --------
@@ -388,13 +346,8 @@ def softmax_cross_entropy_grad(Yhat, Y):
 def mean_squared_error(A, Y):
     r"""Squared-error cost $J = \frac{1}{m}\sum_i \tfrac12\lVert a^{(i)} - y^{(i)}\rVert^2$.
 
-    The per-example loss carries a factor $\tfrac12$ so that its derivative is
-    simply $a - y$ (see :func:`mse_grad`); with an identity output the backward
-    pass then starts from $dz^{[L]} = a^{[L]} - y$, exactly as for
-    sigmoid + binary cross-entropy and softmax + categorical cross-entropy.
-    This is half of the "mean of squared errors" of other libraries
-    (``sklearn.metrics.mean_squared_error`` for $n_y = 1$), which only rescales
-    the learning rate.
+    The $\tfrac12$ makes the derivative $a - y$ (:func:`mse_grad`); it is half the "mean squared
+    error" of other libraries, which only rescales the learning rate.
     See [why not squared error](course1/week2.md#the-loss-binary-cross-entropy).
 
     Parameters
@@ -422,9 +375,8 @@ def mean_squared_error(A, Y):
 
 
 def mse_grad(A, Y):
-    r"""Derivative of the squared-error loss with respect to $a$, per example: $a - y$.
+    r"""Derivative of the squared-error loss $\tfrac12\lVert a - y\rVert^2$ with respect to $a$, per example: $a - y$.
 
-    $\mathcal{L} = \tfrac12\lVert a - y\rVert^2 \Rightarrow \partial\mathcal{L}/\partial a = a - y$.
     See [the cost function](course1/week2.md#the-loss-binary-cross-entropy).
 
     Parameters
