@@ -135,3 +135,14 @@ def test_activation_stats_keep_the_network_dtype():
     s = init.activation_stats_by_depth("he", depth=3, width=10, activation="relu", rng=0, m=20, dtype=np.float32)
     assert all(s[k].dtype == np.float32 for k in ("activation_std", "gradient_std", "dA_std"))
     assert s["layer"].tolist() == [1, 2, 3]
+
+
+# --- the examples moved out of the docstrings (one doctest per docstring stays) ---------------
+
+
+def test_docstring_examples_batchnorm_keys_and_vanishing_tanh():
+    from dlnotes.initializers import activation_stats_by_depth, initialize_parameters
+    assert sorted(initialize_parameters([3, 4, 1], "he", rng=0, batchnorm=True)) == [
+        "W1", "W2", "b2", "beta1", "gamma1"]
+    s = activation_stats_by_depth("random_small", depth=10, width=100, activation="tanh", rng=0, m=100)
+    assert s["activation_std"][-1] < 1e-8

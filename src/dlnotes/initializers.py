@@ -1,16 +1,8 @@
 r"""Initial weights $W^{[l]}$ of shape ``(n_out, n_in)`` = ``(n[l], n[l-1])``.
 
-Each initializer is a function ``init(shape, rng, *, dtype)``. The variance-scaling
-ones draw $W \sim \mathcal{N}(0, \sigma^2)$ with $\sigma^2$ chosen so that the
-variance of $z = Wa$ stays about the same from layer to layer:
-
-| name | $\mathrm{Var}(W_{ij})$ | for |
-|---|---|---|
-| ``lecun`` (the course's "Xavier") | $1/n_{in}$ | tanh |
-| ``glorot`` (Glorot & Bengio 2010) | $2/(n_{in} + n_{out})$ | tanh, sigmoid |
-| ``he`` (He et al. 2015) | $2/n_{in}$ | ReLU |
-
-See [random initialization](course1/week3.md#random-initialization) and
+Each initializer is ``init(shape, rng, *, dtype)``; the variance-scaling ones (``lecun``,
+``glorot``, ``he``) keep the variance of $z = Wa$ about constant from layer to layer. See
+[random initialization](course1/week3.md#random-initialization) and
 [weight initialization for deep networks](course2/week1.md#vanishing-and-exploding-gradients).
 """
 
@@ -63,11 +55,9 @@ def _fans(shape):
 
 
 def zeros(shape, rng=None, *, dtype=np.float64):
-    r"""All-zero weights. Fine for biases, fatal for the weights of hidden layers.
+    r"""All-zero weights. Fine for biases, fatal for hidden weights: the symmetry is never broken.
 
-    With $W^{[1]} = 0$ (or any constant), all hidden units compute the same
-    function and receive the same gradient, so they stay identical forever:
-    the symmetry is never broken. See [random initialization](course1/week3.md#random-initialization).
+    See [random initialization](course1/week3.md#random-initialization).
 
     Parameters
     ----------
@@ -91,9 +81,9 @@ def zeros(shape, rng=None, *, dtype=np.float64):
 
 
 def constant(shape, value, *, dtype=np.float64):
-    r"""Weights all equal to ``value`` (same symmetry problem as :func:`zeros`).
+    r"""Weights all equal to ``value``, $W_{ij} = c$ (same symmetry problem as :func:`zeros`).
 
-    $W_{ij} = c$ for all $i, j$. See [random initialization](course1/week3.md#random-initialization).
+    See [random initialization](course1/week3.md#random-initialization).
 
     Parameters
     ----------
@@ -120,9 +110,9 @@ def constant(shape, value, *, dtype=np.float64):
 def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
     r"""Gaussian weights $W_{ij} \sim \mathcal{N}(0, \text{scale}^2)$ with a fixed scale.
 
-    With scale 1 and $n_{in}$ inputs, $\mathrm{Var}(z) = n_{in}\mathrm{Var}(a)$:
-    activations explode with depth. See [random initialization](course1/week3.md#random-initialization)
-    and [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
+    With scale 1, $\mathrm{Var}(z) = n_{in}\mathrm{Var}(a)$: activations explode with depth. See
+    [random initialization](course1/week3.md#random-initialization) and
+    [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
 
     Parameters
     ----------
@@ -152,10 +142,8 @@ def random_normal(shape, rng, *, scale=1.0, dtype=np.float64):
 def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
     r"""Small Gaussian weights, $\mathcal{N}(0, 0.01^2)$: the course's first recipe.
 
-    Small weights keep $z$ near 0, where sigmoid and tanh are steep, which is
-    good for a shallow network; in a deep one the activations shrink by about
-    $\text{scale}\sqrt{n_{in}}$ per layer and vanish.
-    See [random initialization](course1/week3.md#random-initialization).
+    Good for a shallow network; in a deep one the activations shrink by about
+    $\text{scale}\sqrt{n_{in}}$ per layer. See [random initialization](course1/week3.md#random-initialization).
 
     Parameters
     ----------
@@ -180,14 +168,10 @@ def random_small(shape, rng, *, scale=0.01, dtype=np.float64):
 
 # --8<-- [start:lecun]
 def lecun(shape, rng, *, dtype=np.float64):
-    r"""LeCun normal, $\mathrm{Var}(W_{ij}) = 1/n_{in}$ (called "Xavier" in the course).
+    r"""LeCun normal, $\mathrm{Var}(W_{ij}) = 1/n_{in}$ (called "Xavier" in the course), for tanh.
 
-    For $z = \sum_{j=1}^{n_{in}} w_j a_j$ with independent zero-mean terms,
-    $\mathrm{Var}(z) = n_{in}\,\mathrm{Var}(w)\,\mathbb{E}[a^2]$, so
-    $\mathrm{Var}(w) = 1/n_{in}$ keeps the scale of $z$ for an activation that is
-    roughly the identity near 0 (tanh). Glorot & Bengio's "Xavier" initializer is
-    :func:`glorot` ($2/(n_{in}+n_{out})$); the course uses the name for $1/n_{in}$.
-    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
+    Glorot & Bengio's "Xavier" is :func:`glorot`. Derived in
+    [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Parameters
     ----------
@@ -214,9 +198,8 @@ def lecun(shape, rng, *, dtype=np.float64):
 def glorot(shape, rng, *, dtype=np.float64):
     r"""Glorot (Xavier) normal, $\mathrm{Var}(W_{ij}) = 2/(n_{in} + n_{out})$.
 
-    The forward pass wants $\mathrm{Var}(w) = 1/n_{in}$ and the backward pass
-    ($da^{[l-1]} = W^\top dz^{[l]}$) wants $1/n_{out}$; the harmonic compromise is
-    $2/(n_{in} + n_{out})$. See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
+    The compromise between the forward ($1/n_{in}$) and backward ($1/n_{out}$) conditions, derived in
+    [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Parameters
     ----------
@@ -243,10 +226,8 @@ def glorot(shape, rng, *, dtype=np.float64):
 def he(shape, rng, *, dtype=np.float64):
     r"""He normal, $\mathrm{Var}(W_{ij}) = 2/n_{in}$, for ReLU layers.
 
-    ReLU zeroes half of a symmetric $z$, so $\mathbb{E}[a^2] = \tfrac12\mathrm{Var}(z)$
-    and $\mathrm{Var}(z^{[l+1]}) = n_{in}\,\mathrm{Var}(w)\,\tfrac12\mathrm{Var}(z^{[l]})$:
-    the factor 2 compensates for the half that is cut.
-    See [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
+    The 2 compensates for the half of $z$ that ReLU cuts; derived in
+    [weight initialization](course2/week1.md#vanishing-and-exploding-gradients).
 
     Parameters
     ----------
@@ -294,8 +275,7 @@ def _initializer(method):
 def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, batchnorm=False):
     r"""Parameters of an L-layer network: ``{"W1", "b1", ..., "WL", "bL"}``.
 
-    $W^{[l]} \sim \mathcal{N}(0, \sigma_l^2)$ with $\sigma_l$ from ``method``;
-    $b^{[l]} = 0$ (random weights already break the symmetry).
+    $W^{[l]} \sim \mathcal{N}(0, \sigma_l^2)$ with $\sigma_l$ from ``method``; $b^{[l]} = 0$.
     See [the shapes of an L-layer network](course1/week4.md#notation-for-l-layers) and
     [random initialization](course1/week3.md#random-initialization).
 
@@ -310,9 +290,8 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
         Required unless ``method="zeros"``.
     dtype : float32 or float64
     batchnorm : bool, default False
-        If true, hidden layers $1..L-1$ get ``gamma{l}`` (ones) and ``beta{l}``
-        (zeros) of shape ``(n[l], 1)`` instead of ``b{l}`` (batch norm's $\beta$
-        replaces the bias); the output layer keeps ``b{L}``.
+        Hidden layers get ``gamma{l}`` (ones) and ``beta{l}`` (zeros), shape ``(n[l], 1)``, instead
+        of ``b{l}``; the output layer keeps ``b{L}``.
 
     Returns
     -------
@@ -324,8 +303,6 @@ def initialize_parameters(layer_dims, method="he", rng=None, dtype=np.float64, b
     >>> p = initialize_parameters([3, 4, 1], "he", rng=0)
     >>> {k: v.shape for k, v in p.items()}
     {'W1': (4, 3), 'b1': (4, 1), 'W2': (1, 4), 'b2': (1, 1)}
-    >>> sorted(initialize_parameters([3, 4, 1], "he", rng=0, batchnorm=True))
-    ['W1', 'W2', 'b2', 'beta1', 'gamma1']
     """
     init = _initializer(method)
     check_sequence(layer_dims, "layer_dims", "a list of layer sizes [n_x, ..., n_y]")
@@ -370,17 +347,9 @@ def _std(x):
 def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtype=np.float64):
     r"""Standard deviation of activations and gradients, layer by layer, at initialization.
 
-    Builds a ``depth``-layer network of ``width`` units per layer (no biases),
-    feeds it standard-normal inputs, and backpropagates a standard-normal
-    upstream gradient $dA^{[L]}$, to show how the initializer makes signals
-    vanish, explode, or stay stable with depth.
-
-    Forward: $Z^{[l]} = W^{[l]}A^{[l-1]}$, $A^{[l]} = g(Z^{[l]})$. Backward:
-    $dZ^{[l]} = dA^{[l]} \odot g'(Z^{[l]})$, $dW^{[l]} = \frac1m dZ^{[l]}A^{[l-1]\top}$,
-    $dA^{[l-1]} = W^{[l]\top} dZ^{[l]}$. Each layer multiplies the scale of the
-    signal by about $\sqrt{n\,\mathrm{Var}(w)\,c_g}$ ($c_g = 1/2$ for ReLU), so
-    over $L$ layers it is raised to the power $L$.
-    See [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
+    A ``depth``-layer network of ``width`` units (no biases) gets standard-normal inputs and a
+    standard-normal $dA^{[L]}$; each layer scales the signal by about $\sqrt{n\,\mathrm{Var}(w)\,c_g}$
+    ($c_g = 1/2$ for ReLU). See [vanishing and exploding gradients](course2/week1.md#vanishing-and-exploding-gradients).
 
     Parameters
     ----------
@@ -391,7 +360,7 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     width : int
         Units per layer (the input also has ``width`` features).
     activation : str
-        A key of :data:`dlnotes.activations.ACTIVATIONS` (elementwise ones).
+        An elementwise key of :data:`dlnotes.activations.ACTIVATIONS`.
     rng : numpy.random.Generator or int
     m : int, default 500
         Number of examples.
@@ -400,18 +369,13 @@ def activation_stats_by_depth(method, depth, width, activation, rng, m=500, dtyp
     Returns
     -------
     dict of numpy.ndarray, each of shape (depth,)
-        ``"layer"`` ($1..L$, ints), ``"activation_std"`` (std of $A^{[l]}$),
-        ``"gradient_std"`` (std of $dW^{[l]}$) and ``"dA_std"`` (std of the
-        backpropagated $dA^{[l-1]}$ leaving layer $l$); the standard deviations
-        have the dtype ``dtype`` of the network.
+        ``"layer"`` ($1..L$), ``"activation_std"`` (of $A^{[l]}$), ``"gradient_std"`` (of
+        $dW^{[l]}$), ``"dA_std"`` (of the $dA^{[l-1]}$ leaving layer $l$), in ``dtype``.
 
     Examples
     --------
     >>> s = activation_stats_by_depth("he", depth=10, width=100, activation="relu", rng=0, m=100)
     >>> bool(0.3 < s["activation_std"][-1] < 3)
-    True
-    >>> s = activation_stats_by_depth("random_small", depth=10, width=100, activation="tanh", rng=0, m=100)
-    >>> bool(s["activation_std"][-1] < 1e-8)
     True
     """
     init = _initializer(method)
