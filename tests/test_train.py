@@ -405,3 +405,15 @@ def test_readable_engine_calls_an_overridden_step(moons):
     assert len(calls) == 2 * -(-X.shape[1] // 100) and r.config["engine"] == "readable"
     for k in a.parameters:
         np.testing.assert_array_equal(r.parameters[k], a.parameters[k])
+
+
+# --- the examples moved out of the docstrings (one doctest per docstring stays) ---------------
+
+
+def test_docstring_example_history_keys_without_dev_set():
+    from dlnotes.data import make_flower
+    X, Y = make_flower(400, rng=1)
+    r = fit(X, Y, [2, 8, 1], activations=("tanh", "sigmoid"), learning_rate=0.01,
+            batch_size=64, epochs=300, rng=0)
+    assert np.mean(r.predict(X) == Y) > 0.85
+    assert sorted(r.history) == ["cost", "epoch", "learning_rate", "train_accuracy"]

@@ -47,21 +47,17 @@ class TrainResult:
     Attributes
     ----------
     parameters : dict of ndarray
-        ``W{l}``, ``b{l}`` (``gamma{l}``, ``beta{l}`` with batch norm), in the
-        dtype of the training data. With early stopping, the parameters of the
-        best epoch.
+        ``W{l}``, ``b{l}`` (``gamma{l}``, ``beta{l}`` with batch norm) in the data's dtype; with
+        early stopping, those of the best epoch.
     history : dict of list
-        One entry per recorded epoch: ``epoch``, ``cost``, ``train_accuracy``,
-        ``learning_rate`` and, with a dev set, ``dev_cost`` and ``dev_accuracy``.
+        Per recorded epoch: ``epoch``, ``cost``, ``train_accuracy``, ``learning_rate`` (and
+        ``dev_cost``, ``dev_accuracy`` with a dev set).
     bn_state : dict of ndarray
-        Running means and variances ``mu{l}``, ``var{l}`` of batch-norm layers
-        (empty without batch norm).
+        Running ``mu{l}``, ``var{l}`` of batch-norm layers (empty without batch norm).
     best_epoch : int
-        The epoch whose parameters are returned: the one with the lowest dev
-        cost with early stopping, otherwise the last epoch run.
+        The epoch whose parameters are returned (lowest dev cost with early stopping, else the last).
     config : dict
-        Every setting of the run (layer sizes, activations, loss, optimizer,
-        ...) plus ``epochs_run`` and ``stopped_early``.
+        Every setting of the run, plus ``epochs_run``, ``stopped_early`` and ``engine``.
 
     Examples
     --------
@@ -87,21 +83,12 @@ class TrainResult:
         return X.astype(W1.dtype, copy=False)
 
     def predict_proba(self, X):
-        """Network output $\\hat Y$ (inference mode: no dropout, running BN statistics).
-
-        ``X`` of shape ``(n_x, m)`` is converted to the parameters' dtype.
-        Returns an array of shape ``(n_y, m)``. Raises ``ValueError`` for an
-        ``X`` that is not a finite 2-D array with ``n_x`` rows, ``TypeError``
-        for non-numeric input.
-        """
+        """Network output $\\hat Y$ of shape ``(n_y, m)`` in inference mode (no dropout, running BN statistics)."""
         return nn.predict_proba(self._X(X), self.parameters, self.config["activations"],
                                 bn_state=self.bn_state or None)
 
     def predict(self, X):
-        """Class labels of shape ``(1, m)``: 0/1 for a sigmoid output, argmax for softmax.
-
-        Raises as :meth:`predict_proba` does.
-        """
+        """Class labels of shape ``(1, m)``: 0/1 for a sigmoid output, argmax for softmax."""
         return nn.predict(self._X(X), self.parameters, self.config["activations"],
                           bn_state=self.bn_state or None)
 
@@ -257,53 +244,32 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
         progress=False, record_every=1, engine="auto"):
     """Train an L-layer network with mini-batch optimization.
 
-    Each epoch: set $\\alpha = \\text{schedule}(\\alpha_0, \\text{epoch})$, shuffle
-    the columns and cut them into mini-batches; for each mini-batch
-    $(X^{\\{t\\}}, Y^{\\{t\\}})$ run the forward pass, the backward pass
-    (gradient of $J^{\\{t\\}} = \\frac{1}{m_t}\\sum_i \\mathcal L^{(i)}
-    + \\frac{\\lambda}{2m_t}\\sum_l \\lVert W^{[l]}\\rVert_F^2 + \\dots$) and one
-    optimizer step. The recorded ``cost`` and ``train_accuracy`` of an
-    epoch are averages over its mini-batches, measured during training (in
-    training mode, so with dropout, and while the parameters move), as
-    most frameworks report them; ``dev_cost`` (mean loss, no penalty) and
-    ``dev_accuracy`` use the parameters at the end of the epoch in
-    inference mode.
-
-    The loop above is the readable reference. When the configuration allows
-    it (no batch norm, no L1, ReLU/tanh/sigmoid hidden layers, a matched
-    output and loss, one of the four optimizer classes; see
-    :func:`dlnotes.fast.unsupported_reason`), the same steps, with the same
-    random numbers, run in the fused in-place loop of :mod:`dlnotes.fast`
-    and give the same parameters up to rounding; ``config["engine"]`` says
-    which loop ran; ``engine=`` chooses it. See [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
+    Each epoch: $\\alpha = \\text{schedule}(\\alpha_0, \\text{epoch})$, shuffle, and for each mini-batch
+    a forward pass, a backward pass (of $J^{\\{t\\}}$ with its penalties) and one optimizer step, in
+    the readable loop or, when :func:`dlnotes.fast.unsupported_reason` allows, the fused loop of
+    :mod:`dlnotes.fast` (the same steps and random numbers). See
+    [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Parameters
     ----------
     X : array_like, shape (n_x, m)
-        Training inputs, one example per column. float32 and float64 are
-        kept (integers become float64); parameters get the same dtype.
+        Training inputs as columns; float32/float64 kept (integers become float64), parameters follow.
     Y : array_like, shape (n_y, m)
-        Targets: 0/1 for a sigmoid output; one-hot columns **or** integer
-        labels of shape (1, m) for a softmax output.
+        0/1 for a sigmoid output; one-hot columns **or** integer labels of shape (1, m) for softmax.
     layer_dims : sequence of int
         $[n_x, n^{[1]}, \\dots, n_y]$.
     activations : sequence of L str, optional
-        Default: ``"relu"`` for hidden layers, ``"sigmoid"`` output when
-        $n_y = 1$, else ``"softmax"``.
+        Default: ``"relu"`` hidden, ``"sigmoid"`` output when $n_y = 1$, else ``"softmax"``.
     loss : {"bce", "cce", "mse"}, optional
         Default: ``"bce"`` for sigmoid, ``"cce"`` for softmax, ``"mse"`` for identity.
     optimizer : {"adam", "momentum", "rmsprop", "gd"} or Optimizer, default "adam"
-        An instance keeps its hyperparameters (betas, $\\varepsilon$); its state
-        is reset and its learning rate set to ``learning_rate``.
+        An instance keeps its hyperparameters; its state is reset and its rate set to ``learning_rate``.
     learning_rate : float, default 0.001
         $\\alpha_0 > 0$.
     schedule : None, str or callable, optional
-        ``f(lr0, epoch) -> lr`` called before each epoch with ``epoch = 1, 2, ...``
-        (see :mod:`dlnotes.schedules`; a name uses the default arguments,
-        ``get_schedule(name, **kw)`` others).
+        ``f(lr0, epoch) -> lr`` before each epoch, ``epoch = 1, 2, ...`` (see :mod:`dlnotes.schedules`).
     batch_size : int, optional
-        Mini-batch size; ``None`` (default) means the whole training set
-        (batch gradient descent).
+        Mini-batch size; ``None`` (default): the whole training set.
     epochs : int, default 100
         Passes over the training set, $\\ge 1$.
     lambd, l1 : float, default 0
@@ -313,39 +279,37 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     batchnorm : bool, default False
         Batch norm on the hidden layers (``gamma{l}``, ``beta{l}`` replace ``b{l}``).
     init : str or dict, default "he"
-        Initialization method of :func:`dlnotes.initializers.initialize_parameters`,
-        or the starting parameters themselves: a dict with ``W{l}`` of shape
-        ``(n[l], n[l-1])`` and ``b{l}`` of shape ``(n[l], 1)`` (with ``batchnorm``,
-        ``gamma{l}`` and ``beta{l}`` on the hidden layers instead of ``b{l}``). It is
-        copied, in the dtype of ``X``; the caller's arrays are not changed.
+        A method of :func:`dlnotes.initializers.initialize_parameters`, or starting parameters
+        (``W{l}`` ``(n[l], n[l-1])``, ``b{l}`` ``(n[l], 1)``), copied in the dtype of ``X``.
     X_dev, Y_dev : array_like, optional
-        A dev set (both or neither), shapes ``(n_x, m_dev)`` and ``(n_y, m_dev)``.
-        A float ``X_dev`` must have the dtype of ``X`` (integers are converted).
+        A dev set (both or neither), ``(n_x, m_dev)`` and ``(n_y, m_dev)``, in the dtype of ``X``.
     patience : int, optional
-        Early stopping: stop when the dev cost has not improved for
-        ``patience`` epochs and return the parameters of the best epoch.
-        Needs a dev set.
+        Early stopping: stop after ``patience`` epochs without a better dev cost and return the
+        best epoch's parameters (needs a dev set).
     rng : numpy.random.Generator or int, default 0
-        The only source of randomness (initialization, shuffling, dropout):
-        the same seed gives identical parameters.
+        The only source of randomness: the same seed gives identical parameters.
     progress : bool, default False
-        Show one status line (epoch, cost, dev accuracy) on stderr,
-        updated in place; works in a terminal and in Jupyter.
+        One status line on stderr, updated in place (terminal and Jupyter).
     record_every : int, default 1
-        Record the history at epoch 1, every ``record_every`` epochs and at
-        the last epoch.
+        Record the history at epoch 1, every ``record_every`` epochs and at the last epoch.
     engine : {"auto", "readable", "fused"}, default "auto"
-        Which loop runs the same steps: ``"readable"`` is the ``nn``/``optim``
-        loop shown on the pages, ``"fused"`` the in-place loop of
-        :mod:`dlnotes.fast` (same numbers up to rounding, several times faster),
-        ``"auto"`` the fused one whenever :func:`dlnotes.fast.unsupported_reason`
-        allows it. ``config["engine"]`` records the loop that ran.
+        The ``nn``/``optim`` loop of the pages, the fused loop (same numbers up to rounding,
+        several times faster), or the fused one when allowed; ``config["engine"]`` says which ran.
 
     Returns
     -------
     TrainResult
-        ``parameters``, ``history``, ``bn_state``, ``best_epoch``, ``config``,
-        with ``.predict(X)`` and ``.predict_proba(X)``.
+        ``parameters``, ``history``, ``bn_state``, ``best_epoch``, ``config``, with ``.predict(X)``
+        and ``.predict_proba(X)``. An epoch's ``cost`` and ``train_accuracy`` are averages over its
+        mini-batches measured during training (with dropout, while the parameters move);
+        ``dev_cost`` (no penalty) and ``dev_accuracy`` use the end-of-epoch parameters, inference mode.
+
+    Raises
+    ------
+    FloatingPointError
+        If training diverges: a cost or parameter stops being finite, a parameter grows beyond
+        $\\sqrt{\\text{largest float}}$, or the last (best) epoch's cost exceeds ``DIVERGENCE_FACTOR``
+        (2) times the first's. NaN parameters are never returned.
 
     Examples
     --------
@@ -355,8 +319,6 @@ def fit(X, Y, layer_dims, *, activations=None, loss=None, optimizer="adam", lear
     ...         batch_size=64, epochs=300, rng=0)
     >>> bool(np.mean(r.predict(X) == Y) > 0.85)
     True
-    >>> sorted(r.history)
-    ['cost', 'epoch', 'learning_rate', 'train_accuracy']
     """
     a = _check_arguments(X, Y, layer_dims, activations, loss, optimizer, learning_rate, schedule, batch_size,
                          epochs, lambd, l1, keep_probs, batchnorm, init, X_dev, Y_dev, patience, rng,
@@ -585,12 +547,10 @@ def _pack(a, s):
 
 # --8<-- [start:ensemble_predict]
 def ensemble_predict(results, X, *, proba=False):
-    """Average the predicted probabilities of several trained networks.
+    """Average the predicted probabilities of several trained networks, $\\hat p(x) = \\frac1K\\sum_k \\hat p_k(x)$.
 
-    $$\\hat p(x) = \\frac1K\\sum_{k=1}^K \\hat p_k(x).$$
-    Independent errors of the members partly cancel, so the average is
-    usually at least as accurate as a typical member: a cheap way to trade
-    compute for variance. See [model ensembles](course2/week1.md#model-ensembles).
+    Independent errors partly cancel: a cheap way to trade compute for variance.
+    See [model ensembles](course2/week1.md#model-ensembles).
 
     Parameters
     ----------
@@ -603,8 +563,7 @@ def ensemble_predict(results, X, *, proba=False):
     Returns
     -------
     ndarray
-        Labels of shape (1, m) (threshold 0.5 for one sigmoid unit, argmax
-        for softmax), or the mean probabilities of shape (n_y, m).
+        Labels, shape (1, m) (threshold 0.5 or argmax), or mean probabilities, shape (n_y, m).
 
     Examples
     --------
