@@ -180,3 +180,13 @@ def test_draw_into_existing_axes():
     out1 = plots.plot_function(np.tanh, ax=axes[0])
     out2 = plots.draw_network([2, 1], ax=axes[1])
     assert out1 is fig and out2 is fig and len(fig.axes) == 2
+
+
+# --- the examples moved out of the docstrings (one doctest per docstring stays) ---------------
+
+
+def test_docstring_example_draw_graph_texts():
+    from dlnotes.plots import draw_graph
+    nodes = {"a": (0, 1), "b": (0, 0), "u": (2, 0, "$u = bc$"), "J": (4, 0.5, "$J$")}
+    fig = draw_graph(nodes, [("a", "J"), ("b", "u"), ("u", "J", "6")], backward=[("J", "u", "$dJ/du$")])
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["$J$", "$dJ/du$", "$u = bc$", "6", "a", "b"]

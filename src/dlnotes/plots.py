@@ -1,14 +1,9 @@
 """Drawing helpers shared by the figure modules (:mod:`dlnotes.figures`).
 
-Every helper draws with matplotlib's object-oriented API (no ``pyplot``, so
-no global figure registry and nothing to close) and returns the
-:class:`matplotlib.figure.Figure` it drew on. Pass ``ax=`` to draw into an
-existing axes (for multi-panel figures); the axes' figure is returned.
-
-The helpers are generic: they take callables and arrays, never a network, so
-they do not depend on :mod:`dlnotes.nn`. Colours come from the Okabe-Ito
-palette (readable by colour-blind readers and on the white figure card used
-in dark mode). See [how figures are built](about.md#figures).
+Every helper draws with matplotlib's object-oriented API (no ``pyplot``) and returns the
+:class:`matplotlib.figure.Figure` it drew on (with ``ax=``, that axes' figure). They take
+callables and arrays, never a network; colours are the Okabe-Ito palette.
+See [how figures are built](about.md#figures).
 """
 
 from __future__ import annotations
@@ -105,13 +100,10 @@ def plot_function(f, x_range=(-6.0, 6.0), *, n=401, ax=None, xlabel="$z$", ylabe
                   title=None, hlines=(), vlines=(), legend_loc="best", figsize=None):
     r"""Plot one or several scalar functions of one variable.
 
-    The curve is sampled at $n$ equally spaced points $x_k = a + k (b-a)/(n-1)$.
-
     Parameters
     ----------
     f : callable or mapping of str to callable
-        ``f(x)`` takes a 1-D array of shape ``(n,)`` and returns an array of the same
-        shape. A mapping ``{label: f}`` draws several curves with a legend.
+        ``f(x)``, shape ``(n,)`` in and out; a mapping ``{label: f}`` draws curves with a legend.
     x_range : (float, float)
         Interval ``[low, high]`` of the horizontal axis.
     n : int
@@ -123,7 +115,7 @@ def plot_function(f, x_range=(-6.0, 6.0), *, n=401, ax=None, xlabel="$z$", ylabe
     hlines, vlines : sequence of float
         Dotted reference lines (e.g. the asymptotes ``0`` and ``1`` of the sigmoid).
     legend_loc : str
-        Passed to :meth:`~matplotlib.axes.Axes.legend` when there is more than one curve.
+        For :meth:`~matplotlib.axes.Axes.legend` (more than one curve).
     figsize : tuple of float, optional
         Size of a new figure.
 
@@ -133,8 +125,7 @@ def plot_function(f, x_range=(-6.0, 6.0), *, n=401, ax=None, xlabel="$z$", ylabe
 
     Examples
     --------
-    >>> fig = plot_function({"tanh": np.tanh}, (-3, 3), ylabel="$g(z)$", hlines=(-1, 1))
-    >>> ax = fig.axes[0]
+    >>> ax = plot_function({"tanh": np.tanh}, (-3, 3), ylabel="$g(z)$", hlines=(-1, 1)).axes[0]
     >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.get_lines())
     ('$z$', '$g(z)$', 3)
     """
@@ -185,8 +176,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), *, activat
                      x_range=(-5.0, 5.0), n=401, ncols=None, titles=None, figsize=None):
     r"""Plot $g(z)$ and $g'(z)$ for named activations, one panel each.
 
-    The derivative is drawn from the supplied $g'$, not by differencing, so the
-    figure shows exactly what backpropagation uses (e.g. $\mathrm{relu}'(0) = 0$).
+    $g'$ is the supplied one, not a difference quotient: what backpropagation uses.
     See [the activation functions](course1/week3.md).
 
     Parameters
@@ -194,8 +184,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), *, activat
     names : sequence of str
         Which activations to draw, in panel order.
     activations : mapping of str to (callable, callable), optional
-        ``name -> (g, g_prime)``; defaults to :data:`dlnotes.activations.ACTIVATIONS`.
-        Each callable takes an array ``Z`` of shape ``(1, n)`` and returns the same shape.
+        ``name -> (g, g_prime)`` on arrays of shape ``(1, n)``; default :data:`dlnotes.activations.ACTIVATIONS`.
     x_range : (float, float)
         Interval of $z$.
     n : int
@@ -209,7 +198,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), *, activat
     Returns
     -------
     matplotlib.figure.Figure
-        One axes per activation, each with two lines: $g$ (solid) and $g'$ (dashed).
+        One axes per activation: $g$ (solid) and $g'$ (dashed).
 
     Examples
     --------
@@ -269,8 +258,7 @@ def draw_network(layer_sizes, labels="auto", *, layer_names=None, ax=None, node_
     layer_sizes : sequence of int
         ``[n_x, n_1, ..., n_L]`` (the input layer first), each ``>= 1``.
     labels : "auto", None, or sequence of sequences of str
-        Node labels per layer. ``"auto"`` writes $x_i$ for the inputs, $a^{[l]}_i$ for the
-        hidden and output units and $\hat y$ for a single output unit; ``None`` draws no labels.
+        Node labels per layer; ``"auto"``: $x_i$, $a^{[l]}_i$, and $\hat y$ for a single output.
     layer_names : sequence of str, optional
         Caption under each column (e.g. ``["input", "hidden", "output"]``).
     ax : matplotlib.axes.Axes, optional
@@ -366,14 +354,12 @@ def draw_graph(nodes, edges=(), *, backward=(), ax=None, box_size=(1.1, 0.55), f
     Parameters
     ----------
     nodes : mapping of str to node spec
-        ``name -> (x, y)``, ``(x, y, label)`` or a dict with ``pos``, optional ``label``,
-        ``shape`` (``"box"`` or ``"circle"``) and ``color`` (face colour). Positions are in
-        data units; boxes are ``box_size`` wide and high.
+        ``name -> (x, y)``, ``(x, y, label)`` or a dict (``pos``, ``label``, ``shape`` ``"box"``
+        or ``"circle"``, ``color``), in data units.
     edges : sequence of (str, str) or (str, str, str)
         Forward edges ``(source, target[, label])``: solid dark arrows, label above the middle.
     backward : sequence of (str, str) or (str, str, str)
-        Backward edges in the same format, drawn as dashed vermillion arcs (e.g. from ``J``
-        back to ``v`` labelled ``"$dJ/dv = 3$"``).
+        Backward edges, same format, drawn as dashed vermillion arcs.
     ax : matplotlib.axes.Axes, optional
     box_size : (float, float)
         Width and height of box nodes (circle nodes have diameter = height).
@@ -381,7 +367,7 @@ def draw_graph(nodes, edges=(), *, backward=(), ax=None, box_size=(1.1, 0.55), f
         Default: scaled to the span of the positions.
     title : str, optional
     backward_bend : float
-        Curvature of backward arcs (``arc3`` ``rad``); negative bends below a left-to-right line.
+        Curvature of backward arcs (``arc3`` ``rad``; negative bends below).
     fontsize : float
 
     Returns
@@ -393,11 +379,8 @@ def draw_graph(nodes, edges=(), *, backward=(), ax=None, box_size=(1.1, 0.55), f
     >>> nodes = {"a": (0, 1), "b": (0, 0), "u": (2, 0, "$u = bc$"), "J": (4, 0.5, "$J$")}
     >>> fig = draw_graph(nodes, [("a", "J"), ("b", "u"), ("u", "J", "6")],
     ...                  backward=[("J", "u", "$dJ/du$")])
-    >>> ax = fig.axes[0]
-    >>> len(ax.patches)                   # 4 nodes + 3 forward + 1 backward arrows
+    >>> len(fig.axes[0].patches)                   # 4 nodes + 3 forward + 1 backward arrows
     8
-    >>> sorted(t.get_text() for t in ax.texts)
-    ['$J$', '$dJ/du$', '$u = bc$', '6', 'a', 'b']
     """
     if not isinstance(nodes, Mapping) or not nodes:
         raise ValueError("nodes: expected a non-empty mapping name -> position")
@@ -471,8 +454,7 @@ def plot_decision_boundary(predict_fn, X, Y, *, ax=None, resolution=200, padding
     Parameters
     ----------
     predict_fn : callable
-        ``predict_fn(P)`` with ``P`` of shape ``(2, k)`` (grid points as columns) returns
-        labels or probabilities of shape ``(1, k)`` or ``(k,)``. Values ``>= 0.5`` are class 1.
+        ``predict_fn(P)``, ``P`` of shape ``(2, k)`` -> shape ``(1, k)`` or ``(k,)``; ``>= 0.5`` is class 1.
     X : array of shape (2, m)
         Two input features, examples as columns.
     Y : array of shape (1, m)
@@ -539,19 +521,17 @@ def plot_cost_history(histories, *, x="epoch", y="cost", ax=None, logy=False, xl
     Parameters
     ----------
     histories : mapping of str to (mapping or sequence of float)
-        ``label -> history``. A history is either a sequence of costs (plotted against
-        ``0, 1, 2, ...``) or a dict of lists such as :attr:`dlnotes.train.TrainResult.history`,
-        from which the keys ``x`` and ``y`` are taken.
+        ``label -> history``: a sequence of costs, or a dict of lists such as
+        :attr:`dlnotes.train.TrainResult.history`.
     x, y : str
-        Keys used when a history is a dict (e.g. ``y="dev_cost"``). If the dict has no ``x``
-        key the index is used.
+        Keys of a dict history (e.g. ``y="dev_cost"``; no ``x`` key: the index).
     ax : matplotlib.axes.Axes, optional
     logy : bool
         Logarithmic vertical axis.
     xlabel, ylabel, title : str, optional
         Default labels are ``x`` and ``y`` (``"iteration"`` for plain sequences).
     marks : mapping of str to float, optional
-        ``label -> x position`` drawn as a dotted vertical line (e.g. the early-stopping epoch).
+        ``label -> x``, a dotted vertical line (e.g. the early-stopping epoch).
     figsize : tuple of float, optional
     styles : mapping of str to dict, optional
         Extra ``Axes.plot`` keyword arguments per label (e.g. ``{"dev": {"ls": "--"}}``).
@@ -612,11 +592,9 @@ def plot_contours_with_paths(f, paths=None, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0
     Parameters
     ----------
     f : callable
-        ``f(W1, W2)`` evaluated elementwise on two arrays of shape ``(resolution, resolution)``
-        (NumPy broadcasting), returning the same shape.
+        ``f(W1, W2)`` elementwise on two ``(resolution, resolution)`` arrays.
     paths : mapping of str to array of shape (k, 2), optional
-        ``label -> iterates``; row ``t`` is ``(w_1, w_2)`` after ``t`` steps (the
-        output of :func:`dlnotes.optim.trajectory`). A ``(2, k)`` array is accepted too.
+        ``label -> iterates`` (as :func:`dlnotes.optim.trajectory` returns; ``(2, k)`` works too).
     xlim, ylim : (float, float)
         Plotted window.
     levels : int or sequence of float
@@ -625,8 +603,7 @@ def plot_contours_with_paths(f, paths=None, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0
     resolution : int
         Grid points per axis.
     log_levels : bool
-        Space ``levels`` geometrically between the grid's positive minimum and maximum
-        (useful for ill-conditioned bowls whose low contours would otherwise be invisible).
+        Geometric levels between the grid's positive minimum and maximum (ill-conditioned bowls).
     title, xlabel, ylabel : str, optional
     figsize : tuple of float, optional
     minimum : (float, float), optional
@@ -642,8 +619,7 @@ def plot_contours_with_paths(f, paths=None, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0
     --------
     >>> path = np.array([[1.5, 1.5], [0.5, 0.3], [0.1, 0.05]])
     >>> fig = plot_contours_with_paths(lambda a, b: a**2 + 10 * b**2, {"GD": path}, minimum=(0, 0))
-    >>> ax = fig.axes[0]
-    >>> ax.get_xlabel(), [line.get_label() for line in ax.get_lines()][:1]
+    >>> fig.axes[0].get_xlabel(), [line.get_label() for line in fig.axes[0].get_lines()][:1]
     ('$w_1$', ['GD'])
     """
     check_positive(resolution, "resolution", integer=True)
