@@ -31,26 +31,18 @@ def make_flower(m=400, rng=0, *, dtype=np.float64):
     For class $j \\in \\{0, 1\\}$ with $N$ points, angles and radii are
     $$t = \\mathrm{linspace}(3.12j,\\ 3.12(j+1),\\ N) + 0.2\\,\\epsilon_1, \\qquad
       r = 4\\sin(4t) + 0.2\\,\\epsilon_2, \\qquad \\epsilon_i \\sim \\mathcal N(0, 1),$$
-    and the point is $(r\\sin t,\\ r\\cos t)$. Because $r$ changes sign with
-    $\\sin 4t$, each class forms petals on opposite sides of the origin:
-    logistic regression gets about half of the points right (47-51 % on
-    the training set, depending on the seed), a tanh network with 4 hidden
-    units more than 90 %.
-    See [a hidden layer on non-separable data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
+    and the point is $(r\\sin t,\\ r\\cos t)$: petals on opposite sides of the origin. See [a hidden layer on non-separable data](course1/week3.md#a-hidden-layer-on-data-that-is-not-linearly-separable).
 
     Parameters
     ----------
     m : int, default 400
         Number of points ($\\ge 2$); class 0 gets ``m // 2``, class 1 the rest.
     rng : numpy.random.Generator or int, default 0
-        Source of randomness.
     dtype : {float64, float32}
-        Dtype of ``X`` and ``Y``.
 
     Returns
     -------
     X : ndarray, shape (2, m)
-        Points, one per column.
     Y : ndarray, shape (1, m)
         Labels 0 (first half of the columns) and 1 (second half).
 
@@ -86,7 +78,6 @@ def make_moons(m=200, noise=0.1, rng=0, *, dtype=np.float64):
     noise : float, default 0.1
         Standard deviation of the Gaussian noise added to each coordinate.
     rng : numpy.random.Generator or int, default 0
-        Source of randomness.
     dtype : {float64, float32}
 
     Returns
@@ -135,7 +126,6 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
     factor : float, default 0.8
         Radius of the inner circle (label 1), in $(0, 1)$.
     rng : numpy.random.Generator or int, default 0
-        Source of randomness.
     dtype : {float64, float32}
 
     Returns
@@ -171,23 +161,10 @@ def make_circles(m=200, noise=0.1, factor=0.8, rng=0, *, dtype=np.float64):
 def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     """Two classes split by a wavy boundary, with noisy labels near it and a few outliers.
 
-    Built for the regularization experiment: split it in half (about 200
-    training and 200 test points) and an unregularized 2-20-3-1 network
-    trained long enough carves small islands around the noisy training
-    labels (train accuracy well above test accuracy), while L2 or dropout
-    gives a smooth boundary close to the true one.
-
-    Points are uniform in the square. With the signed distance-like score
-    $d(x) = x_2 - 0.4\\sin(2.5\\,x_1) + 0.15$ the label is drawn as
+    Points are uniform in the square; with $d(x) = x_2 - 0.4\\sin(2.5\\,x_1) + 0.15$,
     $$y \\sim \\mathrm{Bernoulli}\\big(\\sigma(d(x)/\\tau)\\big),$$
-    so labels are certain far from the curve $d = 0$ and coin flips on it;
-    then 4 % of the labels, chosen at random, are flipped (outliers). The
-    best possible classifier is $\\hat y = [d(x) > 0]$; every training label
-    that disagrees with it is noise a network can only memorize. Measured
-    (``rng=0``, a 50/50 split with ``rng=0``, a 2-20-3-1 ReLU network, Adam
-    with learning rate 0.01 for 3000 full-batch epochs): 96.5 % train and
-    79.5 % test accuracy without regularization, 91.5 % and 84 % with L2
-    ($\\lambda = 1$). See
+    then 4 % of the labels are flipped. The best classifier is $[d(x) > 0]$: an unregularized
+    network memorizes the rest (the regularization lab measures it). See
     [regularization](course2/week1.md#regularization).
 
     Parameters
@@ -195,10 +172,8 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
     m : int, default 400
         Number of points ($\\ge 2$).
     rng : numpy.random.Generator or int, default 0
-        Source of randomness.
     label_noise : float, default 0.08
-        Width $\\tau > 0$ of the band around the boundary where labels are
-        uncertain (larger: noisier).
+        Width $\\tau > 0$ of the uncertain band around the boundary.
     dtype : {float64, float32}
 
     Returns
@@ -231,19 +206,14 @@ def make_noisy_regions(m=400, rng=0, *, label_noise=0.08, dtype=np.float64):
 def load_digits(*, scale=True, dtype=np.float64):
     """scikit-learn's 8x8 handwritten digits (1797 images, 10 classes), as columns.
 
-    The data ships inside scikit-learn (no download). Install it with
-    ``pip install scikit-learn`` (or ``pip install dlnotes[data]``).
-
-    Small enough to train a softmax network in seconds; used for the
-    mini-batch and optimizer experiments on
+    Ships inside scikit-learn (no download; ``pip install dlnotes[data]``). See
     [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Parameters
     ----------
     scale : bool, default True
-        Divide the pixel intensities (integers 0..16) by 16, so ``X`` is in $[0, 1]$.
+        Divide the pixel intensities (0..16) by 16, so ``X`` is in $[0, 1]$.
     dtype : {float64, float32}
-        Dtype of ``X``.
 
     Returns
     -------
@@ -278,14 +248,11 @@ def synthetic_temperature(rng=0, *, days=365, dtype=np.float64):
 
     $$\\theta_t = 11 - 7\\cos\\big(2\\pi (t - 20)/365\\big) + e_t, \\qquad
       e_t = 0.6\\, e_{t-1} + \\eta_t,\\ \\eta_t \\sim \\mathcal N(0, 2.5^2),$$
-    a temperate climate (coldest around 20 January, warmest in July) with
-    weather that persists for a few days. The series the
-    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages) smooth.
+    the series the [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages) smooth.
 
     Parameters
     ----------
     rng : numpy.random.Generator or int, default 0
-        Source of randomness.
     days : int, default 365
         Number of days, $\\ge 1$.
     dtype : {float64, float32}
