@@ -95,3 +95,10 @@ def test_bad_input():
         batchnorm_backward(np.zeros((3, 5)), cache)
     with pytest.raises(ValueError, match=r"var: expected non-negative variances"):
         batchnorm_inference(Z, np.ones((3, 1)), np.zeros((3, 1)), np.zeros((3, 1)), -np.ones((3, 1)))
+
+
+def test_docstring_example_batch_statistics():
+    from dlnotes.batchnorm import batchnorm_forward
+    _, cache = batchnorm_forward(np.array([[1.0, 3.0]]), np.ones((1, 1)), np.zeros((1, 1)))
+    np.testing.assert_allclose(cache["mu"], [[2.0]])
+    np.testing.assert_allclose(cache["var"], [[1.0]])

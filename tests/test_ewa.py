@@ -74,3 +74,8 @@ def test_series_validated():
         ewa(3.0, 0.5)
     with pytest.raises(ValueError, match="t"):
         ewa_weights(0.5, 0)
+
+
+def test_docstring_example_bias_correction_of_a_constant_series():
+    from dlnotes.ewa import ewa
+    np.testing.assert_allclose(ewa([10.0, 10.0, 10.0], beta=0.9, bias_correction=True), [10.0, 10.0, 10.0])

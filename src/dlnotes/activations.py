@@ -98,7 +98,6 @@ def sigmoid_grad(z):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
 
     Returns
     -------
@@ -125,7 +124,6 @@ def tanh(z):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
 
     Returns
     -------
@@ -151,7 +149,6 @@ def tanh_grad(z):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
 
     Returns
     -------
@@ -176,7 +173,6 @@ def relu(z):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
 
     Returns
     -------
@@ -203,7 +199,6 @@ def relu_grad(z):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
 
     Returns
     -------
@@ -229,7 +224,6 @@ def leaky_relu(z, alpha=0.01):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
     alpha : float, default 0.01
         Slope for negative inputs, in $[0, 1)$.
 
@@ -256,7 +250,6 @@ def leaky_relu_grad(z, alpha=0.01):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
     alpha : float, default 0.01
         Slope for negative inputs.
 
@@ -286,7 +279,6 @@ def identity(z):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
 
     Returns
     -------
@@ -309,7 +301,6 @@ def identity_grad(z):
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations.
 
     Returns
     -------

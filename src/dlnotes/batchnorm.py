@@ -1,15 +1,8 @@
 r"""Batch normalization of the pre-activations $Z^{[l]}$ of one layer.
 
-In a batch-norm layer the bias is dropped ($Z = W A^{[l-1]}$, since subtracting
-the mean cancels any $b$) and each unit is normalized over the mini-batch, then
-rescaled by learned $\gamma$ and $\beta$ of shape ``(n[l], 1)``:
-
-$$\mu = \frac1m\sum_i z^{(i)},\quad \sigma^2 = \frac1m\sum_i (z^{(i)} - \mu)^2,\quad
-\hat z^{(i)} = \frac{z^{(i)} - \mu}{\sqrt{\sigma^2 + \varepsilon}},\quad
-\tilde z^{(i)} = \gamma \odot \hat z^{(i)} + \beta.$$
-
-At test time $\mu$ and $\sigma^2$ are replaced by running averages collected
-during training. See [batch normalization](course2/week3.md#batch-normalization).
+The bias is dropped ($Z = W A^{[l-1]}$), each unit is normalized over the mini-batch and
+rescaled by learned $\gamma$, $\beta$ of shape ``(n[l], 1)``; at test time running averages
+replace the batch statistics. See [batch normalization](course2/week3.md#batch-normalization).
 """
 
 from __future__ import annotations
@@ -64,18 +57,14 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
 
     $$\hat Z = \frac{Z - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad \tilde Z = \gamma\odot\hat Z + \beta,$$
     with $\mu$, $\sigma^2$ the mean and (biased, $1/m$) variance of each row.
-    With $\gamma = \sqrt{\sigma^2+\varepsilon}$ and $\beta = \mu$ the layer can undo
-    the normalization: it restricts nothing, it reparametrizes.
     See [batch normalization](course2/week3.md#batch-normalization).
 
     Parameters
     ----------
     Z : array_like, shape (n[l], m)
-        Pre-activations of the mini-batch ($m \ge 1$ examples).
-    gamma : array_like, shape (n[l], 1)
-        Learned scale.
-    beta : array_like, shape (n[l], 1)
-        Learned shift.
+        Pre-activations of the mini-batch ($m \ge 1$).
+    gamma, beta : array_like, shape (n[l], 1)
+        Learned scale and shift.
     eps : float, default 1e-8
         Added to the variance before the square root.
 
@@ -83,17 +72,14 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
     -------
     Z_tilde : numpy.ndarray, shape (n[l], m), dtype of ``Z``
     cache : dict
-        ``"Z_norm"`` ($\hat Z$), ``"gamma"``, ``"inv_std"`` ($1/\sqrt{\sigma^2+\varepsilon}$,
-        shape (n[l], 1)), and the batch statistics ``"mu"`` and ``"var"`` (shape (n[l], 1)),
-        which the caller uses to update its running averages.
+        ``"Z_norm"``, ``"gamma"``, ``"inv_std"``, and the batch ``"mu"``, ``"var"`` (shape
+        (n[l], 1)) for the caller's running averages.
 
     Examples
     --------
     >>> Zt, cache = batchnorm_forward(np.array([[1.0, 3.0]]), np.ones((1, 1)), np.zeros((1, 1)))
     >>> Zt
     array([[-1.,  1.]])
-    >>> cache["mu"], cache["var"]
-    (array([[2.]]), array([[1.]]))
     """
     Z, gamma, beta, eps = _check_bn_args(Z, gamma, beta, eps)
     with np.errstate(over="ignore", invalid="ignore"):             # an overflow is reported below
@@ -114,45 +100,30 @@ def batchnorm_forward(Z, gamma, beta, *, eps=1e-8):
 def batchnorm_backward(dZ_tilde, cache):
     r"""Backward pass of batch norm: gradients for $Z$, $\gamma$ and $\beta$.
 
-    With $J = \frac1m\sum_i\mathcal{L}^{(i)}$ and $d\tilde z^{(i)} = \partial\mathcal{L}/\partial\tilde z^{(i)}$:
-
-    $$d\gamma = \frac1m\sum_i d\tilde z^{(i)}\odot\hat z^{(i)},\qquad
-      d\beta = \frac1m\sum_i d\tilde z^{(i)}.$$
-
-    Every $\hat z^{(i)}$ depends on every $z^{(j)}$ through $\mu$ and $\sigma^2$.
     With $d\hat z = \gamma\odot d\tilde z$ and means $\langle\cdot\rangle$ over the batch,
-    the chain rule through $\mu$ and $\sigma^2$ gives
-
     $$dz^{(i)} = \frac{1}{\sqrt{\sigma^2+\varepsilon}}\Big(d\hat z^{(i)} - \langle d\hat z\rangle
-      - \hat z^{(i)}\,\langle d\hat z\odot\hat z\rangle\Big).$$
-
-    The two subtracted terms remove the components of the gradient along the
-    directions that normalization cancels (a shift of all $z^{(i)}$, and a scaling).
-    See [the backward pass of batch norm](course2/week3.md#the-backward-pass).
+      - \hat z^{(i)}\,\langle d\hat z\odot\hat z\rangle\Big),\quad
+      d\gamma = \langle d\tilde z\odot\hat z\rangle,\quad d\beta = \langle d\tilde z\rangle,$$
+    derived in [the backward pass of batch norm](course2/week3.md#the-backward-pass).
 
     Parameters
     ----------
     dZ_tilde : array_like, shape (n[l], m)
-        Per-example gradient of the loss with respect to $\tilde Z$ (the course's
-        convention: no $1/m$ yet).
+        Per-example gradient with respect to $\tilde Z$ (no $1/m$ yet).
     cache : dict
         From :func:`batchnorm_forward`.
 
     Returns
     -------
     dZ : numpy.ndarray, shape (n[l], m)
-        Per-example gradient with respect to $Z$ (same convention, ready for
-        $dW = \frac1m dZ\,A^{[l-1]\top}$).
-    dgamma : numpy.ndarray, shape (n[l], 1)
-        $\partial J/\partial\gamma$.
-    dbeta : numpy.ndarray, shape (n[l], 1)
-        $\partial J/\partial\beta$.
+        Per-example gradient with respect to $Z$ (same convention).
+    dgamma, dbeta : numpy.ndarray, shape (n[l], 1)
+        $\partial J/\partial\gamma$, $\partial J/\partial\beta$.
 
     Examples
     --------
     >>> Zt, cache = batchnorm_forward(np.array([[1.0, 3.0]]), np.ones((1, 1)), np.zeros((1, 1)))
-    >>> dZ, dgamma, dbeta = batchnorm_backward(np.array([[1.0, 1.0]]), cache)
-    >>> dZ, dgamma, dbeta  # a uniform shift of the output is invisible to Z
+    >>> batchnorm_backward(np.array([[1.0, 1.0]]), cache)  # a uniform shift is invisible to Z
     (array([[0., 0.]]), array([[0.]]), array([[1.]]))
     """
     dZ_tilde, Z_norm, gamma, inv_std = _check_cache(dZ_tilde, cache)
@@ -169,17 +140,15 @@ def batchnorm_backward(dZ_tilde, cache):
 
 
 def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
-    r"""Batch norm at test time, with fixed (running-average) statistics.
+    r"""Batch norm at test time: $\tilde z = \gamma\odot(z - \mu_{\text{run}})/\sqrt{\sigma^2_{\text{run}} + \varepsilon} + \beta$.
 
-    $\tilde z = \gamma\odot(z - \mu_{\text{run}})/\sqrt{\sigma^2_{\text{run}} + \varepsilon} + \beta$:
-    an affine map of each example on its own, so a prediction does not depend
-    on which other examples share its batch.
+    Each example on its own: a prediction does not depend on its batch.
     See [batch norm at test time](course2/week3.md#batch-norm-at-test-time).
 
     Parameters
     ----------
     Z : array_like, shape (n[l], m)
-        Pre-activations; $m$ may be 1 (a single test example).
+        Pre-activations; $m$ may be 1.
     gamma, beta : array_like, shape (n[l], 1)
     mu, var : array_like, shape (n[l], 1)
         Running averages of the batch means and variances from training.

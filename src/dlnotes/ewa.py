@@ -16,48 +16,30 @@ __all__ = ["ewa", "ewa_weights"]
 def ewa(series, beta, bias_correction=False):
     """Exponentially weighted average of a series, optionally bias-corrected.
 
-    With $v_0 = 0$ and $v_t = \\beta v_{t-1} + (1-\\beta)\\theta_t$, unrolling the
-    recursion gives
-    $$v_t = (1-\\beta)\\sum_{k=1}^{t} \\beta^{t-k}\\,\\theta_k,$$
-    a weighted sum whose weights add up to
-    $$(1-\\beta)\\sum_{k=1}^{t}\\beta^{t-k} = (1-\\beta)\\,\\frac{1-\\beta^t}{1-\\beta} = 1-\\beta^t,$$
-    not to 1: the missing mass $\\beta^t$ is the weight of the initial
-    $v_0 = 0$, which pulls early averages towards zero. Dividing by the sum
-    of the weights,
-    $$\\hat v_t = \\frac{v_t}{1-\\beta^t},$$
-    makes it a proper weighted mean; for a constant series $\\theta_t = c$ it
-    gives exactly $c$ at every $t$. The correction fades as $\\beta^t \\to 0$.
-    The correction divides the *output*; the recursion itself always runs on
-    the uncorrected $v_{t-1}$. Both are computed in float64: in float32,
-    $\\beta = 0.9999999$ rounds to $0.99999988$ and $1-\\beta^t$ is off by 19 %,
-    which would give 8.39 instead of 10 for a constant series of 10.
-    See [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages)
+    $$v_t = \\beta v_{t-1} + (1-\\beta)\\theta_t \\ (v_0 = 0), \\qquad \\hat v_t = \\frac{v_t}{1-\\beta^t};$$
+    the correction divides the output, the recursion runs on the uncorrected $v_{t-1}$. See
+    [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages)
     and [bias correction](course2/week2.md#bias-correction).
 
     Parameters
     ----------
     series : array_like, shape (T,) or (T, ...)
-        $\\theta_1, \\dots, \\theta_T$; time runs along axis 0 (any further
-        axes are averaged independently).
+        $\\theta_1, \\dots, \\theta_T$ along axis 0 (further axes are averaged independently).
     beta : float
-        Averaging coefficient in $[0, 1)$. The average covers roughly the
-        last $1/(1-\\beta)$ values (``beta=0.9``: about 10).
+        In $[0, 1)$; the average covers roughly the last $1/(1-\\beta)$ values.
     bias_correction : bool, default False
         Divide $v_t$ by $1-\\beta^t$.
 
     Returns
     -------
     v : ndarray, same shape and float dtype as ``series``
-        ``v[t-1]`` is $v_t$ (or $\\hat v_t$ with bias correction). The
-        recursion and the correction run in float64 and the result is cast
-        back, so a float32 series gets float32 results with float64 accuracy.
+        ``v[t-1]`` is $v_t$ (or $\\hat v_t$). Computed in float64 and cast back: in float32,
+        $\\beta = 0.9999999$ would round and $1-\\beta^t$ be off by 19 %.
 
     Examples
     --------
     >>> ewa([10.0, 10.0, 10.0], beta=0.9)
     array([1.  , 1.9 , 2.71])
-    >>> ewa([10.0, 10.0, 10.0], beta=0.9, bias_correction=True)
-    array([10., 10., 10.])
     """
     theta = as_float_array(series, "series")
     if theta.ndim == 0:
@@ -81,9 +63,7 @@ def ewa(series, beta, bias_correction=False):
 def ewa_weights(beta, t):
     """The weight $(1-\\beta)\\beta^{t-k}$ each $\\theta_k$ gets in $v_t$.
 
-    From $v_t = (1-\\beta)\\sum_{k\\le t}\\beta^{t-k}\\theta_k$. The weights fall
-    by a factor $1/e$ after about $1/(1-\\beta)$ steps since
-    $\\beta^{1/(1-\\beta)} \\approx 1/e$. See
+    They fall by $1/e$ after about $1/(1-\\beta)$ steps. See
     [exponentially weighted averages](course2/week2.md#exponentially-weighted-averages).
 
     Parameters

@@ -55,7 +55,6 @@ def sample_uniform(low, high, size, rng):
     size : int
         Number of samples, $\\ge 1$.
     rng : numpy.random.Generator or int
-        Source of randomness.
 
     Returns
     -------
@@ -89,7 +88,6 @@ def sample_log_uniform(low, high, size, rng):
     size : int
         Number of samples, $\\ge 1$.
     rng : numpy.random.Generator or int
-        Source of randomness.
 
     Returns
     -------
@@ -128,7 +126,6 @@ def sample_beta(low, high, size, rng):
     size : int
         Number of samples, $\\ge 1$.
     rng : numpy.random.Generator or int
-        Source of randomness.
 
     Returns
     -------
@@ -234,7 +231,6 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     n : int
         Number of points, $\\ge 1$.
     rng : numpy.random.Generator or int
-        Source of randomness.
     low, high : sequence of float, length d
         Corners of the box (default: the unit square).
 

@@ -26,7 +26,6 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
     X : array_like, shape (n_x, m)
     Y : array_like, shape (n_y, m)
     rng : numpy.random.Generator or int
-        Source of randomness.
     copies : int, default 1
         Number of augmented copies of the data, $\\ge 1$.
     jitter : float, default 0.05
@@ -147,7 +146,6 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     shape : tuple
         ``(h, w)`` or ``(h, w, c)``.
     rng : numpy.random.Generator or int
-        Source of randomness.
     copies : int, default 1
         Number of augmented copies, $\\ge 1$.
     max_shift : int, default 1
