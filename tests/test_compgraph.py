@@ -81,3 +81,9 @@ def test_logistic_single_float32_dw():
 def test_validation(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_docstring_example_logistic_single_dw():
+    from dlnotes.compgraph import logistic_single
+    r = logistic_single(np.array([[1.0], [2.0]]), np.array([[0.5], [-0.25]]), 0.0, 1)
+    np.testing.assert_allclose(r["dw"].ravel(), [-0.5, -1.0])

@@ -31,9 +31,8 @@ def _check_abc(a, b, c):
 
 # --8<-- [start:toy_forward]
 def toy_forward(a, b, c):
-    """Forward pass of the toy graph $u = bc,\\ v = a + u,\\ J = 3v$.
+    """Forward pass of the toy graph $u = bc,\\ v = a + u,\\ J = 3v = 3(a + bc)$.
 
-    $$u = bc, \\qquad v = a + u, \\qquad J = 3v = 3(a + bc).$$
     See [derivatives on a computation graph](course1/week2.md#derivatives-on-a-computation-graph).
 
     Parameters
@@ -64,13 +63,9 @@ def toy_forward(a, b, c):
 def toy_backward(a, b, c):
     """Backward pass of $J = 3(a + bc)$: every $dJ/d(\\text{node})$ by the chain rule.
 
-    Going right to left, each step multiplies the derivative already
-    known by one local derivative:
-    $$\\frac{\\partial J}{\\partial v} = 3, \\quad
-      \\frac{\\partial J}{\\partial a} = \\frac{\\partial J}{\\partial v}\\frac{\\partial v}{\\partial a} = 3, \\quad
-      \\frac{\\partial J}{\\partial u} = \\frac{\\partial J}{\\partial v}\\frac{\\partial v}{\\partial u} = 3,$$
-    $$\\frac{\\partial J}{\\partial b} = \\frac{\\partial J}{\\partial u}\\frac{\\partial u}{\\partial b} = 3c, \\qquad
-      \\frac{\\partial J}{\\partial c} = \\frac{\\partial J}{\\partial u}\\frac{\\partial u}{\\partial c} = 3b.$$
+    $$\\frac{\\partial J}{\\partial v} = \\frac{\\partial J}{\\partial a} = \\frac{\\partial J}{\\partial u} = 3, \\qquad
+      \\frac{\\partial J}{\\partial b} = \\frac{\\partial J}{\\partial u}\\frac{\\partial u}{\\partial b} = 3c, \\qquad
+      \\frac{\\partial J}{\\partial c} = 3b.$$
     See [derivatives on a computation graph](course1/week2.md#derivatives-on-a-computation-graph).
 
     Parameters
@@ -81,8 +76,7 @@ def toy_backward(a, b, c):
     Returns
     -------
     dict
-        ``{"dv", "du", "da", "db", "dc"}``, where ``"dx"`` means
-        $\\partial J / \\partial x$ (the course's code names).
+        ``{"dv", "du", "da", "db", "dc"}``, ``"dx"`` meaning $\\partial J / \\partial x$.
 
     Examples
     --------
@@ -106,46 +100,30 @@ def toy_backward(a, b, c):
 def logistic_single(x, w, b, y):
     """Logistic regression on one example: the loss and every derivative on the graph.
 
-    Forward: $z = w^\\top x + b$, $a = \\sigma(z)$,
-    $\\mathcal{L}(a, y) = -\\big(y\\log a + (1-y)\\log(1-a)\\big)$. Backward:
-    $$\\frac{\\partial\\mathcal L}{\\partial a} = -\\frac{y}{a} + \\frac{1-y}{1-a}, \\qquad
-      \\frac{\\partial\\mathcal L}{\\partial z} = \\frac{\\partial\\mathcal L}{\\partial a}\\,\\sigma'(z)
-      = \\Big(-\\frac{y}{a} + \\frac{1-y}{1-a}\\Big)a(1-a) = a - y,$$
-    $$\\frac{\\partial\\mathcal L}{\\partial w} = x\\,(a-y), \\qquad \\frac{\\partial\\mathcal L}{\\partial b} = a - y.$$
-    ``dz`` is computed as $a - y$ (finite even when $a$ rounds to 0 or 1).
-    ``da`` is computed as $-1/a = -(1 + e^{-z})$ for $y = 1$ and $1/(1-a) = 1 + e^{z}$
-    for $y = 0$: the same numbers, without the division by a rounded $1 - a$ (in float64
-    $a$ rounds to 1 from $z \\approx 37$, where $1/(1-a)$ would be $\\infty$ instead of
-    $e^{37}$). It is the one value that can still overflow, to $\\pm\\infty$ for
-    $|z| > 709$, which is why code never goes through it.
-    The loss is evaluated as $\\log(1+e^{z}) - yz$, the same number without
-    $\\log 0$. See [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss).
+    $$z = w^\\top x + b,\\quad a = \\sigma(z),\\quad \\frac{\\partial\\mathcal L}{\\partial z} = a - y,\\quad
+      \\frac{\\partial\\mathcal L}{\\partial w} = x\\,(a-y),\\quad \\frac{\\partial\\mathcal L}{\\partial b} = a - y,$$
+    with ``da`` and the loss computed without dividing by a rounded $1 - a$ (see
+    [the gradient of the loss](course1/week2.md#the-gradient-of-the-loss)).
 
     Parameters
     ----------
     x : array_like, shape (n_x, 1)
         One example (a column).
     w : array_like, shape (n_x, 1)
-        Weights.
     b : float
-        Bias.
     y : {0, 1}
-        Label.
 
     Returns
     -------
     dict
-        ``"z"``, ``"a"``, ``"loss"`` (floats) and ``"da"``, ``"dz"``, ``"db"``
-        (floats), ``"dw"`` (shape (n_x, 1), the dtype of ``x``); ``"dx"`` means
-        $\\partial \\mathcal{L}/\\partial x$.
+        Floats ``"z"``, ``"a"``, ``"loss"``, ``"da"``, ``"dz"``, ``"db"``, and ``"dw"`` (shape
+        (n_x, 1), dtype of ``x``); ``"dx"`` means $\\partial \\mathcal{L}/\\partial x$.
 
     Examples
     --------
     >>> r = logistic_single(np.array([[1.0], [2.0]]), np.array([[0.5], [-0.25]]), 0.0, 1)
     >>> r["z"], r["a"], r["dz"]
     (0.0, 0.5, -0.5)
-    >>> r["dw"].ravel()
-    array([-0.5, -1. ])
     """
     x = as_float_array(x, "x", ndim=2)
     if x.shape[1] != 1:

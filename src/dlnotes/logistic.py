@@ -86,10 +86,8 @@ def _overflow_error(names, what, exc):
 
 
 def initialize_zeros(dim, dtype=np.float64):
-    r"""Zero weights and bias for logistic regression.
+    r"""Zero weights and bias for logistic regression (one unit: no symmetry to break).
 
-    Zeros are fine here: there is a single unit, so no symmetry to break
-    (unlike hidden layers, see [random initialization](course1/week3.md#random-initialization)).
     See [logistic regression](course1/week2.md#the-model).
 
     Parameters
@@ -120,8 +118,7 @@ def propagate_loop(w, b, X, Y):
 
     For $i = 1..m$: $z^{(i)} = w^\top x^{(i)} + b$, $a^{(i)} = \sigma(z^{(i)})$,
     $dz^{(i)} = a^{(i)} - y^{(i)}$, $dw_j \mathrel{+}= x_j^{(i)}dz^{(i)}$, $db \mathrel{+}= dz^{(i)}$;
-    then divide $J$, $dw$, $db$ by $m$. This is $O(m\,n_x)$ Python operations:
-    use :func:`propagate`.
+    then divide by $m$. $O(m\,n_x)$ Python operations: use :func:`propagate`.
     See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Parameters
@@ -167,13 +164,8 @@ def propagate_loop(w, b, X, Y):
 def propagate(w, b, X, Y):
     r"""Cost and gradients of logistic regression, vectorized over the $m$ examples.
 
-    $$Z = w^\top X + b,\quad A = \sigma(Z),\quad
-      J = \frac1m\sum_i\mathcal{L}(a^{(i)}, y^{(i)}),$$
-    $$dZ = A - Y,\quad dw = \frac1m X\,dZ^\top,\quad db = \frac1m\sum_i dz^{(i)}.$$
-
-    The cost is computed from $Z$ (see
-    :func:`dlnotes.losses.binary_cross_entropy_from_logits`), so it stays finite
-    when the sigmoid saturates.
+    $$Z = w^\top X + b,\quad A = \sigma(Z),\quad dZ = A - Y,\quad dw = \frac1m X\,dZ^\top,\quad db = \frac1m\sum_i dz^{(i)},$$
+    with the cost computed from $Z$ (:func:`dlnotes.losses.binary_cross_entropy_from_logits`).
     See [vectorizing logistic regression](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Parameters
@@ -217,12 +209,9 @@ def _propagate(w, b, X, Y):
 
 # --8<-- [start:optimize]
 def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=100):
-    r"""Gradient descent on $(w, b)$.
+    r"""Gradient descent on $(w, b)$: repeat $w \leftarrow w - \alpha\,dw$, $b \leftarrow b - \alpha\,db$.
 
-    Repeat: $w \leftarrow w - \alpha\,dw$, $b \leftarrow b - \alpha\,db$ with $dw, db$ from
-    :func:`propagate`. The cost is convex in $(w, b)$, so with a small enough
-    $\alpha$ this converges to the global minimum (which is at infinity
-    for linearly separable data).
+    The gradients come from :func:`propagate`; the cost is convex in $(w, b)$.
     See [gradient descent](course1/week2.md#one-step-of-gradient-descent-loop-and-vectorized).
 
     Parameters
@@ -246,7 +235,6 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
     grads : dict
         ``"dw"``, ``"db"`` at the last iteration.
     costs : list of float
-        Recorded costs.
 
     Examples
     --------
@@ -292,10 +280,9 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, record_every=1
 
 
 def predict(w, b, X):
-    r"""Predicted labels $\hat y = \mathbb{1}[\sigma(w^\top x + b) > 0.5]$.
+    r"""Predicted labels $\hat y = \mathbb{1}[\sigma(w^\top x + b) > 0.5] = \mathbb{1}[w^\top x + b > 0]$.
 
-    $\sigma(z) > 0.5 \iff z > 0$: the decision boundary is the hyperplane
-    $w^\top x + b = 0$. See [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
+    See [the digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Parameters
     ----------
@@ -323,8 +310,7 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
         record_every=100):
     r"""Train logistic regression from zero weights and report accuracies.
 
-    :func:`initialize_zeros`, then :func:`optimize`, then :func:`predict`.
-    Accuracy $= \frac1m\sum_i \mathbb{1}[\hat y^{(i)} = y^{(i)}]$.
+    :func:`initialize_zeros`, :func:`optimize`, then :func:`predict`.
     See [putting it together: a digit detector](course1/week2.md#putting-it-together-a-digit-detector).
 
     Parameters
@@ -332,8 +318,7 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     X_train : array_like, shape (n_x, m_train)
     Y_train : array_like, shape (1, m_train)
     X_test, Y_test : array_like, optional
-        A held-out set, shapes (n_x, m_test) and (1, m_test), labels in {0, 1};
-        ``X_test`` must have the dtype of ``X_train`` (the model's dtype).
+        A held-out set, (n_x, m_test) and (1, m_test), ``X_test`` in the dtype of ``X_train``.
     num_iterations : int, default 2000
     learning_rate : float, default 0.5
     record_every : int, default 100
@@ -341,8 +326,7 @@ def fit(X_train, Y_train, X_test=None, Y_test=None, *, num_iterations=2000, lear
     Returns
     -------
     dict
-        ``"w"``, ``"b"``, ``"costs"``, ``"train_accuracy"`` and, with a test set,
-        ``"test_accuracy"`` (fractions in [0, 1]).
+        ``"w"``, ``"b"``, ``"costs"``, ``"train_accuracy"`` (and ``"test_accuracy"``), in [0, 1].
 
     Examples
     --------
