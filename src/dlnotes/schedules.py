@@ -1,10 +1,8 @@
 """Learning-rate schedules: $\\alpha$ as a function of the epoch.
 
-Each schedule is ``schedule(lr0, epoch, ...) -> lr``. ``epoch`` may be a number
-(a float is returned) or an array of epochs (an array is returned, handy for
-plots). :func:`dlnotes.train.fit` calls the schedule at the start of every
-epoch with the 1-based epoch number ``1, 2, ...`` (the lecture's
-``epoch_num``). See [learning-rate decay](course2/week2.md#learning-rate-decay).
+Each schedule is ``schedule(lr0, epoch, ...) -> lr``, for a number (a float) or an array of
+epochs (an array); :func:`dlnotes.train.fit` calls it before every epoch with ``epoch = 1, 2, ...``
+(the lecture's ``epoch_num``). See [learning-rate decay](course2/week2.md#learning-rate-decay).
 """
 
 from __future__ import annotations
@@ -66,7 +64,7 @@ def constant(lr0, epoch):
     Parameters
     ----------
     lr0 : float
-        Initial learning rate $\\alpha_0 > 0$.
+        $\\alpha_0 > 0$.
     epoch : float or array_like
         Epoch number(s) $\\ge 0$ (ignored, validated).
 
@@ -89,16 +87,13 @@ def constant(lr0, epoch):
 def inverse_time(lr0, epoch, decay_rate=1.0):
     """Inverse-time decay: $\\alpha = \\alpha_0 / (1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch})$.
 
-    $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot\\text{epoch}}.$$
-    With $\\alpha_0 = 0.2$ and decay rate 1, epochs 1, 2, 3, 4 give
-    0.1, 0.067, 0.05, 0.04. Decays like $1/\\text{epoch}$: slowly enough that
-    the steps still add up to infinity, fast enough that the noise of
-    mini-batches averages out. See [learning-rate decay](course2/week2.md#learning-rate-decay).
+    Decays like $1/\\text{epoch}$: the steps still add up to infinity, the mini-batch noise
+    averages out. See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Parameters
     ----------
     lr0 : float
-        Initial learning rate $\\alpha_0 > 0$.
+        $\\alpha_0 > 0$.
     epoch : float or array_like
         Epoch number(s) $\\ge 0$.
     decay_rate : float, default 1.0
@@ -127,14 +122,12 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
 
     $$\\alpha = \\frac{\\alpha_0}{1 + \\mathrm{decay\\_rate}\\cdot
       \\lfloor \\text{epoch} / \\text{interval} \\rfloor}.$$
-    The learning rate is constant on each interval, so a long run with
-    many epochs does not shrink $\\alpha$ to nothing after a few dozen of them.
-    See [learning-rate decay](course2/week2.md#learning-rate-decay).
+    Constant on each interval, so a long run does not shrink $\\alpha$ to nothing. See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Parameters
     ----------
     lr0 : float
-        Initial learning rate $\\alpha_0 > 0$.
+        $\\alpha_0 > 0$.
     epoch : float or array_like
         Epoch number(s) $\\ge 0$.
     decay_rate : float, default 1.0
@@ -162,14 +155,13 @@ def staircase(lr0, epoch, decay_rate=1.0, interval=1000):
 def exponential(lr0, epoch, base=0.95):
     """Exponential decay: $\\alpha = \\text{base}^{\\text{epoch}}\\,\\alpha_0$.
 
-    $$\\alpha = 0.95^{\\text{epoch}}\\,\\alpha_0.$$
     Halves every $\\ln 2 / -\\ln(\\text{base}) \\approx 13.5$ epochs for 0.95.
     See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Parameters
     ----------
     lr0 : float
-        Initial learning rate $\\alpha_0 > 0$.
+        $\\alpha_0 > 0$.
     epoch : float or array_like
         Epoch number(s) $\\ge 0$.
     base : float, default 0.95
@@ -194,17 +186,14 @@ def exponential(lr0, epoch, base=0.95):
 def inverse_sqrt(lr0, epoch, k=1.0):
     """Inverse square-root decay: $\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0$.
 
-    $$\\alpha = \\frac{k}{\\sqrt{\\text{epoch}}}\\,\\alpha_0.$$
-    The lecture also writes it per mini-batch iteration $t$ instead of per
-    epoch. See [learning-rate decay](course2/week2.md#learning-rate-decay).
+    The lecture also writes it per mini-batch iteration $t$. See [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Parameters
     ----------
     lr0 : float
-        Initial learning rate $\\alpha_0 > 0$.
+        $\\alpha_0 > 0$.
     epoch : float or array_like
-        Epoch number(s) $> 0$ (epochs count from 1 here; epoch 0 would
-        divide by zero and is refused).
+        Epoch number(s) $> 0$ (epoch 0 would divide by zero and is refused).
     k : float, default 1.0
         Constant $k > 0$.
 
@@ -236,8 +225,7 @@ SCHEDULES = {
 def get_schedule(schedule, **kwargs):
     """Turn a schedule name (or callable) and its arguments into ``f(lr0, epoch) -> lr``.
 
-    Used by ``train.fit``; the schedules are on
-    [learning-rate decay](course2/week2.md#learning-rate-decay).
+    Used by ``train.fit``; see [learning-rate decay](course2/week2.md#learning-rate-decay).
 
     Parameters
     ----------

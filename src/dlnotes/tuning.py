@@ -43,9 +43,7 @@ def _uniform(rng, low, high, size):
 def sample_uniform(low, high, size, rng):
     """Draw values uniformly on $[\\text{low}, \\text{high})$ (a linear scale).
 
-    Right for hyperparameters whose effect is roughly linear over the range,
-    such as the number of hidden units between 50 and 100. For a range
-    spanning orders of magnitude it wastes most samples on the top decade.
+    For a roughly linear effect (hidden units from 50 to 100), not for ranges spanning decades.
     See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Parameters
@@ -74,12 +72,8 @@ def sample_uniform(low, high, size, rng):
 def sample_log_uniform(low, high, size, rng):
     """Draw values uniformly on a log scale between ``low`` and ``high``.
 
-    Draw the exponent uniformly and exponentiate:
-    $$r \\sim U[\\log_{10}\\text{low},\\ \\log_{10}\\text{high}], \\qquad \\alpha = 10^{r}.$$
-    Each decade $[10^k, 10^{k+1}]$ then gets the same share of samples
-    (for $10^{-4}$ to $1$, a quarter each), whereas a uniform draw would put
-    90 % of them in $[0.1, 1]$.
-    See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
+    $$r \\sim U[\\log_{10}\\text{low},\\ \\log_{10}\\text{high}], \\qquad \\alpha = 10^{r}:$$
+    each decade gets the same share of samples. See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
     Parameters
     ----------
@@ -112,10 +106,7 @@ def sample_log_uniform(low, high, size, rng):
 def sample_beta(low, high, size, rng):
     """Draw averaging coefficients $\\beta$ log-uniformly on $1-\\beta$.
 
-    What matters is the averaging window $1/(1-\\beta)$: 0.9 → 10 values,
-    0.99 → 100, 0.999 → 1000. Going from 0.9 to 0.9005 changes almost
-    nothing, going from 0.999 to 0.9995 doubles the window, so sample
-    $1-\\beta$ on a log scale:
+    The averaging window $1/(1-\\beta)$ is what matters, so
     $$r \\sim U[\\log_{10}(1-\\text{high}),\\ \\log_{10}(1-\\text{low})], \\qquad \\beta = 1 - 10^{r}.$$
     See [sampling on the right scale](course2/week3.md#sampling-on-the-right-scale).
 
@@ -177,9 +168,7 @@ def _between(lo, hi, t):
 def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
     """The points of a regular grid search over a box.
 
-    A $5\\times 5$ grid costs 25 trainings but tries only 5 distinct values of
-    each hyperparameter; if one of them barely matters, 20 trainings are
-    wasted. Random points try 25 values of each. See
+    $n^d$ trainings try only $n$ values of each hyperparameter. See
     [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Parameters
@@ -221,9 +210,7 @@ def grid_points(n_per_axis, low=(0.0, 0.0), high=(1.0, 1.0)):
 def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
     """Points drawn uniformly at random in a box (random search).
 
-    Each coordinate of each point is a fresh draw, so $n$ points try $n$
-    distinct values of every hyperparameter (with probability 1). Apply
-    :func:`sample_log_uniform` style transforms per axis for log scales. See
+    $n$ points try $n$ distinct values of every hyperparameter. See
     [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Parameters
@@ -253,8 +240,7 @@ def random_points(n, rng, low=(0.0, 0.0), high=(1.0, 1.0)):
 def distinct_per_axis(points):
     """How many distinct values each hyperparameter takes in a set of points.
 
-    The number that makes random search better than a grid when only some
-    hyperparameters matter; see [random search, not a grid](course2/week3.md#random-search-not-a-grid).
+    Why random search beats a grid when only some hyperparameters matter; see [random search, not a grid](course2/week3.md#random-search-not-a-grid).
 
     Parameters
     ----------
