@@ -54,20 +54,13 @@ def _as_float_like(x, name, ref, ref_name, **kwargs):
 def sigmoid(z):
     r"""Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$, computed without overflow.
 
-    The textbook formula overflows for large negative $z$ ($e^{1000} = \infty$).
-    With $t = e^{-|z|} \in (0, 1]$, which never overflows,
-
-    $$\sigma(z) = \begin{cases} \dfrac{1}{1 + t} & z \ge 0 \\[4pt]
-      \dfrac{t}{1 + t} & z < 0 \end{cases}$$
-
-    Both branches are the same function (multiply numerator and denominator of
-    the first by $e^{z}$), so the result is exact and finite for $z = \pm 1000$.
-    See [the sigmoid](course1/week2.md#the-sigmoid).
+    With $t = e^{-|z|} \in (0, 1]$, which never overflows, $\sigma(z) = 1/(1 + t)$ for
+    $z \ge 0$ and $t/(1 + t)$ for $z < 0$ (the same function). See [the sigmoid](course1/week2.md#the-sigmoid).
 
     Parameters
     ----------
     z : array_like, any shape
-        Pre-activations. float32 and float64 are kept; integers become float64.
+        float32 and float64 are kept; integers become float64.
 
     Returns
     -------
@@ -88,11 +81,8 @@ def sigmoid(z):
 def sigmoid_grad(z):
     r"""Derivative of the sigmoid, $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.
 
-    $\sigma'(z) = \dfrac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)(1 - \sigma(z))$.
-    The middle form is even in $z$, so we evaluate it with $t = e^{-|z|} \in (0, 1]$:
-    $\sigma'(z) = t / (1 + t)^2$. It never overflows, and unlike $\sigma(1 - \sigma)$ it
-    stays accurate for large $|z|$, where $1 - \sigma(z)$ rounds to 0
-    ($\sigma'(40) = 4.2\times10^{-18}$, not 0).
+    Evaluated as $t / (1 + t)^2$ with $t = e^{-|z|}$: no overflow, and accurate where
+    $1 - \sigma(z)$ rounds to 0 ($\sigma'(40) = 4.2\times10^{-18}$, not 0).
     See [the sigmoid and its derivative](course1/week2.md#the-sigmoid).
 
     Parameters
@@ -117,9 +107,7 @@ def sigmoid_grad(z):
 def tanh(z):
     r"""Hyperbolic tangent $\tanh z = (e^{z} - e^{-z}) / (e^{z} + e^{-z})$.
 
-    $\tanh z = 2\sigma(2z) - 1$: a rescaled sigmoid whose outputs have mean
-    near zero, which is why it usually trains hidden layers better than the
-    sigmoid. See [activation functions](course1/week3.md#activation-functions).
+    $\tanh z = 2\sigma(2z) - 1$, zero-centred. See [activation functions](course1/week3.md#activation-functions).
 
     Parameters
     ----------
@@ -143,7 +131,6 @@ def tanh(z):
 def tanh_grad(z):
     r"""Derivative of tanh, $1 - \tanh^2 z$.
 
-    $\dfrac{d}{dz}\tanh z = 1 - \tanh^2 z$.
     See [derivatives of activations](course1/week3.md#activation-functions).
 
     Parameters
@@ -191,9 +178,7 @@ def relu(z):
 def relu_grad(z):
     r"""Derivative of ReLU: 1 where $z > 0$, else 0 (we take $g'(0) = 0$).
 
-    ReLU has no derivative at $0$; any value in $[0, 1]$ is a subgradient.
-    We use $g'(0) = 0$, the common choice; it almost never matters because an
-    exact zero pre-activation is rare.
+    At 0, any value in $[0, 1]$ is a subgradient; $g'(0) = 0$ is the common choice.
     See [derivatives of activations](course1/week3.md#activation-functions).
 
     Parameters
@@ -218,8 +203,8 @@ def relu_grad(z):
 def leaky_relu(z, alpha=0.01):
     r"""Leaky ReLU: $z$ for $z > 0$, $\alpha z$ otherwise.
 
-    $g(z) = \max(\alpha z, z)$ for $0 \le \alpha < 1$: negative units keep a small
-    gradient instead of dying. See [activation functions](course1/week3.md#activation-functions).
+    $g(z) = \max(\alpha z, z)$: negative units keep a small gradient.
+    See [activation functions](course1/week3.md#activation-functions).
 
     Parameters
     ----------
@@ -244,8 +229,7 @@ def leaky_relu(z, alpha=0.01):
 def leaky_relu_grad(z, alpha=0.01):
     r"""Derivative of leaky ReLU: 1 where $z > 0$, $\alpha$ otherwise (also at 0).
 
-    $g'(z) = 1$ for $z > 0$ and $\alpha$ for $z \le 0$ (the same convention at 0
-    as ``relu_grad``). See [derivatives of activations](course1/week3.md#activation-functions).
+    The same convention at 0 as ``relu_grad``. See [derivatives of activations](course1/week3.md#activation-functions).
 
     Parameters
     ----------
@@ -271,9 +255,7 @@ def leaky_relu_grad(z, alpha=0.01):
 def identity(z):
     r"""Identity (linear) activation $g(z) = z$, for regression outputs.
 
-    A network whose hidden layers are all linear is a linear function of its
-    input, however deep: $W^{[2]}(W^{[1]}x + b^{[1]}) + b^{[2]} = W'x + b'$.
-    Use the identity only in the output layer.
+    Linear hidden layers collapse into one affine map: use it only in the output layer.
     See [activation functions](course1/week3.md#activation-functions).
 
     Parameters
@@ -296,7 +278,7 @@ def identity(z):
 def identity_grad(z):
     r"""Derivative of the identity: an array of ones.
 
-    $g'(z) = 1$. See [activation functions](course1/week3.md#activation-functions).
+    See [activation functions](course1/week3.md#activation-functions).
 
     Parameters
     ----------
@@ -319,15 +301,8 @@ def identity_grad(z):
 def softmax(z):
     r"""Softmax of each column: $\mathrm{softmax}(z)_k = e^{z_k} / \sum_j e^{z_j}$.
 
-    Softmax is unchanged by adding a constant to every logit of a column, so
-    we subtract the column maximum first:
-
-    $$\mathrm{softmax}(z)_k = \frac{e^{z_k - \max_j z_j}}{\sum_i e^{z_i - \max_j z_j}}.$$
-
-    Every exponent is then $\le 0$ (no overflow) and the largest term is
-    $e^0 = 1$ (the denominator is $\ge 1$, never 0). For logits near the largest
-    float ($\pm 10^{308}$) the difference itself may round to $-\infty$, whose
-    exponential is the correct 0. See
+    $$\mathrm{softmax}(z)_k = \frac{e^{z_k - \max_j z_j}}{\sum_i e^{z_i - \max_j z_j}}:$$
+    every exponent is $\le 0$ and the denominator $\ge 1$. See
     [softmax regression](course2/week3.md#softmax-regression).
 
     Parameters
@@ -360,9 +335,8 @@ def softmax(z):
 def softmax_jacobian(z):
     r"""Full Jacobian $\partial a_i / \partial z_j$ of softmax for one example.
 
-    $\dfrac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)$. $J$ is symmetric,
-    and each row sums to zero (adding a constant to every logit changes
-    nothing). See [the softmax gradient](course2/week3.md#the-softmax-gradient).
+    $\partial a_i / \partial z_j = a_i(\delta_{ij} - a_j)$; symmetric, rows sum to zero.
+    See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Parameters
     ----------
@@ -391,16 +365,13 @@ def softmax_jacobian(z):
 def softmax_backward(dA, z):
     r"""Backpropagate through softmax: $dZ = J^\top dA$ for each column, without forming $J$.
 
-    With $J = \mathrm{diag}(a) - a a^\top$ (symmetric),
-    $dz = J\,da = a \odot (da - a^\top da)$, an $O(C)$ computation per column
-    instead of $O(C^2)$. After a cross-entropy loss ($da = -y / a$) this
-    reduces to $dz = a - y$. See [the softmax gradient](course2/week3.md#the-softmax-gradient).
+    $dz = J\,da = a \odot (da - a^\top da)$: $O(C)$ per column instead of $O(C^2)$.
+    See [the softmax gradient](course2/week3.md#the-softmax-gradient).
 
     Parameters
     ----------
     dA : array_like, shape (C, m)
-        Gradient of the loss with respect to the softmax output $A$: the shape of ``z``
-        exactly, and its dtype (integer input is converted).
+        Gradient of the loss with respect to the softmax output $A$, in the dtype of ``z``.
     z : array_like, shape (C, m)
         Logits that produced $A$.
 
