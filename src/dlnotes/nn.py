@@ -1,18 +1,9 @@
 r"""An L-layer fully connected network: forward pass, cost, backward pass, update.
 
-Layer $l$ computes $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ and $A^{[l]} = g^{[l]}(Z^{[l]})$,
-with examples as columns (``X.shape == (n_x, m)``). Optional extras, all
-switched on by the arguments of :func:`model_forward`:
-
-* inverted dropout on hidden layers (``keep_probs`` and ``rng``);
-* batch norm on layer $l$ when ``parameters`` has ``gamma{l}`` (then there is no
-  ``b{l}``): $Z = W A$, $\tilde Z = \gamma\odot\hat Z + \beta$, $A = g(\tilde Z)$;
-* L2 / L1 weight penalties (``lambd``, ``l1`` in :func:`compute_cost` and
-  :func:`model_backward`).
-
-The backward pass follows the course's per-example convention: $dZ^{[l]}$ is the
-derivative of each example's loss, and the $1/m$ appears in $dW$ and $db$. An overflow raises ``FloatingPointError`` naming
-the layer's input (``X``, then ``W{l}``).
+Layer $l$ computes $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ and $A^{[l]} = g^{[l]}(Z^{[l]})$, examples as
+columns; optional inverted dropout (``keep_probs``), batch norm (``gamma{l}`` instead of ``b{l}``)
+and L2 / L1 penalties (``lambd``, ``l1``). $dZ^{[l]}$ is per example; the $1/m$ appears in $dW$
+and $db$. An overflow raises ``FloatingPointError`` naming the layer's input (``X``, then ``W{l}``).
 See [the building blocks of a deep network](course1/week4.md#forward-and-backward-building-blocks).
 """
 
@@ -125,9 +116,7 @@ def _largest(x):
 def layer_shapes(layer_dims, batchnorm=False):
     r"""Shape of every parameter of a network with sizes ``layer_dims``.
 
-    $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$ (rows: units of this layer; columns:
-    units of the previous one), $b^{[l]} \in \mathbb{R}^{n^{[l]}\times 1}$, broadcast over the
-    $m$ columns of $Z^{[l]} \in \mathbb{R}^{n^{[l]}\times m}$.
+    $W^{[l]} \in \mathbb{R}^{n^{[l]}\times n^{[l-1]}}$, $b^{[l]} \in \mathbb{R}^{n^{[l]}\times 1}$ (broadcast over $m$).
     See [getting the dimensions right](course1/week4.md#notation-for-l-layers).
 
     Parameters
@@ -165,8 +154,7 @@ def layer_shapes(layer_dims, batchnorm=False):
 def num_layers(parameters):
     """Number of layers $L$ of a parameter dict (the number of ``W{l}`` keys).
 
-    The input layer is not counted: a network with ``W1``, ``W2`` has $L = 2$.
-    See [notation for L layers](course1/week4.md#notation-for-l-layers).
+    The input layer is not counted. See [notation for L layers](course1/week4.md#notation-for-l-layers).
 
     Parameters
     ----------
@@ -212,9 +200,7 @@ def _check_linear_output(Z, W, A_prev):
 def linear_forward(A_prev, W, b):
     r"""Linear part of a layer: $Z = W A_{\text{prev}} + b$.
 
-    $z^{(i)} = W a^{(i)} + b$ for each column; stacking the columns,
-    $Z = WA + b$ with $b$ broadcast.
-    See [vectorized forward propagation](course1/week4.md#forward-and-backward-building-blocks).
+    Column by column $z^{(i)} = W a^{(i)} + b$, with $b$ broadcast. See [vectorized forward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
     ----------
@@ -247,7 +233,6 @@ def linear_forward(A_prev, W, b):
 def linear_activation_forward(A_prev, W, b, activation):
     r"""One layer: $A = g(W A_{\text{prev}} + b)$.
 
-    $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$, $A^{[l]} = g^{[l]}(Z^{[l]})$.
     See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
@@ -256,8 +241,7 @@ def linear_activation_forward(A_prev, W, b, activation):
     W : array_like, shape (n[l], n[l-1])
     b : array_like, shape (n[l], 1)
     activation : str
-        A key of :data:`dlnotes.activations.ACTIVATIONS` (``"relu"``, ``"tanh"``,
-        ``"sigmoid"``, ``"softmax"``, ``"identity"``, ...).
+        A key of :data:`dlnotes.activations.ACTIVATIONS`.
 
     Returns
     -------
@@ -369,32 +353,25 @@ def model_forward(X, parameters, activations, *, keep_probs=None, rng=None,
                   bn_state=None, training=True, bn_momentum=0.9, bn_eps=1e-8):
     r"""Forward pass through all $L$ layers.
 
-    For $l = 1..L$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of
-    $W^{[l]}A^{[l-1]}$), $A^{[l]} = g^{[l]}(Z^{[l]})$, then for hidden layers in
-    training, $A^{[l]} \leftarrow A^{[l]}\odot D^{[l]}/p_l$ (inverted dropout).
-    $A^{[0]} = X$.
-    See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
+    From $A^{[0]} = X$: $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ (or batch norm of $W^{[l]}A^{[l-1]}$),
+    $A^{[l]} = g^{[l]}(Z^{[l]})$, times $D^{[l]}/p_l$ for hidden layers in training (dropout). See [forward propagation in a deep network](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
     ----------
     X : array_like, shape (n_x, m)
         Inputs, one example per column.
     parameters : dict
-        ``W{l}`` of shape (n[l], n[l-1]) and either ``b{l}`` of shape (n[l], 1), or
-        ``gamma{l}`` and ``beta{l}`` of shape (n[l], 1) for a batch-norm layer.
-        Same dtype as ``X``.
+        ``W{l}`` (n[l], n[l-1]) and ``b{l}`` (n[l], 1), or ``gamma{l}``, ``beta{l}`` (n[l], 1) for
+        a batch-norm layer; the dtype of ``X``.
     activations : sequence of str, length L
         One activation name per layer, e.g. ``("relu", "relu", "sigmoid")``.
     keep_probs : None, float, or sequence of L-1 floats in (0, 1]
-        Dropout keep probabilities of the hidden layers (a float: the same for all).
-        Only used when ``training``.
+        Dropout keep probabilities of the hidden layers (only when ``training``).
     rng : numpy.random.Generator or int
         Needed when some keep probability is below 1.
     bn_state : dict or None
-        Running averages ``mu{l}``, ``var{l}`` of the batch-norm layers. In training
-        mode it is updated in place (created from the first batch when a key is
-        missing); with ``training=False`` it is required and used instead of the
-        batch statistics.
+        Running ``mu{l}``, ``var{l}``: updated in place in training (created if missing),
+        required and used instead of the batch statistics with ``training=False``.
     training : bool, default True
         Training mode (dropout on, batch statistics) or inference mode.
     bn_momentum : float in [0, 1), default 0.9
@@ -529,8 +506,7 @@ def compute_cost(AL, Y, loss, *, parameters=None, lambd=0.0, l1=0.0):
     Y : array_like, shape (n_y, m)
         Labels (``{0, 1}`` for ``"bce"``, one-hot columns for ``"cce"``).
     loss : {"bce", "cce", "mse"}
-        Binary cross-entropy, categorical cross-entropy, or squared error
-        (see :mod:`dlnotes.losses`).
+        See :mod:`dlnotes.losses`.
     parameters : dict, optional
         Needed when ``lambd`` or ``l1`` is positive.
     lambd : float, default 0
@@ -620,8 +596,7 @@ def linear_backward(dZ, cache, *, need_dA_prev=True):
     cache : tuple
         ``(A_prev, W, b)`` from :func:`linear_forward`.
     need_dA_prev : bool, default True
-        ``False`` skips $W^\top dZ$ (returned as ``None``): the first layer's
-        $dA^{[0]} = dX$ is never used, and it costs as much as $dW^{[1]}$.
+        ``False`` skips $W^\top dZ$ (``None``): the first layer's $dA^{[0]} = dX$ is never used.
 
     Returns
     -------
@@ -657,10 +632,7 @@ def _check_activation_backward_args(dA, Z, activation):
 def activation_backward(dA, Z, activation):
     r"""Backpropagate through $A = g(Z)$: $dZ = dA \odot g'(Z)$.
 
-    Elementwise activations: $dZ = dA\odot g'(Z)$. Softmax mixes the units of
-    a column, so it multiplies by the Jacobian instead
-    (:func:`dlnotes.activations.softmax_backward`).
-    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
+    Softmax multiplies by its Jacobian instead (:func:`dlnotes.activations.softmax_backward`). See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
     ----------
@@ -703,8 +675,7 @@ def _check_layer_cache(cache):
 def linear_activation_backward(dA, cache, activation):
     r"""Backward pass of one layer $A = g(WA_{\text{prev}} + b)$.
 
-    $dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]})$, then :func:`linear_backward`.
-    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
+    $dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]})$, then :func:`linear_backward`. See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
     ----------
@@ -793,19 +764,14 @@ def _output_dZ(AL, Y, cache, loss):
 def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     r"""Backward pass through all $L$ layers: the gradient of the cost for every parameter.
 
-    Output layer: for sigmoid + BCE, softmax + CCE and identity + MSE,
-    $dZ^{[L]} = A^{[L]} - Y$ (the $a(1-a)$ of $\sigma'$ cancels the denominators of
-    $\partial\mathcal{L}/\partial a$, so this is exact and never divides by 0).
-    Then for $l = L..1$:
+    $dZ^{[L]} = A^{[L]} - Y$ for sigmoid + BCE, softmax + CCE and identity + MSE; then for $l = L..1$:
 
     $$dZ^{[l]} = dA^{[l]}\odot g^{[l]\prime}(Z^{[l]}),\quad
       dW^{[l]} = \tfrac1m dZ^{[l]}A^{[l-1]\top} + \tfrac{\lambda}{m}W^{[l]},\quad
       db^{[l]} = \tfrac1m\textstyle\sum_i dz^{[l](i)},\quad
       dA^{[l-1]} = W^{[l]\top}dZ^{[l]}.$$
 
-    Dropout layers multiply $dA^{[l]}$ by the same mask $D^{[l]}/p_l$ first; batch-norm
-    layers pass $dZ^{[l]}$ through :func:`dlnotes.batchnorm.batchnorm_backward`.
-    See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
+    (dropout: $dA^{[l]}$ times $D^{[l]}/p_l$ first; batch norm: :func:`dlnotes.batchnorm.batchnorm_backward`). See [backward propagation](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
     ----------
@@ -824,18 +790,14 @@ def model_backward(AL, Y, caches, *, loss, lambd=0.0, l1=0.0):
     Returns
     -------
     dict
-        ``dW{l}`` and ``db{l}`` (or ``dgamma{l}``, ``dbeta{l}`` for batch-norm
-        layers), same shapes and dtype as the parameters.
+        ``dW{l}``, ``db{l}`` (or ``dgamma{l}``, ``dbeta{l}``), shapes and dtype of the parameters.
 
     Examples
     --------
     >>> from dlnotes.initializers import initialize_parameters
-    >>> rng = np.random.default_rng(0)
-    >>> X, Y = rng.standard_normal((3, 5)), np.array([[0, 1, 1, 0, 1]])
-    >>> params = initialize_parameters([3, 4, 1], "he", rng=0)
-    >>> AL, caches = model_forward(X, params, ("relu", "sigmoid"))
-    >>> grads = model_backward(AL, Y, caches, loss="bce")
-    >>> sorted(grads)
+    >>> X, Y = np.random.default_rng(0).standard_normal((3, 5)), np.array([[0, 1, 1, 0, 1]])
+    >>> AL, caches = model_forward(X, initialize_parameters([3, 4, 1], "he", rng=0), ("relu", "sigmoid"))
+    >>> sorted(model_backward(AL, Y, caches, loss="bce"))
     ['dW1', 'dW2', 'db1', 'db2']
     """
     AL, Y = _check_backward_args(AL, Y, caches, loss)
@@ -905,9 +867,7 @@ def _check_step(new, learning_rate):
 def update_parameters(parameters, grads, learning_rate):
     r"""One gradient-descent step: $\theta \leftarrow \theta - \alpha\,d\theta$ for every parameter.
 
-    $W^{[l]} \leftarrow W^{[l]} - \alpha\,dW^{[l]}$, $b^{[l]} \leftarrow b^{[l]} - \alpha\,db^{[l]}$.
-    For momentum, RMSprop and Adam see :mod:`dlnotes.optim`.
-    See [gradient descent for a network](course1/week3.md#gradient-descent-for-a-network).
+    For momentum, RMSprop and Adam see :mod:`dlnotes.optim`. See [gradient descent for a network](course1/week3.md#gradient-descent-for-a-network).
 
     Parameters
     ----------
@@ -949,8 +909,7 @@ def _check_features(X, parameters):
 def predict_proba(X, parameters, activations, *, bn_state=None):
     r"""Network output $\hat Y = A^{[L]}$ in inference mode (no dropout, running BN statistics).
 
-    Same as :func:`model_forward` with ``training=False``.
-    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
+    :func:`model_forward` with ``training=False``. See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
     ----------
@@ -979,9 +938,7 @@ def predict_proba(X, parameters, activations, *, bn_state=None):
 def predict(X, parameters, activations, *, bn_state=None):
     r"""Predicted class labels: threshold 0.5 (sigmoid output) or argmax (softmax output).
 
-    $\hat y = \mathbb{1}[a^{[L]} > 0.5]$ (equivalently $z^{[L]} > 0$), or
-    $\hat y = \arg\max_k a^{[L]}_k$.
-    See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
+    $\hat y = \mathbb{1}[a^{[L]} > 0.5]$, or $\arg\max_k a^{[L]}_k$. See [deep neural networks](course1/week4.md#forward-and-backward-building-blocks).
 
     Parameters
     ----------
