@@ -1,9 +1,6 @@
 r"""Regularization: weight penalties (L2, L1), inverted dropout, and ridge regression.
 
-Penalties apply to the weights $W^{[l]}$ only, never to biases ($b$) or batch-norm
-parameters ($\gamma$, $\beta$): a bias does not make a unit more sensitive to
-its inputs, and it is one number per unit against $n^{[l-1]}$ weights.
-
+Penalties apply to the weights $W^{[l]}$ only, never to biases or batch-norm $\gamma$, $\beta$.
 See [regularization](course2/week1.md#regularization).
 """
 
@@ -41,7 +38,6 @@ _WEIGHT_KEY = re.compile(r"W\d+")
 def weight_keys(parameters):
     """The keys ``W1, W2, ...`` of ``parameters`` that are penalized, in layer order.
 
-    Biases and batch-norm parameters are not penalized.
     See [regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Parameters
@@ -98,19 +94,14 @@ def _scaled(factor, W, kind):
 def l2_penalty(parameters, lambd, m):
     r"""L2 (weight decay) term of the cost: $\frac{\lambda}{2m}\sum_l \lVert W^{[l]}\rVert_F^2$.
 
-    $$J_{\text{reg}} = \frac{1}{m}\sum_{i=1}^m \mathcal{L}^{(i)}
-      + \frac{\lambda}{2m}\sum_{l=1}^{L}\lVert W^{[l]}\rVert_F^2,\qquad
-      \lVert W\rVert_F^2 = \sum_{i,j} W_{ij}^2.$$
-
-    The squared Frobenius norm, not the spectral norm, and not the square root.
-    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
+    $\lVert W\rVert_F^2 = \sum_{i,j} W_{ij}^2$, the squared Frobenius norm. See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Parameters
     ----------
     parameters : dict
-        Network parameters; only the ``W{l}`` entries are used.
+        Only the ``W{l}`` entries are used.
     lambd : float
-        Regularization strength $\lambda \ge 0$ (``lambda`` is a Python keyword).
+        $\lambda \ge 0$ (``lambda`` is a Python keyword).
     m : int
         Number of examples the cost is averaged over.
 
@@ -134,10 +125,7 @@ def l2_penalty(parameters, lambd, m):
 def l2_penalty_grad(W, lambd, m):
     r"""Gradient of the L2 term with respect to one weight matrix: $\frac{\lambda}{m} W$.
 
-    $\dfrac{\partial}{\partial W}\dfrac{\lambda}{2m}\lVert W\rVert_F^2 = \dfrac{\lambda}{m}W$, so
-    a gradient step is $W \leftarrow (1 - \alpha\lambda/m)W - \alpha\,dW_{\text{data}}$:
-    the weights first shrink by a constant factor ("weight decay").
-    See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
+    A step is then $W \leftarrow (1 - \alpha\lambda/m)W - \alpha\,dW_{\text{data}}$ ("weight decay"). See [L2 regularization](course2/week1.md#l2-regularization-and-weight-decay).
 
     Parameters
     ----------
@@ -164,18 +152,15 @@ def l2_penalty_grad(W, lambd, m):
 def l1_penalty(parameters, lambd, m):
     r"""L1 term of the cost: $\frac{\lambda}{m}\sum_l \sum_{i,j} |W^{[l]}_{ij}|$.
 
-    $$J_{L1} = \frac{\lambda}{m}\sum_{l}\lVert W^{[l]}\rVert_1 .$$
-
-    The lecture writes $\frac{\lambda}{2m}$; the factor only rescales $\lambda$.
-    We use $\frac{\lambda}{m}$ so that the gradient is $\frac{\lambda}{m}\operatorname{sign}(W)$.
-    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
+    The lecture writes $\frac{\lambda}{2m}$ (only a rescaled $\lambda$); $\frac{\lambda}{m}$ makes the
+    gradient $\frac{\lambda}{m}\operatorname{sign}(W)$. See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
 
     Parameters
     ----------
     parameters : dict
-        Network parameters; only the ``W{l}`` entries are used.
+        Only the ``W{l}`` entries are used.
     lambd : float
-        Strength $\lambda \ge 0$.
+        $\lambda \ge 0$.
     m : int
         Number of examples.
 
@@ -198,10 +183,7 @@ def l1_penalty(parameters, lambd, m):
 def l1_penalty_grad(W, lambd, m):
     r"""(Sub)gradient of the L1 term: $\frac{\lambda}{m}\operatorname{sign}(W)$, 0 at $W_{ij} = 0$.
 
-    $|w|$ has slope $\pm 1$ whatever the size of $w$: unlike L2, the pull
-    towards zero does not fade as $w$ shrinks, which is why L1 sets weights
-    exactly to zero (sparsity). At $w = 0$ we use the subgradient $0$.
-    See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
+    The pull towards zero does not fade as $w$ shrinks: sparsity. See [L1 regularization and sparsity](course2/week1.md#l1-regularization-and-sparsity).
 
     Parameters
     ----------
@@ -228,10 +210,8 @@ def l1_penalty_grad(W, lambd, m):
 def dropout_forward(A, keep_prob, rng):
     r"""Inverted dropout: keep each unit with probability ``keep_prob``, divide by it.
 
-    With $D_{ij} \sim \mathrm{Bernoulli}(p)$, $\mathbb{E}[D_{ij} A_{ij} / p] = A_{ij}$:
-    dividing by $p$ keeps the expected input of the next layer unchanged, so
-    at test time the network is used as is, with no dropout and **no scaling**.
-    See [dropout](course2/week1.md#dropout).
+    $D_{ij} \sim \mathrm{Bernoulli}(p)$ and $\mathbb{E}[D_{ij} A_{ij} / p] = A_{ij}$: at test time, no
+    dropout and **no scaling**. See [dropout](course2/week1.md#dropout).
 
     Parameters
     ----------
@@ -240,7 +220,7 @@ def dropout_forward(A, keep_prob, rng):
     keep_prob : float in (0, 1]
         Probability of keeping a unit.
     rng : numpy.random.Generator or int
-        Source of the mask (a new mask for every call, i.e. every iteration).
+        Source of the mask (a new one for every call).
 
     Returns
     -------
@@ -282,10 +262,7 @@ def _check_mask(D, dA):
 def dropout_backward(dA, D, keep_prob):
     r"""Backward pass of inverted dropout: the same mask, the same scaling.
 
-    $A_{\text{drop}} = A \odot D / p$ is linear in $A$, so
-    $\partial\mathcal{L}/\partial A = (\partial\mathcal{L}/\partial A_{\text{drop}}) \odot D / p$:
-    dropped units get no gradient.
-    See [dropout](course2/week1.md#dropout).
+    $\partial\mathcal{L}/\partial A = (\partial\mathcal{L}/\partial A_{\text{drop}}) \odot D / p$. See [dropout](course2/week1.md#dropout).
 
     Parameters
     ----------
@@ -365,13 +342,8 @@ def _solve_ridge(A, rhs, degree, lambd):
 def ridge_polyfit(x, y, degree, lambd):
     r"""Polynomial least squares with an L2 penalty, solved in closed form.
 
-    With $\Phi_{ik} = x_i^k$, minimizing
-    $J(w) = \frac{1}{2m}\lVert\Phi w - y\rVert^2 + \frac{\lambda}{2m}\sum_{k\ge1} w_k^2$
-    (the course's cost and penalty) gives $\nabla J = \frac1m\big(\Phi^\top(\Phi w - y) + \lambda I' w\big) = 0$:
-
+    Minimizing $\frac{1}{2m}\lVert\Phi w - y\rVert^2 + \frac{\lambda}{2m}\sum_{k\ge1} w_k^2$ with $\Phi_{ik} = x_i^k$:
     $$w = (\Phi^\top\Phi + \lambda I')^{-1}\Phi^\top y,\qquad I' = \mathrm{diag}(0, 1, \dots, 1).$$
-
-    $\lambda = 0$ is ordinary least squares; growing $\lambda$ flattens the curve.
     See [regularization reduces overfitting](course2/week1.md#l2-regularization-and-weight-decay).
 
     Parameters
@@ -383,16 +355,13 @@ def ridge_polyfit(x, y, degree, lambd):
     degree : int
         Polynomial degree $d \ge 0$.
     lambd : float
-        Penalty $\lambda \ge 0$ on the coefficients of $x, \dots, x^d$ (the
-        constant term is not penalized, like a bias).
+        Penalty $\lambda \ge 0$ on the coefficients of $x, \dots, x^d$ (not the constant).
 
     Returns
     -------
     numpy.ndarray, shape (degree + 1,), dtype of ``x`` and ``y``
-        Coefficients $w_0, \dots, w_d$ in increasing powers, for
-        ``numpy.polynomial.polynomial.polyval(x, w)``. The normal equations
-        are solved in float64 (their condition number grows fast with the
-        degree) and the result is returned in the data's dtype.
+        $w_0, \dots, w_d$ for ``numpy.polynomial.polynomial.polyval(x, w)``; solved in float64
+        (ill-conditioned for high degrees), returned in the data's dtype.
 
     Examples
     --------
