@@ -314,3 +314,10 @@ def test_integer_labels_still_split():
     X, labels = np.arange(20.0).reshape(2, 10), np.arange(10).reshape(1, 10)
     Xtr, Ltr, Xte, Lte = data.train_dev_test_split(X, labels, (0.5, 0.5), rng=0)
     assert Ltr.dtype == labels.dtype and Xtr.shape == (2, 5)
+
+
+def test_docstring_example_split_is_a_partition():
+    from dlnotes.data import train_dev_test_split
+    X, Y = np.arange(20.0).reshape(2, 10), np.arange(10).reshape(1, 10)
+    parts = train_dev_test_split(X, Y, (0.6, 0.2, 0.2), rng=0)
+    assert sorted(np.concatenate([parts[1], parts[3], parts[5]], axis=1)[0].tolist()) == list(range(10))

@@ -17,9 +17,7 @@ __all__ = ["augment_2d", "flip_images", "shift_images", "augment_images"]
 def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
     """Enlarge a 2-D (or n-D) point set with jittered, optionally reflected copies.
 
-    Augmentation encodes an invariance you know holds ("a point a little
-    to the side has the same label") as extra data, a regularizer that
-    costs no labelling. See [data augmentation](course2/week1.md#data-augmentation).
+    An invariance you know holds, as extra data. See [data augmentation](course2/week1.md#data-augmentation).
 
     Parameters
     ----------
@@ -31,8 +29,7 @@ def augment_2d(X, Y, rng, *, copies=1, jitter=0.05, flip_axes=()):
     jitter : float, default 0.05
         Standard deviation of the Gaussian noise added to each copy, $\\ge 0$.
     flip_axes : sequence of int, default ()
-        Coordinates whose sign each copied point flips with probability 1/2.
-        Only valid when the labels are symmetric under that reflection.
+        Coordinates each copied point flips with probability 1/2 (labels must be symmetric).
 
     Returns
     -------
@@ -79,7 +76,6 @@ def flip_images(X, shape):
     Parameters
     ----------
     X : array_like, shape (h*w*c, m)
-        Flattened images, one per column.
     shape : tuple
         ``(h, w)`` or ``(h, w, c)``.
 
@@ -105,7 +101,6 @@ def shift_images(X, shape, dy, dx):
     Parameters
     ----------
     X : array_like, shape (h*w*c, m)
-        Flattened images, one per column.
     shape : tuple
         ``(h, w)`` or ``(h, w, c)``.
     dy, dx : int
@@ -141,7 +136,6 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     Parameters
     ----------
     X : array_like, shape (h*w*c, m)
-        Flattened images, one per column.
     Y : array_like, shape (n_y, m)
     shape : tuple
         ``(h, w)`` or ``(h, w, c)``.
@@ -149,8 +143,7 @@ def augment_images(X, Y, shape, rng, *, copies=1, max_shift=1, flip=False):
     copies : int, default 1
         Number of augmented copies, $\\ge 1$.
     max_shift : int, default 1
-        Each copy of an image is shifted by integers drawn uniformly from
-        $[-\\mathrm{max\\_shift}, \\mathrm{max\\_shift}]$ in each direction.
+        Shifts are integers drawn uniformly from $[-\\mathrm{max\\_shift}, \\mathrm{max\\_shift}]$ per direction.
     flip : bool, default False
         Also mirror each copy with probability 1/2.
 

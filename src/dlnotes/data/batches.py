@@ -24,9 +24,7 @@ def _mini_batches(X, Y, batch_size, rng):
 def random_mini_batches(X, Y, batch_size=64, rng=0):
     """Shuffle the columns and partition them into mini-batches.
 
-    Each epoch visits every example exactly once (a partition, not sampling
-    with replacement). Step 1, shuffle: ``X[:, perm]``, ``Y[:, perm]`` with the
-    same permutation so examples keep their labels. Step 2, partition. See
+    One permutation for ``X`` and ``Y``, then a partition: each example once per epoch. See
     [mini-batch gradient descent](course2/week2.md#mini-batch-gradient-descent).
 
     Parameters
@@ -34,18 +32,14 @@ def random_mini_batches(X, Y, batch_size=64, rng=0):
     X : array_like, shape (n_x, m)
     Y : array_like, shape (n_y, m)
     batch_size : int, default 64
-        Columns per mini-batch, $\\ge 1$ (``batch_size >= m``: one batch, i.e.
-        batch gradient descent; 1: stochastic gradient descent).
+        Columns per mini-batch, $\\ge 1$ (``>= m``: batch gradient descent; 1: stochastic).
     rng : numpy.random.Generator or int, default 0
-        Source of the shuffle (pass the same Generator every epoch to get a
-        new order each time).
+        The same Generator every epoch gives a new order each time.
 
     Returns
     -------
     list of (X_batch, Y_batch)
-        $\\lceil m / \\mathrm{batch\\_size}\\rceil$ pairs; every batch has
-        ``batch_size`` columns except possibly the last, which has
-        $m - \\mathrm{batch\\_size}\\lfloor m/\\mathrm{batch\\_size}\\rfloor$.
+        $\\lceil m / \\mathrm{batch\\_size}\\rceil$ pairs of ``batch_size`` columns (the last may be smaller).
 
     Examples
     --------

@@ -17,8 +17,7 @@ __all__ = ["one_hot"]
 def one_hot(labels, C, *, dtype=np.float64):
     """Turn integer labels into one-hot columns.
 
-    The target of a softmax output layer; see
-    [softmax regression](course2/week3.md#softmax-regression).
+    The target of a softmax output layer; see [softmax regression](course2/week3.md#softmax-regression).
 
     Parameters
     ----------

@@ -15,9 +15,7 @@ __all__ = ["flatten_images", "unflatten_images"]
 def flatten_images(images):
     """Images ``(m, h, w)`` or ``(m, h, w, c)`` to columns ``(h*w*c, m)``.
 
-    ``images.reshape(m, -1).T``: reshape *before* transposing, so each
-    column holds one image. ``images.reshape(-1, m)`` has the right shape
-    but mixes pixels of different images into one column. See
+    ``images.reshape(m, -1).T`` (``images.reshape(-1, m)`` has the right shape but mixes images). See
     [the data matrix](course1/week2.md#binary-classification-and-the-data-matrix).
 
     Parameters

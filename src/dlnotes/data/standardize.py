@@ -15,11 +15,8 @@ __all__ = ["standardize_fit", "standardize_apply"]
 def standardize_fit(X):
     """Per-feature mean and standard deviation of the *training* set.
 
-    $$\\mu = \\frac1m\\sum_i x^{(i)}, \\qquad \\sigma^2 = \\frac1m\\sum_i (x^{(i)}-\\mu)^2,$$
-    element-wise. Normalization divides by $\\sigma$, not $\\sigma^2$: the
-    result has unit variance because
-    $\\mathrm{Var}\\big((x-\\mu)/\\sigma\\big) = \\sigma^2/\\sigma^2 = 1$. Apply the
-    *same* $\\mu, \\sigma$ (from training data) to dev and test data: see
+    $\\mu = \\frac1m\\sum_i x^{(i)}$, $\\sigma^2 = \\frac1m\\sum_i (x^{(i)}-\\mu)^2$ element-wise; apply the *same*
+    $\\mu, \\sigma$ to dev and test data: see
     [normalizing the inputs](course2/week1.md#normalizing-the-inputs).
 
     Parameters
@@ -31,8 +28,7 @@ def standardize_fit(X):
     -------
     mu : ndarray, shape (n_x, 1)
     sigma : ndarray, shape (n_x, 1)
-        Standard deviations; a constant feature gets $\\sigma = 1$ (it is
-        only centred) instead of a division by zero.
+        A constant feature gets $\\sigma = 1$ (only centred), not a division by zero.
 
     Examples
     --------
