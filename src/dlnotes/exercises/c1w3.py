@@ -1,0 +1,3 @@
+"""Exercises of c1w3 (being written)."""
+
+EXERCISES = []

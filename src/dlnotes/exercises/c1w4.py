@@ -1,0 +1,3 @@
+"""Exercises of c1w4 (being written)."""
+
+EXERCISES = []

@@ -1,0 +1,3 @@
+"""Exercises of c2w1 (being written)."""
+
+EXERCISES = []

@@ -1,0 +1,3 @@
+"""Exercises of c2w2 (being written)."""
+
+EXERCISES = []

@@ -1,0 +1,3 @@
+"""Exercises of c2w3 (being written)."""
+
+EXERCISES = []

@@ -1,0 +1,3 @@
+"""Typical wrong answers (being written)."""
+
+WRONG = {}
