@@ -267,7 +267,15 @@ CASES: dict[str, Case] = {
                                 "X_dev": _a((3, 6), 9), "Y_dev": (np.arange(6) % 2).reshape(1, 6) * 1.0}),
                       same_dtype_free=("Y", "Y_dev"), shape_free=("X_dev",)),
     "train.ensemble_predict": lazy(lambda: (([_trained()], _a((3, 5))), {"proba": False})),
+    # --- exercises ---------------------------------------------------------------------------
+    "exercises.check": lazy(lambda: (("c1w2.sigmoid", _exercise_solution("c1w2.sigmoid")), {"seed": 0})),
+    "exercises.list_exercises": case("c1w2"),
 }
+
+
+def _exercise_solution(name):
+    from dlnotes.exercises import get
+    return get(name).solution
 
 _TRAINED = []
 
@@ -288,6 +296,7 @@ NOT_CALLED = {
     "gradcheck.GradientCheckResult": "a result record returned by gradient_check",
     "autodiff.MinimizeResult": "a result record returned by minimize",
     "train.TrainResult": "a result record returned by fit",
+    "exercises.Report": "a result record returned by check",
 }
 
 

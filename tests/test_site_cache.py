@@ -36,7 +36,7 @@ def test_default_root_is_the_checkout_of_an_editable_install(monkeypatch):
 
 
 def test_unknown_kind_is_named():
-    with pytest.raises(ValueError, match=r"kind: expected one of figures, results, labs, got 'svg'"):
+    with pytest.raises(ValueError, match=r"kind: expected one of figures, results, labs, exercises, got 'svg'"):
         cache.directory("svg")
 
 

@@ -60,6 +60,8 @@ API = {
              "standardize_apply", "augment_2d", "flatten_images", "unflatten_images", "flip_images",
              "shift_images", "augment_images", "synthetic_temperature"],
     "train": ["TrainResult", "fit", "ensemble_predict"],
+    # Practice
+    "exercises": ["check", "list_exercises", "Report"],
 }
 
 #: Modules that are part of the package but not of the teaching API.

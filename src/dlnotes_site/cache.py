@@ -5,7 +5,8 @@ sub-directory per kind (:data:`KINDS`):
 
 * ``figures/``: the SVG of each figure (:mod:`dlnotes_site.figures`), keyed on what it imports;
 * ``results/``: the runs memoized for ``@heavy`` functions (:func:`dlnotes_site.figures.memo`);
-* ``labs/``: the executed lab notebooks (:mod:`dlnotes_site.labs`) and their timings.
+* ``labs/``: the executed lab notebooks (:mod:`dlnotes_site.labs`) and their timings;
+* ``exercises/``: the exercise notebooks with the solutions filled in, and their executions.
 
 Every key is built from :func:`dlnotes_site.deps.digest` and
 :func:`dlnotes_site.figures.library_versions`; every file is published with
@@ -45,7 +46,7 @@ from dlnotes_site import deps as _deps
 __all__ = ["KINDS", "root", "directory", "use_project", "write_atomic"]
 
 #: The kinds of cached files, one sub-directory of :func:`root` each.
-KINDS = ("figures", "results", "labs")
+KINDS = ("figures", "results", "labs", "exercises")
 
 
 def root() -> Path:

@@ -403,6 +403,7 @@ class Report:
     ``passed`` is true when every case passed. Its text (``print(report)``, or the report as the
     last line of a notebook cell) lists each case with what differed and a hint; ``seed``
     draws the same cases again: ``check(name, function, seed=report.seed)``.
+    See [how the checks work](exercises/index.md#how-the-checks-work).
     """
 
     exercise: str
