@@ -65,3 +65,103 @@ def test_a_typical_mistake_is_caught_with_its_hint(name, function, hint):
         for result in report.failed:
             said = f"{result.message}\n{result.hint}"
             assert hint in said, f"{function.__name__}: expected a hint with {hint!r}:\n{report}"
+
+
+# ------------------------------------------------------------------ the checker never crashes
+
+
+def _none(*args, **kwargs):
+    return None
+
+
+def _text(*args, **kwargs):
+    return "an answer"
+
+
+def _first_argument(*args, **kwargs):
+    return args[0] if args else None
+
+
+def _raises_key_error(*args, **kwargs):
+    return {}["W1"]
+
+
+def _too_many(*args, **kwargs):
+    return tuple(range(7))
+
+
+def _nan_like(*args, **kwargs):
+    out = exercises.get(_nan_like.name).reference(*args, **kwargs)
+    return _poison(out)
+
+
+def _poison(out):
+    if isinstance(out, np.ndarray) and out.dtype.kind == "f" and out.size:
+        bad = out.copy()
+        bad.flat[0] = np.nan
+        return bad
+    if isinstance(out, dict):
+        return {k: _poison(v) for k, v in out.items()}
+    if isinstance(out, (tuple, list)):
+        return type(out)(_poison(v) for v in out)
+    if isinstance(out, float):
+        return float("nan")
+    return out
+
+
+GARBAGE = [_none, _text, _first_argument, _raises_key_error, _too_many, _nan_like]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_garbage_and_crashes_are_failed_cases_not_errors(name):
+    for garbage in GARBAGE:
+        _nan_like.name = name
+        report = check(name, garbage, seed=0)
+        assert not report.passed, f"{garbage.__name__} passed {name}"
+        assert all(r.message for r in report.failed), str(report)
+        if garbage is _raises_key_error:
+            assert all("raised KeyError" in r.message for r in report.failed), str(report)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_report_never_shows_the_reference_code(name):
+    exercise = exercises.get(name)
+    spec_lines = {line.strip() for line in inspect.getsource(inspect.getmodule(exercise.reference)).splitlines()
+                  if len(line.strip()) > 25 and not line.strip().startswith(("#", '"', "Mistake(\""))}
+    for function, _ in [(fn, h) for n, fn, h in WRONG if n == name][:2]:
+        text = str(check(name, function, seed=0))
+        assert not [line for line in spec_lines if line in text], text
+
+
+def test_fresh_cases_at_every_call_and_the_seed_repeats_them():
+    solution = exercises.get("c1w2.propagate").solution
+    seeds = {check("c1w2.propagate", solution).seed for _ in range(5)}
+    assert len(seeds) > 1
+    a, b = (str(check("c1w2.flatten", lambda x: x.reshape(-1, x.shape[0]), seed=123)) for _ in range(2))
+    assert a == b and "seed=123" in a
+
+
+def test_bad_calls_of_check_name_the_argument():
+    with pytest.raises(ValueError, match=r"name: .*got 'c1w2.sigmod' \(did you mean 'c1w2.sigmoid'\?\)"):
+        check("c1w2.sigmod", print)
+    with pytest.raises(TypeError, match=r"function: expected your function \(a callable\) for c1w2.sigmoid, got str"):
+        check("c1w2.sigmoid", "sigmoid")
+    with pytest.raises(ValueError, match=r"seed: expected a non-negative integer, got -1"):
+        check("c1w2.sigmoid", print, seed=-1)
+    with pytest.raises(ValueError, match=r"week: expected one of c1w2, .*got 'c3w1'"):
+        list_exercises("c3w1")
+
+
+def test_hints_for_shapes_and_factors():
+    from dlnotes.exercises._core import compare
+
+    rtol = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 5e-4}
+    e = np.arange(1.0, 7.0).reshape(3, 2)
+    assert "transposed" in compare(e, e.T, "dW", rtol)[1]
+    assert "keepdims" in compare(np.ones((3, 1)), np.ones(3), "db", rtol)[1]
+    assert "broadcast to (n, n)" in compare(np.ones((3, 1)), np.ones((3, 3)), "db", rtol)[1]
+    assert "missing 1/m" in compare(e, 5 * e, "dW", rtol, {"m": 5})[1]
+    assert "sign is flipped" in compare(e, -e, "dW", rtol)[1]
+    assert "dtype" in compare(e.astype(np.float32), e, "A", rtol)[0]
+    assert compare(e, e * (1 + 1e-9), "A", rtol) is None
+    assert compare({"a": e}, {"a": e, "b": e}, "grads", rtol)[0] == "grads: expected keys ['a']; unexpected ['b']"
