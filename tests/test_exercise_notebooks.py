@@ -91,6 +91,7 @@ def test_a_page_that_breaks_the_format_is_named():
         ex.parse_page(good.replace('check("c1w2.sigmoid"', 'check("c1w2.sigma"'), "p")
     with pytest.raises(ex.ExercisePageError, match=r"no admonitions"):
         ex.parse_page(good.replace("Write it.", "See [the page](../course1/week2.md)."), "p")
+    assert ex.parse_page(good.replace("Write it.", "Math is no link: $a^{[2](i)}$."))[1][0].text.startswith("Math")
     with pytest.raises(ex.ExercisePageError, match=r"has no '\*\*Check:\*\*' line"):
         ex.parse_page(good.split("**Check")[0], "p")
 

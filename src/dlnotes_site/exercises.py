@@ -32,6 +32,7 @@ CHECK_LINE = re.compile(r'^\*\*Check:\*\* `check\("(?P<id>[\w.]+)", (?P<function
 #: Page-only Markdown that has no meaning in a notebook: a statement must not use it.
 PAGE_ONLY = re.compile(r"^\s*(!!!|\?\?\?|--8<--)|\{:|\]\((?!https?://)")
 SITE_URL = "https://dlnotes.github.io/dlnotes/"
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$")  # math such as a^{[2](i)} is not a link
 
 
 class ExercisePageError(ValueError):
@@ -67,7 +68,7 @@ def parse_page(text: str, where: str = "page") -> tuple[str, list[Statement]]:
         while j < len(lines) and not CHECK_LINE.match(lines[j]):
             if lines[j].startswith("## "):
                 raise ExercisePageError(f"{where}:{i + 1}: exercise {m['function']} has no '**Check:**' line")
-            if PAGE_ONLY.search(lines[j]):
+            if PAGE_ONLY.search(_MATH.sub("", lines[j])):
                 raise ExercisePageError(f"{where}:{j + 1}: a statement goes into the notebook as it is; "
                                         f"no admonitions, snippets, attribute lists or relative links: {lines[j]!r}")
             body.append(lines[j])

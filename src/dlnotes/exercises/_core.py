@@ -151,6 +151,7 @@ def _ratio_hint(expected: np.ndarray, got: np.ndarray, context: dict) -> str:
         return ""
     r = g[big] / e[big]
     c = float(np.median(r))
+    named_only = r.size < 2  # one number: any wrong answer is "a factor" of the right one
     if not np.allclose(r, c, rtol=1e-3, atol=0) or not np.allclose(g[~big], c * e[~big], atol=1e-6 * np.abs(e).max()):
         return ""
     m = context.get("m")
@@ -162,7 +163,7 @@ def _ratio_hint(expected: np.ndarray, got: np.ndarray, context: dict) -> str:
         return "the sign is flipped"
     if np.isclose(c, 2, rtol=1e-3) or np.isclose(c, 0.5, rtol=1e-3):
         return f"off by a factor of {c:g}: check a 1/2 or a 2 in the formula"
-    if not np.isclose(c, 1, rtol=1e-3):
+    if not named_only and not np.isclose(c, 1, rtol=1e-3):
         return f"off by a constant factor of {c:.4g}"
     return ""
 
@@ -252,7 +253,7 @@ def _compare_values(expected, got, name, rtol, context, tol_dtype=None):
     where = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
     at = f" at index {tuple(int(i) for i in where)}" if err.ndim else ""
     msg = (f"{name}: values differ: largest difference {worst:.3g}{at} "
-           f"(expected {float(expected[where]):.6g}, got {float(got[where]):.6g})")
+           f"(expected {float(expected[where]) + 0.0:.6g}, got {float(got[where]) + 0.0:.6g})")
     return msg, _ratio_hint(expected, got, context)
 
 
@@ -278,12 +279,19 @@ def _quiet(function, case: Case):
 
 def _last_line(exc: BaseException) -> str:
     line = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    tb = traceback.extract_tb(exc.__traceback__)
+    tb = traceback.extract_tb(exc.__traceback__)[1:]  # without the checker's own call
+    mine = [f for f in tb if not _is_library(f.filename)]
     where = ""
-    if len(tb) > 1:  # the frame in the learner's code, not the checker's call
-        frame = tb[-1]
+    if mine:  # the last line of the learner's code on the way, not NumPy's
+        frame = mine[-1]
         where = f" (in {frame.name}, line {frame.lineno}: {frame.line})" if frame.line else f" (in {frame.name})"
     return line + where
+
+
+def _is_library(filename: str) -> bool:
+    import os
+
+    return any(os.sep + part + os.sep in filename for part in ("numpy", "site-packages", "lib" + os.sep + "python3"))
 
 
 _CRASH_HINTS = (
@@ -389,7 +397,8 @@ def _finite_differences(exercise, case, got) -> CaseResult:
         return CaseResult(case.label, False, f"{worst[0]} disagrees with finite differences of the cost "
                           f"(relative difference {worst[1]:.2g})", "")
     names = ", ".join(n for n, _, _ in pairs)
-    return CaseResult(case.label, True, f"{names} agree with finite differences (relative difference "
+    verb = "agrees" if len(pairs) == 1 else "agree"
+    return CaseResult(case.label, True, f"{names} {verb} with finite differences (relative difference "
                       f"{worst[1]:.1e})")
 
 
