@@ -193,10 +193,10 @@ def compare(expected, got, name: str, rtol: dict, context: dict | None = None):
         return None
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)):
-            return (f"{name}: expected {len(expected)} values (a {type(expected).__name__}), "
+            return (f"{name}: expected {_values(len(expected))} (a {type(expected).__name__}), "
                     f"got {type(got).__name__}"), ""
         if len(got) != len(expected):
-            return f"{name}: expected {len(expected)} values, got {len(got)}", ""
+            return f"{name}: expected {_values(len(expected))}, got {len(got)}", ""
         for i, (e, g) in enumerate(zip(expected, got)):
             diff = compare(e, g, f"{name}[{i}]", rtol, context)
             if diff:
@@ -234,6 +234,10 @@ def compare(expected, got, name: str, rtol: dict, context: dict | None = None):
         return _compare_values(np.asarray(expected, dtype=np.float64), np.asarray(got, dtype=np.float64),
                                name, rtol, context, np.dtype(np.float32 if as32 else np.float64))
     raise TypeError(f"compare: cannot compare a {type(expected).__name__}")  # pragma: no cover
+
+
+def _values(n: int) -> str:
+    return "1 value" if n == 1 else f"{n} values"
 
 
 def _compare_values(expected, got, name, rtol, context, tol_dtype=None):
