@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from dlnotes import activations as act
 from dlnotes import autodiff, batchnorm, compgraph, data, ewa, gradcheck, initializers, logistic, losses, nn
-from dlnotes import optim, regularization, schedules, train, tuning
+from dlnotes import layernorm, optim, regularization, schedules, train, tuning
 from dlnotes.gradcheck import numerical_grad, relative_difference
 
 TESTS = pathlib.Path(__file__).parent
@@ -1136,6 +1136,10 @@ DTYPE_CASES = {
     "model_forward/backward-batchnorm": lambda d: _forward_backward(d, batchnorm=True),
     "update_parameters": lambda d: nn.update_parameters(_net(d), {"d" + k: v for k, v in _net(d).items()}, 0.1),
     "batchnorm": _bn,
+    "batchnorm_train_forward": lambda d: batchnorm.batchnorm_train_forward(
+        _arr((3, 5), d), np.ones((3, 1), d), np.zeros((3, 1), d), np.zeros((3, 1), d), np.ones((3, 1), d)),
+    "layernorm_forward/backward": lambda d: layernorm.layernorm_backward(
+        _arr((3, 5), d, 1), layernorm.layernorm_forward(_arr((3, 5), d), np.ones((3, 1), d), np.zeros((3, 1), d))[1]),
     # gradient checking
     "numerical_grad": lambda d: numerical_grad(lambda x: float(np.sum(x ** 2)), _arr((2, 3), d), eps=1e-3),
     "params_to_vector": lambda d: gradcheck.params_to_vector(_net(d))[0],
@@ -1188,14 +1192,17 @@ class TestDtypes:
             # hyperparameters, learning rates and epochs are not data: plain float64 / Python floats
             "constant", "inverse_time", "staircase", "exponential", "inverse_sqrt",
             "sample_uniform", "sample_log_uniform", "sample_beta", "grid_points", "random_points",
+            # a search's bookkeeping: losses, budgets and scores of configurations
+            "fit_dev_cost", "successive_halving", "best_of_n",
         }
         covered = set(DTYPE_CASES) | {"identity", "linear", "linear_activation_forward", "model_forward",
                                       "model_backward", "predict_proba", "batchnorm_forward", "batchnorm_backward",
                                       "batchnorm_inference", "initialize_zeros", "propagate", "propagate_loop",
                                       "optimize", "fit", "flatten_images", "unflatten_images", "flip_images",
                                       "shift_images", "augment_images", "standardize_fit", "standardize_apply",
+                                      "layernorm_forward", "layernorm_backward",
                                       "random_normal", "random_small", "lecun", "glorot", "he"}
-        modules = [act, losses, regularization, initializers, logistic, nn, batchnorm, gradcheck, optim, ewa,
+        modules = [act, losses, regularization, initializers, logistic, nn, batchnorm, layernorm, gradcheck, optim, ewa,
                    schedules, tuning, compgraph, autodiff, data]
         missing = [f"{m.__name__}.{n}" for m in modules for n in m.__all__
                    if n not in covered and n not in scalar_or_other]
@@ -1403,7 +1410,7 @@ class TestTestsThatCanFail:
         assert res.rel_error < GRAD_TOL
 
     def test_every_public_function_has_a_doctest_and_a_page_link(self):
-        modules = [act, losses, regularization, initializers, logistic, nn, batchnorm, gradcheck, optim, ewa,
+        modules = [act, losses, regularization, initializers, logistic, nn, batchnorm, layernorm, gradcheck, optim, ewa,
                    schedules, tuning, compgraph, autodiff, data]
         missing = []
         for mod in modules:

@@ -34,7 +34,7 @@ import numpy as np
 import pytest
 
 import dlnotes
-from dlnotes import autodiff, batchnorm, data, gradcheck, nn, optim, train
+from dlnotes import autodiff, batchnorm, data, gradcheck, layernorm, nn, optim, train
 
 # =============================================================================================
 # Valid calls
@@ -228,6 +228,14 @@ CASES: dict[str, Case] = {
         _a((4, 8)), _a((4, 1), 1, low=0.5), _a((4, 1), 2))[1]), {})),
     "batchnorm.batchnorm_inference": lazy(lambda: ((_a((4, 8)), _a((4, 1), 1, low=0.5), _a((4, 1), 2),
                                                     _a((4, 1), 3), _a((4, 1), 4, low=0.1)), {"eps": 1e-8})),
+    "batchnorm.batchnorm_train_forward": lazy(lambda: ((_a((4, 8)), _a((4, 1), 1, low=0.5), _a((4, 1), 2),
+                                                        _a((4, 1), 3), _a((4, 1), 4, low=0.1)),
+                                                       {"momentum": 0.1, "eps": 1e-5})),
+    # --- layer norm --------------------------------------------------------------------------
+    "layernorm.layernorm_forward": lazy(lambda: ((_a((4, 8)), _a((4, 1), 1, low=0.5), _a((4, 1), 2)),
+                                                 {"eps": 1e-5})),
+    "layernorm.layernorm_backward": lazy(lambda: ((_a((4, 8), 3), layernorm.layernorm_forward(
+        _a((4, 8)), _a((4, 1), 1, low=0.5), _a((4, 1), 2))[1]), {})),
     # --- hyperparameter search ---------------------------------------------------------------
     "tuning.sample_uniform": case(0.0, 1.0, 4, 0),
     "tuning.sample_log_uniform": case(1e-4, 1.0, 4, 0),
@@ -235,6 +243,13 @@ CASES: dict[str, Case] = {
     "tuning.grid_points": case(3, low=(0.0, 0.0), high=(1.0, 1.0)),
     "tuning.random_points": case(5, 0, low=(0.0, 0.0), high=(1.0, 1.0)),
     "tuning.distinct_per_axis": lazy(lambda: ((np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),), {})),
+    "tuning.fit_dev_cost": lazy(lambda: (({"learning_rate": 0.01}, 2, _a((3, 16)),
+                                          (np.arange(16) % 2).reshape(1, 16) * 1.0, _a((3, 6), 9),
+                                          (np.arange(6) % 2).reshape(1, 6) * 1.0, [3, 4, 1]), {"rng": 0}),
+                                same_dtype_free=("Y", "Y_dev"), shape_free=("X_dev",)),
+    "tuning.successive_halving": lazy(lambda: (([0.3, 0.1, 0.2, 0.5], lambda c, b: c + 1.0 / b, 1), {"eta": 2})),
+    "tuning.best_of_n": lazy(lambda: ((np.array([0.5, 0.7, 0.6, 0.4]), np.array([0.5, 0.4, 0.6, 0.5]), 2),
+                                      {"repeats": 50, "rng": 0})),
     # --- automatic differentiation -----------------------------------------------------------
     "autodiff.Value": Case(lambda: ((2.0,), {"label": "w"}), free_text=("label",)),
     "autodiff.minimize": lazy(lambda: ((lambda w: (w - 3.0) * (w - 3.0), 0.0, 0.1, 5), {})),

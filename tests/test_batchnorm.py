@@ -102,3 +102,70 @@ def test_docstring_example_batch_statistics():
     _, cache = batchnorm_forward(np.array([[1.0, 3.0]]), np.ones((1, 1)), np.zeros((1, 1)))
     np.testing.assert_allclose(cache["mu"], [[2.0]])
     np.testing.assert_allclose(cache["var"], [[1.0]])
+
+
+# --- framework train mode (PyTorch BatchNorm1d's documented formulas) --------------------------
+#   training: y = (x - mean) / sqrt(var_biased + eps) * weight + bias
+#   running_mean = (1 - momentum) * running_mean + momentum * mean
+#   running_var  = (1 - momentum) * running_var  + momentum * var_unbiased   (correction=1)
+#   defaults: momentum=0.1, eps=1e-5, running_mean=0, running_var=1
+
+def test_train_forward_matches_pytorch_formulas_on_hand_values():
+    from dlnotes.batchnorm import batchnorm_train_forward
+    Z = np.array([[1.0, 2.0, 6.0], [0.0, 0.0, 3.0]])
+    gamma, beta = np.array([[2.0], [1.0]]), np.array([[0.5], [0.0]])
+    Zt, cache, rm, rv = batchnorm_train_forward(Z, gamma, beta, np.zeros((2, 1)), np.ones((2, 1)))
+    # row 1: mean 3, biased var 14/3, unbiased var 7; row 2: mean 1, biased var 2, unbiased var 3
+    np.testing.assert_allclose(Zt[0], 2 * (Z[0] - 3) / np.sqrt(14 / 3 + 1e-5) + 0.5)
+    np.testing.assert_allclose(Zt[1], (Z[1] - 1) / np.sqrt(2 + 1e-5))
+    np.testing.assert_allclose(rm, [[0.3], [0.1]])
+    np.testing.assert_allclose(rv, [[0.9 + 0.7], [0.9 + 0.3]])
+
+
+def test_running_estimates_over_many_steps(rng):
+    """Iterating the documented update by hand gives the same estimates; the inputs are not modified."""
+    from dlnotes.batchnorm import batchnorm_train_forward
+    rm, rv = np.zeros((3, 1)), np.ones((3, 1))
+    hm, hv = rm.copy(), rv.copy()
+    gamma, beta = np.ones((3, 1)), np.zeros((3, 1))
+    for _ in range(20):
+        Z = rng.normal(4.0, 2.0, (3, 5))
+        old = rm.copy()
+        _, _, rm_new, rv_new = batchnorm_train_forward(Z, gamma, beta, rm, rv, momentum=0.1)
+        np.testing.assert_array_equal(rm, old)
+        hm = 0.9 * hm + 0.1 * Z.mean(axis=1, keepdims=True)
+        hv = 0.9 * hv + 0.1 * Z.var(axis=1, ddof=1, keepdims=True)
+        rm, rv = rm_new, rv_new
+    np.testing.assert_allclose(rm, hm, rtol=1e-12)
+    np.testing.assert_allclose(rv, hv, rtol=1e-12)
+
+
+def test_pytorch_momentum_is_one_minus_the_course_beta(rng):
+    """momentum=0.1 is the course's beta=0.9 (nn's bn_momentum), up to the unbiased factor m/(m-1)."""
+    from dlnotes.batchnorm import batchnorm_train_forward
+    from dlnotes.nn import _batchnorm_layer
+    Z = rng.standard_normal((2, 4))
+    p = {"gamma1": np.ones((2, 1)), "beta1": np.zeros((2, 1))}
+    state = {"mu1": np.zeros((2, 1)), "var1": np.ones((2, 1))}
+    _batchnorm_layer(Z, 1, p, state, True, 0.9, 1e-5, {})
+    _, _, rm, rv = batchnorm_train_forward(Z, p["gamma1"], p["beta1"], np.zeros((2, 1)), np.ones((2, 1)),
+                                           momentum=0.1)
+    np.testing.assert_allclose(rm, state["mu1"])
+    np.testing.assert_allclose(rv - 0.9, (state["var1"] - 0.9) * 4 / 3)
+
+
+def test_train_forward_refuses_a_batch_of_one():
+    from dlnotes.batchnorm import batchnorm_train_forward
+    with pytest.raises(ValueError, match="Z: expected a training batch of at least 2"):
+        batchnorm_train_forward(np.ones((2, 1)), np.ones((2, 1)), np.zeros((2, 1)), np.zeros((2, 1)),
+                                np.ones((2, 1)))
+    with pytest.raises(ValueError, match="momentum"):
+        batchnorm_train_forward(np.ones((2, 3)), np.ones((2, 1)), np.zeros((2, 1)), np.zeros((2, 1)),
+                                np.ones((2, 1)), momentum=0.0)
+
+
+def test_batch_of_two_normalizes_to_plus_minus_one(rng):
+    """Why batch norm fails at tiny batches: with m = 2 every normalized value is +-1, whatever the input."""
+    Z = rng.standard_normal((5, 2)) * 10
+    _, cache = batchnorm_forward(Z, np.ones((5, 1)), np.zeros((5, 1)), eps=1e-12)
+    np.testing.assert_allclose(np.abs(cache["Z_norm"]), 1.0)

@@ -50,9 +50,11 @@ API = {
     "ewa": ["ewa", "ewa_weights"],
     "schedules": ["constant", "inverse_time", "staircase", "exponential", "inverse_sqrt", "SCHEDULES",
                   "get_schedule"],
-    "batchnorm": ["batchnorm_forward", "batchnorm_backward", "batchnorm_inference"],
+    "batchnorm": ["batchnorm_forward", "batchnorm_backward", "batchnorm_inference",
+                  "batchnorm_train_forward"],
+    "layernorm": ["layernorm_forward", "layernorm_backward"],
     "tuning": ["sample_uniform", "sample_log_uniform", "sample_beta", "grid_points", "random_points",
-               "distinct_per_axis"],
+               "distinct_per_axis", "fit_dev_cost", "successive_halving", "best_of_n"],
     "autodiff": ["Value", "minimize", "MinimizeResult"],
     # Putting it together
     "data": ["make_flower", "make_moons", "make_circles", "make_noisy_regions", "load_digits",

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_positive, check_same_dtype, check_shape
+from dlnotes._checks import as_float_array, check_positive, check_same_dtype, check_scalar, check_shape
 
-__all__ = ["batchnorm_forward", "batchnorm_backward", "batchnorm_inference"]
+__all__ = ["batchnorm_forward", "batchnorm_backward", "batchnorm_inference", "batchnorm_train_forward"]
 
 
 def _check_stat(arr, name, Z):
@@ -174,3 +174,61 @@ def batchnorm_inference(Z, gamma, beta, mu, var, *, eps=1e-8):
         raise FloatingPointError(f"Z: expected a finite normalized output in {Z.dtype}, got an overflow (largest "
                                  f"|Z - mu| / sqrt(var + eps) times |gamma| is too large for {Z.dtype})")
     return Z_tilde
+
+
+def batchnorm_train_forward(Z, gamma, beta, running_mean, running_var, *, momentum=0.1, eps=1e-5):
+    r"""Batch norm in training mode as PyTorch's ``BatchNorm1d`` computes it, running estimates included.
+
+    Normalizes with the batch mean and the **biased** variance $\sigma^2$ (as
+    :func:`batchnorm_forward`), then updates the running estimates with the **unbiased** variance:
+    $$\mu_{\text{run}} \leftarrow (1-p)\,\mu_{\text{run}} + p\,\mu,\qquad
+      \sigma^2_{\text{run}} \leftarrow (1-p)\,\sigma^2_{\text{run}} + p\,\tfrac{m}{m-1}\sigma^2,$$
+    with $p$ = ``momentum`` (the course's $\beta = 1 - p$). Evaluation mode is
+    :func:`batchnorm_inference` with the running estimates. See
+    [train and eval modes](course2/week3.md#train-and-eval-modes-in-frameworks-beyond-the-course).
+
+    Parameters
+    ----------
+    Z : array_like, shape (n[l], m)
+        Pre-activations of the mini-batch, $m \ge 2$ (PyTorch refuses a training batch of one).
+    gamma, beta : array_like, shape (n[l], 1)
+    running_mean, running_var : array_like, shape (n[l], 1)
+        The estimates so far (PyTorch starts them at 0 and 1); not modified.
+    momentum : float in (0, 1], default 0.1
+        Weight of the new batch (PyTorch's default 0.1).
+    eps : float, default 1e-5
+        PyTorch's default.
+
+    Returns
+    -------
+    Z_tilde : numpy.ndarray, shape (n[l], m)
+    cache : dict
+        As :func:`batchnorm_forward` (for :func:`batchnorm_backward`).
+    running_mean, running_var : numpy.ndarray, shape (n[l], 1)
+        The updated estimates (new arrays).
+
+    Examples
+    --------
+    >>> Zt, cache, rm, rv = batchnorm_train_forward(np.array([[1.0, 3.0]]), np.ones((1, 1)), np.zeros((1, 1)),
+    ...                                             np.zeros((1, 1)), np.ones((1, 1)))
+    >>> Zt.round(4), rm, rv                # biased var 1 normalizes; unbiased var 2 enters the estimate
+    (array([[-1.,  1.]]), array([[0.2]]), array([[1.1]]))
+    """
+    Z, gamma, beta, eps = _check_bn_args(Z, gamma, beta, eps)
+    running_mean = _check_stat(running_mean, "running_mean", Z)
+    running_var = _check_stat(running_var, "running_var", Z)
+    if np.any(running_var < 0):
+        raise ValueError(f"running_var: expected non-negative variances, got minimum {float(running_var.min())!r}")
+    p = check_scalar(momentum, "momentum", low=0.0, high=1.0, low_inclusive=False)
+    m = Z.shape[1]
+    if m < 2:
+        raise ValueError(f"Z: expected a training batch of at least 2 examples (columns) per unit, got shape "
+                         f"{Z.shape}: the variance of one value is 0 (use batchnorm_inference)")
+    Z_tilde, cache = batchnorm_forward(Z, gamma, beta, eps=eps)          # biased variance, as in training
+    mu, var = cache["mu"], cache["var"]
+    # --8<-- [start:batchnorm-running-update]
+    unbiased_var = var * (m / (m - 1))
+    new_mean = (1 - p) * running_mean + p * mu
+    new_var = (1 - p) * running_var + p * unbiased_var
+    # --8<-- [end:batchnorm-running-update]
+    return Z_tilde, cache, new_mean, new_var

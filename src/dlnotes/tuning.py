@@ -1,4 +1,5 @@
-"""Hyperparameter search: sampling on the right scale, grid versus random points.
+"""Hyperparameter search: sampling on the right scale, grid versus random points, successive
+halving, and the selection bias of re-using one dev set.
 
 See [tuning hyperparameters](course2/week3.md#tuning-hyperparameters).
 """
@@ -7,10 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_positive, check_rng, check_scalar
+import inspect
+import numbers
+from collections.abc import Mapping
+
+from dlnotes._checks import (as_float_array, check_callable, check_positive, check_rng, check_same_dtype,
+                             check_same_shape, check_scalar, check_sequence)
 
 __all__ = ["sample_uniform", "sample_log_uniform", "sample_beta", "grid_points", "random_points",
-           "distinct_per_axis"]
+           "distinct_per_axis", "fit_dev_cost", "successive_halving", "best_of_n"]
 
 
 def _size(size):
@@ -259,3 +265,166 @@ def distinct_per_axis(points):
     if pts.ndim != 2:
         raise ValueError(f"points: expected a 2-D array of shape (n, d), got shape {pts.shape}")
     return [int(np.unique(pts[:, j]).size) for j in range(pts.shape[1])]
+
+
+
+# Arguments of train.fit that fit_dev_cost sets itself (a config may set any other one).
+_FIT_FIXED = ("X", "Y", "layer_dims", "epochs", "X_dev", "Y_dev")
+
+
+def fit_dev_cost(config, budget, X, Y, X_dev, Y_dev, layer_dims, **fit_kwargs):
+    """Train one configuration for ``budget`` epochs with :func:`dlnotes.train.fit`; return its dev cost.
+
+    The loss that :func:`successive_halving` and random search compare: the dev cost (cross-entropy,
+    no penalty) after the last epoch, ``inf`` when the run diverges (``fit`` raises
+    ``FloatingPointError``: too large a learning rate is a bad configuration, not a crash). See
+    [successive halving](course2/week3.md#successive-halving-beyond-the-course).
+
+    Parameters
+    ----------
+    config : dict
+        Keyword arguments of ``fit`` being searched (``learning_rate``, ``lambd``, ...).
+    budget : int
+        Epochs, $\\ge 1$.
+    X, Y, X_dev, Y_dev : array_like
+        Training and dev sets, shapes ``(n_x, m)``, ``(n_y, m)``, ``(n_x, m_dev)``, ``(n_y, m_dev)``.
+    layer_dims : sequence of int
+    **fit_kwargs
+        Other fixed arguments of ``fit`` (``batch_size``, ``rng``, ...); ``config`` wins on a clash.
+
+    Returns
+    -------
+    float
+        Dev cost, or ``inf`` for a diverged run.
+
+    Examples
+    --------
+    >>> from dlnotes.data import make_moons
+    >>> X, Y = make_moons(200, noise=0.2, rng=0)
+    >>> cost = fit_dev_cost({"learning_rate": 0.01}, 20, X[:, :150], Y[:, :150], X[:, 150:], Y[:, 150:],
+    ...                     [2, 8, 1], batch_size=32)
+    >>> round(cost, 2)
+    0.3
+    """
+    from dlnotes.train import fit
+
+    if not isinstance(config, Mapping):
+        raise TypeError(f"config: expected a dict of keyword arguments of fit, got {type(config).__name__}")
+    allowed = set(inspect.signature(fit).parameters) - set(_FIT_FIXED)
+    for what, kw in (("config", config), ("fit_kwargs", fit_kwargs)):
+        bad = sorted(str(k) for k in kw if k not in allowed)
+        if bad:
+            raise ValueError(f"{what}: expected keyword arguments of fit other than {list(_FIT_FIXED)}, got {bad}")
+    budget = check_scalar(budget, "budget", low=1, integer=True)
+    # --8<-- [start:fit_dev_cost]
+    try:
+        result = fit(X, Y, layer_dims, epochs=budget, X_dev=X_dev, Y_dev=Y_dev, **{**fit_kwargs, **config})
+    except FloatingPointError:           # a diverging learning rate: the worst possible score
+        return float("inf")
+    return float(result.history["dev_cost"][-1])
+    # --8<-- [end:fit_dev_cost]
+
+
+# --8<-- [start:successive_halving]
+def successive_halving(configs, evaluate, min_budget, *, eta=3):
+    """Successive halving: evaluate many configurations cheaply, keep the best $1/\\eta$, give them $\\eta$ times more.
+
+    Round $r$ trains the $n_r$ survivors with budget $b_r = b_0\\,\\eta^{r}$ and keeps the
+    $\\max(1, \\lfloor n_r/\\eta\\rfloor)$ of lowest loss, until one is left: the core of Hyperband
+    (Li et al., 2018). The total budget is $\\sum_r n_r b_r$. See
+    [successive halving](course2/week3.md#successive-halving-beyond-the-course).
+
+    Parameters
+    ----------
+    configs : sequence
+        The candidate configurations (any objects ``evaluate`` accepts), at least one.
+    evaluate : callable
+        ``evaluate(config, budget) -> loss`` (lower is better; ``inf`` for a failed run), e.g.
+        :func:`fit_dev_cost` with the data bound by ``functools.partial``.
+    min_budget : int
+        Budget of the first round, $b_0 \\ge 1$ (e.g. epochs).
+    eta : int, default 3
+        Keep $1/\\eta$ of the configurations per round and multiply the budget by $\\eta$ ($\\ge 2$).
+
+    Returns
+    -------
+    dict
+        ``"best"`` (index into ``configs``), ``"best_loss"`` (its loss at the final budget),
+        ``"rounds"`` (per round: ``"budget"``, ``"indices"``, ``"losses"``) and ``"total_budget"``.
+
+    Examples
+    --------
+    >>> out = successive_halving([0.3, 0.1, 0.5, 0.2, 0.9, 0.4, 0.7, 0.8, 0.6],
+    ...                          lambda c, b: c + 1 / b, min_budget=1, eta=3)
+    >>> out["best"], [r["budget"] for r in out["rounds"]], out["total_budget"]
+    (1, [1, 3, 9], 27)
+    """
+    check_sequence(configs, "configs", "a list of configurations")
+    configs = list(configs)
+    if not configs:
+        raise ValueError("configs: expected at least one configuration, got an empty sequence")
+    check_callable(evaluate, "evaluate")
+    budget = check_scalar(min_budget, "min_budget", low=1, integer=True)
+    eta = check_scalar(eta, "eta", low=2, integer=True)
+    survivors, rounds, total = list(range(len(configs))), [], 0
+    while True:
+        losses = np.array([_loss(evaluate(configs[i], budget), i, budget) for i in survivors])
+        rounds.append({"budget": budget, "indices": list(survivors), "losses": losses})
+        total += budget * len(survivors)
+        if len(survivors) == 1:
+            break
+        keep = np.argsort(losses, kind="stable")[:max(1, len(survivors) // eta)]
+        survivors = [survivors[j] for j in keep]
+        budget *= eta
+    return {"best": survivors[0], "best_loss": float(losses[0]), "rounds": rounds, "total_budget": total}
+# --8<-- [end:successive_halving]
+
+
+def _loss(value, i, budget):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or np.isnan(value) or value == -np.inf:
+        raise ValueError(f"evaluate: expected a loss (a real number, inf for a failed run) for configs[{i}] at "
+                         f"budget {budget}, got {value!r}"[:300])
+    return float(value)
+
+
+def best_of_n(dev_scores, test_scores, n, *, repeats=1000, rng=0):
+    """Pick the best of ``n`` configurations on the dev set: its dev score and its fresh test score.
+
+    Each repeat draws ``n`` of the $K$ configurations without replacement and selects the one of
+    highest dev score (an accuracy); the means over repeats of the selected dev and test scores
+    estimate $E[\\max_{j\\le n} \\text{dev}_j]$ and the test score of that choice. Their gap is the
+    selection bias of re-using one dev set. See
+    [overfitting the dev set](course2/week3.md#overfitting-the-dev-set-beyond-the-course).
+
+    Parameters
+    ----------
+    dev_scores, test_scores : array_like, shape (K,)
+        Scores (higher is better) of the same $K$ configurations on the dev and a test set.
+    n : int
+        Configurations compared per selection, $1 \\le n \\le K$.
+    repeats : int, default 1000
+    rng : numpy.random.Generator or int, default 0
+
+    Returns
+    -------
+    dev, test : float
+        Mean dev and test score of the selected configuration.
+
+    Examples
+    --------
+    >>> dev, test = np.array([0.5, 0.7, 0.6]), np.array([0.5, 0.5, 0.5])
+    >>> [round(x, 2) for x in best_of_n(dev, test, 3)], [round(x, 2) for x in best_of_n(dev, test, 1)]
+    ([0.7, 0.5], [0.6, 0.5])
+    """
+    dev = as_float_array(dev_scores, "dev_scores", ndim=1)
+    test = check_same_shape(as_float_array(test_scores, "test_scores", ndim=1), "test_scores", dev, "dev_scores")
+    check_same_dtype(test, "test_scores", dev, "dev_scores")
+    K = dev.size
+    n = check_scalar(n, "n", low=1, high=K, integer=True)
+    repeats = check_scalar(repeats, "repeats", low=1, integer=True)
+    rng = check_rng(rng)
+    # --8<-- [start:best_of_n]
+    picks = np.argsort(rng.random((repeats, K)), axis=1)[:, :n]      # n distinct configurations per repeat
+    chosen = picks[np.arange(repeats), np.argmax(dev[picks], axis=1)]  # the best on the dev set
+    return float(dev[chosen].mean()), float(test[chosen].mean())
+    # --8<-- [end:best_of_n]

@@ -28,6 +28,11 @@ __all__ = [
     "bn_circles_run",
     "bn_layer_statistics",
     "bn_histograms",
+    "bn_batch_size_runs",
+    "search_space",
+    "halving_vs_random",
+    "noise_label_scores",
+    "dev_overfitting",
     "three_class_data",
     "softmax_runs",
     "softmax_regions",
@@ -186,6 +191,163 @@ def bn_histograms():
     axes[0].set_ylabel("count in a mini-batch of 256")
     return fig
 # --8<-- [end:bn_histograms]
+
+
+# ---------------------------------------------------------------------------
+# Beyond the course: batch norm at small batch sizes
+# ---------------------------------------------------------------------------
+
+
+@heavy
+def bn_batch_size_runs(batch_sizes=(2, 4, 8, 32), seed=0, epochs=15):
+    """Train the network of :func:`bn_circles_run` with batch norm at each mini-batch size; compare modes.
+
+    For each size $B$: ``fit(..., batchnorm=True, batch_size=B)`` for ``epochs`` epochs (Adam,
+    $\\alpha = 0.01$), then the dev accuracy in eval mode (running averages, ``res.predict``) and in
+    train mode (the dev set cut into batches of $B$ normalized with their own statistics), the mean
+    $|p_{\\text{train}} - p_{\\text{eval}}|$ of the output probabilities, and the ratio of layer 1's
+    running variance to the variance of $Z^{[1]}$ over the whole training set (median over units).
+    Returns a dict of lists keyed ``"batch_size"``, ``"eval_acc"``, ``"train_acc"``, ``"gap"``, ``"var_ratio"``.
+    """
+    from dlnotes.data import make_circles, train_dev_test_split
+    from dlnotes.nn import model_forward
+    from dlnotes.train import fit
+
+    X, Y = make_circles(600, noise=0.1, factor=0.5, rng=seed)
+    X = np.vstack([4.0 * X[0] + 6.0, 0.5 * X[1] - 2.0])
+    Xtr, Ytr, Xdev, Ydev = train_dev_test_split(X, Y, (0.5, 0.5), rng=seed)
+    out = {k: [] for k in ("batch_size", "eval_acc", "train_acc", "gap", "var_ratio")}
+    with _one_blas_thread():
+        for B in batch_sizes:
+            res = fit(Xtr, Ytr, [2, 16, 16, 1], batchnorm=True, batch_size=B, epochs=epochs,
+                      learning_rate=0.01, rng=seed)
+            p, acts = res.parameters, res.config["activations"]
+            p_eval = res.predict_proba(Xdev)
+            p_train = np.hstack([model_forward(Xdev[:, i:i + B], p, acts, training=True)[0]
+                                 for i in range(0, Xdev.shape[1] - B + 1, B)])
+            n = p_train.shape[1]
+            out["batch_size"].append(B)
+            out["eval_acc"].append(float(np.mean((p_eval > 0.5) == Ydev)))
+            out["train_acc"].append(float(np.mean((p_train > 0.5) == Ydev[:, :n])))
+            out["gap"].append(float(np.mean(np.abs(p_train - p_eval[:, :n]))))
+            full_var = (p["W1"] @ Xtr).var(axis=1, keepdims=True)
+            out["var_ratio"].append(float(np.median(res.bn_state["var1"] / full_var)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Beyond the course: successive halving, and overfitting the dev set
+# ---------------------------------------------------------------------------
+
+
+def search_space(n, rng):
+    """``n`` random configurations: $\\alpha$ log-uniform on $[10^{-5}, 1]$, $\\lambda$ log-uniform on $[10^{-4}, 10]$."""
+    from dlnotes.tuning import sample_log_uniform
+
+    lrs = sample_log_uniform(1e-5, 1.0, n, rng)
+    lambds = sample_log_uniform(1e-4, 10.0, n, rng)
+    return [{"learning_rate": float(a), "lambd": float(b)} for a, b in zip(lrs, lambds)]
+
+
+def _digits_split(seed=0):
+    from dlnotes.data import load_digits, train_dev_test_split
+
+    X, labels = load_digits(scale=True)
+    return train_dev_test_split(X, labels.reshape(1, -1), (0.5, 0.25, 0.25), rng=seed)
+
+
+@heavy
+def halving_vs_random(seeds=(0, 1, 2, 3, 4), n_configs=27, min_epochs=1, eta=3):
+    """Successive halving against random search at the same total number of epochs, on the digits.
+
+    Per seed: ``n_configs`` configurations from :func:`search_space`; successive halving starts them
+    all at ``min_epochs`` epochs; random search spends the same total budget on full-length runs
+    of the first configurations (each as long as halving's final round). Both pick the lowest
+    dev cost; the pick is retrained at the final budget and scored on the test set. Returns a
+    dict of lists (one entry per seed) and the budgets.
+    """
+    import functools
+
+    from dlnotes.tuning import fit_dev_cost, successive_halving
+    from dlnotes.train import fit
+
+    Xtr, Ytr, Xdev, Ydev, Xte, Yte = _digits_split(0)
+    dims = [Xtr.shape[0], 32, 10]
+    fixed = dict(batch_size=64, rng=0)
+    evaluate = functools.partial(fit_dev_cost, X=Xtr, Y=Ytr, X_dev=Xdev, Y_dev=Ydev, layer_dims=dims, **fixed)
+
+    def test_acc(config, epochs):
+        res = fit(Xtr, Ytr, dims, epochs=epochs, **fixed, **config)
+        return float(np.mean(res.predict(Xte) == Yte))
+
+    out = {k: [] for k in ("sh_dev", "sh_test", "rs_dev", "rs_test", "rs_configs")}
+    with _one_blas_thread():
+        for seed in seeds:
+            configs = search_space(n_configs, seed)
+            sh = successive_halving(configs, evaluate, min_epochs, eta=eta)
+            final = sh["rounds"][-1]["budget"]
+            k = max(1, sh["total_budget"] // final)             # full-length runs the same budget buys
+            rs = [evaluate(c, final) for c in configs[:k]]
+            best = int(np.argmin(rs))
+            out["sh_dev"].append(sh["best_loss"])
+            out["sh_test"].append(test_acc(configs[sh["best"]], final))
+            out["rs_dev"].append(float(rs[best]))
+            out["rs_test"].append(test_acc(configs[best], final))
+            out["rs_configs"].append(k)
+    out.update(total_budget=sh["total_budget"], final_budget=final,
+               rounds=[(len(r["indices"]), r["budget"]) for r in sh["rounds"]])
+    return out
+
+
+@heavy
+def noise_label_scores(n_configs=100, seed=0):
+    """Dev and test accuracy of ``n_configs`` networks trained on labels that are pure noise.
+
+    Inputs: 10 standard-normal features; labels: fair coin flips independent of them, for 200
+    training, 200 dev and 2000 test examples. Each configuration (learning rate, L2 strength,
+    hidden units, epochs) is trained with ``fit``; no configuration can beat 50 % on new data.
+    Returns ``(dev_acc, test_acc)``, two arrays of shape ``(n_configs,)``.
+    """
+    from dlnotes.train import fit
+    from dlnotes.tuning import sample_log_uniform
+
+    rng = np.random.default_rng(seed)
+    sets = []
+    for m in (200, 200, 2000):
+        sets.append((rng.standard_normal((10, m)), (rng.random((1, m)) < 0.5).astype(np.float64)))
+    (Xtr, Ytr), (Xdev, Ydev), (Xte, Yte) = sets
+    lrs = sample_log_uniform(1e-3, 3e-2, n_configs, rng)
+    lambds = sample_log_uniform(1e-4, 1.0, n_configs, rng)
+    units = rng.integers(4, 33, n_configs)
+    epochs = rng.integers(5, 41, n_configs)
+    dev, test = np.empty(n_configs), np.empty(n_configs)
+    with _one_blas_thread():
+        for j in range(n_configs):
+            res = fit(Xtr, Ytr, [10, int(units[j]), 1], learning_rate=float(lrs[j]), lambd=float(lambds[j]),
+                      epochs=int(epochs[j]), batch_size=50, rng=j)
+            dev[j] = np.mean(res.predict(Xdev) == Ydev)
+            test[j] = np.mean(res.predict(Xte) == Yte)
+    return dev, test
+
+
+# --8<-- [start:dev_overfitting]
+def dev_overfitting(ns=(1, 2, 5, 10, 20, 50, 100)):
+    """Best of N configurations on pure-noise labels: its dev accuracy climbs with N, its test accuracy stays at chance."""
+    from dlnotes.tuning import best_of_n
+
+    dev, test = noise_label_scores()
+    picked = np.array([best_of_n(dev, test, n, repeats=2000, rng=0) for n in ns])
+    fig, ax = new_figure(figsize=(7, 3.8))
+    ax.plot(ns, picked[:, 0], "o-", color=PALETTE[1], label="dev accuracy of the pick (what the search reports)")
+    ax.plot(ns, picked[:, 1], "s-", color=PALETTE[0], label="test accuracy of the pick (fresh data)")
+    ax.axhline(0.5, color="0.4", lw=1, ls="--", label="chance: labels are coin flips")
+    ax.set_xscale("log")
+    ax.set_xlabel("N, configurations compared on the same dev set of 200")
+    ax.set_ylabel("accuracy")
+    ax.set_ylim(0.4, 0.7)
+    ax.legend(frameon=False, fontsize="x-small", loc="upper left")
+    return fig
+# --8<-- [end:dev_overfitting]
 
 
 # ---------------------------------------------------------------------------
