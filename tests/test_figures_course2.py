@@ -23,7 +23,8 @@ FIGURES = {
     "course2_week1": ["bias_variance", "regularized_boundaries", "ridge_fits", "l1_vs_l2_weights", "early_stopping",
                       "ensemble", "augmentation", "input_normalization", "init_depth_stats", "residual_block",
                       "auxiliary_heads", "finite_difference_error"],
-    "course2_week2": ["minibatch_costs", "ewa_temperatures", "optimizer_paths", "lr_schedules", "saddle_and_plateau"],
+    "course2_week2": ["minibatch_costs", "ewa_temperatures", "optimizer_paths", "lr_schedules", "saddle_and_plateau",
+                      "range_test_curve", "schedule_comparison"],
     "course2_week3": ["grid_vs_random", "log_scale_sampling", "bn_histograms", "dev_overfitting", "softmax_regions",
                       "neg_log_likelihood"],
     "course2_frameworks": ["cost_graph", "descent_path"],
@@ -294,3 +295,31 @@ def test_week3_statements():
     grid, rand = c2w3.search_points()
     assert [len(np.unique(grid[:, j])) for j in (0, 1)] == [5, 5]
     assert [len(np.unique(rand[:, j])) for j in (0, 1)] == [25, 25]
+
+
+def test_beyond_the_course_claims_of_week2():
+    """What the prose of the two beyond-the-course sections of week 2 says about the printed numbers."""
+    d = c2w2.decay_per_gradient_scale()
+    np.testing.assert_allclose(d["adamw"], d["sgd"], rtol=0.02)        # AdamW: the SGD factor for every scale
+    assert d["adam+L2"][0] < 0.1 and d["adam+L2"][-1] > 0.99            # small gradients wiped, large untouched
+    runs = c2w2.l2_vs_adamw_runs()
+    for label, (*norms, _) in runs.items():
+        if label.startswith("adam+L2"):                                 # the three layers at about one norm
+            assert max(norms) < 1.1 * min(norms)
+        if label.startswith("adamw"):                                   # shrunk from plain Adam's norms
+            assert all(n < a for n, a in zip(norms[:2], runs["adam"][:2]))
+    ratios = c2w2.adam_step_ratios()
+    bound = 0.1 / np.sqrt(0.001)
+    assert abs(ratios["constant g = 3"] - 1) < 1e-6 and ratios["noise N(0.1, 1)"] <= 1 + 1e-6
+    assert 0.9 * bound < ratios["zeros, then a spike"] < bound            # a little under the bound
+    rows = c2w2.adam_moment_bias()
+    for t, (v, v_hat, s, s_hat) in rows.items():
+        assert abs(v_hat - 1) < 0.02 and abs(s_hat - 1) < 0.02
+        assert s == pytest.approx(1 - 0.999 ** t, rel=0.02)
+    tests = c2w2.range_tests()
+    assert tests["adam"]["suggested"] < tests["momentum"]["suggested"] / 5   # Adam's far below
+    scaling = c2w2.batch_scaling_runs()
+    fixed = [scaling[("fixed", B)][1] for B in (16, 64, 256)]
+    scaled = [scaling[("scaled", B)][1] for B in (16, 64, 256)]
+    assert fixed[0] < fixed[1] < fixed[2] and fixed[2] > 3 * fixed[0]      # a fixed rate falls behind
+    assert max(scaled) < 1.5 * min(scaled)                                 # the scaled runs end close

@@ -256,7 +256,7 @@ def test_make_optimizer():
     opt = RMSprop(0.1)
     assert make_optimizer(opt, 0.5) is opt
     with pytest.raises(ValueError, match="optimizer"):
-        make_optimizer("adagrad", 0.01)
+        make_optimizer("lbfgs", 0.01)
     with pytest.raises(TypeError, match="beta"):
         make_optimizer("gd", 0.1, beta=0.9)
 
@@ -307,3 +307,144 @@ def test_docstring_example_trajectory_shape():
     path = trajectory(grad, [1.0, 1.0], GradientDescent(0.04), steps=3)
     assert path.shape == (4, 2)
     np.testing.assert_allclose(path[1], [0.92, 0.2])
+
+
+# --- beyond the course: Nesterov, AdaGrad, AdamW -------------------------------------------------
+
+from dlnotes.optim import OPTIMIZERS, AdaGrad, AdamW, Nesterov  # noqa: E402
+
+
+def test_nesterov_from_set_state_closed_form():
+    rng = np.random.default_rng(20)
+    params, grads = _params(rng), _grads(rng)
+    p0 = _copy(params)
+    v0 = {k: rng.standard_normal(s) for k, s in SHAPES.items()}
+    beta, lr = 0.8, 0.05
+    opt = Nesterov(lr, beta=beta)
+    opt.state = {k: {"v": v0[k].copy()} for k in SHAPES}
+    opt.step(params, grads)
+    for k in params:
+        g = grads["d" + k]
+        v = beta * v0[k] + (1 - beta) * g
+        np.testing.assert_allclose(opt.state[k]["v"], v, rtol=1e-14)
+        np.testing.assert_allclose(params[k], p0[k] - lr * (beta * v + (1 - beta) * g), rtol=1e-13, atol=1e-15)
+
+
+def test_nesterov_is_the_lookahead_method_and_pytorch_formula():
+    """Three equal things on a quadratic: the look-ahead form (gradient at W - alpha beta v), PyTorch's
+    documented SGD(nesterov=True) (u := mu u + g; W -= gamma (g + mu u)) at gamma = alpha (1 - beta),
+    and dlnotes' Nesterov, whose stored point is the look-ahead point."""
+    H = np.array([0.5, 3.0])
+    grad = lambda w: H * w                       # noqa: E731
+    alpha, beta, x0 = 0.2, 0.9, np.array([2.0, -1.0])
+    ours = trajectory(grad, x0, Nesterov(alpha, beta), 25)
+    w, v, look = x0.copy(), np.zeros(2), [x0.copy()]          # the look-ahead form, tracking W - alpha beta v
+    for _ in range(25):
+        v = beta * v + (1 - beta) * grad(w - alpha * beta * v)
+        w = w - alpha * v
+        look.append(w - alpha * beta * v)
+    np.testing.assert_allclose(ours, np.array(look), rtol=1e-12, atol=1e-14)
+    w, u, torch_path = x0.copy(), np.zeros(2), [x0.copy()]
+    for _ in range(25):
+        g = grad(w)
+        u = beta * u + g
+        w = w - alpha * (1 - beta) * (g + beta * u)
+        torch_path.append(w.copy())
+    np.testing.assert_allclose(ours, np.array(torch_path), rtol=1e-12, atol=1e-14)
+    plain = trajectory(grad, x0, Momentum(alpha, beta), 25)
+    assert np.abs(plain - ours).max() > 1e-3                  # it is not plain momentum
+
+
+def test_adagrad_sum_of_squares_from_set_state():
+    rng = np.random.default_rng(21)
+    params, grads = _params(rng), _grads(rng)
+    grads["db2"][...] = 0.0
+    p0 = _copy(params)
+    s0 = {k: rng.random(s) for k, s in SHAPES.items()}
+    s0["b2"][...] = 0.0
+    lr, eps = 0.1, 1e-10                     # PyTorch's Adagrad: sum += g^2; p -= lr g / (sqrt(sum) + eps)
+    opt = AdaGrad(lr, epsilon=eps)
+    opt.state = {k: {"s": s0[k].copy()} for k in SHAPES}
+    opt.step(params, grads)
+    for k in params:
+        g = grads["d" + k]
+        s = s0[k] + g ** 2
+        np.testing.assert_allclose(opt.state[k]["s"], s, rtol=1e-14)
+        np.testing.assert_allclose(params[k], p0[k] - lr * g / (np.sqrt(s) + eps), rtol=1e-13, atol=1e-15)
+    assert params["b2"][0, 0] == p0["b2"][0, 0]
+
+
+def test_adagrad_constant_gradient_steps_decay_like_inverse_sqrt():
+    opt, p = AdaGrad(0.3), {"w": np.zeros(1)}
+    for t in range(1, 50):
+        before = p["w"][0]
+        opt.step(p, {"dw": np.array([-4.0])})
+        assert p["w"][0] - before == pytest.approx(0.3 / np.sqrt(t), rel=1e-8)   # eps = 1e-8 in sqrt(s) + eps
+
+
+def test_adamw_closed_form_from_set_state_decays_weights_not_biases():
+    rng = np.random.default_rng(22)
+    params, grads = _params(rng), _grads(rng)
+    p0 = _copy(params)
+    v0 = {k: rng.standard_normal(s) for k, s in SHAPES.items()}
+    s0 = {k: rng.random(s) for k, s in SHAPES.items()}
+    lr, b1, b2, eps, wd = 0.01, 0.8, 0.99, 1e-8, 0.3
+    opt = AdamW(lr, b1, b2, eps, weight_decay=wd)
+    opt.state = {k: {"v": v0[k].copy(), "s": s0[k].copy()} for k in SHAPES}
+    opt.t = 4
+    opt.step(params, grads)
+    t = 5
+    for k in params:
+        g = grads["d" + k]
+        v = b1 * v0[k] + (1 - b1) * g
+        s = b2 * s0[k] + (1 - b2) * g ** 2
+        decayed = p0[k] * (1 - lr * wd) if k.startswith("W") else p0[k]     # PyTorch: theta -= lr wd theta
+        expected = decayed - lr * (v / (1 - b1 ** t)) / (np.sqrt(s / (1 - b2 ** t)) + eps)
+        np.testing.assert_allclose(params[k], expected, rtol=1e-13, atol=1e-15)
+
+
+def test_adamw_zero_decay_is_adam_and_l2_is_not_adamw():
+    rng = np.random.default_rng(23)
+    params, gs = _params(rng), [_grads(rng) for _ in range(5)]
+    a, w = _copy(params), _copy(params)
+    adam, adamw = Adam(0.01), AdamW(0.01, weight_decay=0.0)
+    for g in gs:
+        adam.step(a, g)
+        adamw.step(w, g)
+    for k in a:
+        np.testing.assert_array_equal(a[k], w[k])
+    # decoupled decay differs from the L2 gradient lambda W fed through Adam
+    l2, dec = _copy(params), _copy(params)
+    adam, adamw = Adam(0.01), AdamW(0.01, weight_decay=0.5)
+    for g in gs:
+        adam.step(l2, {dk: gv + (0.5 * l2[dk[1:]] if dk.startswith("dW") else 0) for dk, gv in g.items()})
+        adamw.step(dec, g)
+    assert np.abs(l2["W1"] - dec["W1"]).max() > 1e-4
+
+
+def test_new_optimizers_keep_float32_and_are_registered():
+    for name, cls in (("nesterov", Nesterov), ("adagrad", AdaGrad), ("adamw", AdamW)):
+        assert OPTIMIZERS[name] is cls and isinstance(make_optimizer(name, 0.01), cls)
+        rng = np.random.default_rng(24)
+        params, grads = _params(rng, np.float32), _grads(rng, np.float32)
+        opt = cls(0.01)
+        for _ in range(3):
+            opt.step(params, grads)
+        assert all(p.dtype == np.float32 for p in params.values())
+        assert all(a.dtype == np.float32 for st in opt.state.values() for a in st.values())
+    assert make_optimizer("adamw", 0.01, weight_decay=0.2).weight_decay == 0.2
+    with pytest.raises(ValueError, match="weight_decay"):
+        AdamW(0.01, weight_decay=-1.0)
+    with pytest.raises(ValueError, match="epsilon"):
+        AdaGrad(0.01, epsilon=0.0)
+
+
+def test_new_optimizers_train_with_fit():
+    from dlnotes.data import make_moons
+    from dlnotes.train import fit
+    X, Y = make_moons(200, noise=0.1, rng=0)
+    for opt in ("nesterov", "adagrad", AdamW(0.01, weight_decay=0.01)):
+        lr = 0.1 if opt == "nesterov" else 0.01 if opt == "adagrad" else 0.01
+        r = fit(X, Y, [2, 8, 1], optimizer=opt, learning_rate=lr, epochs=60, batch_size=32, rng=0)
+        assert r.config["engine"] == "readable"
+        assert r.history["cost"][-1] < r.history["cost"][0]

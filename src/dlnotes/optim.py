@@ -1,4 +1,4 @@
-"""Optimizers: gradient descent, momentum, RMSprop and Adam.
+"""Optimizers: gradient descent, momentum, RMSprop and Adam, and beyond the course Nesterov, AdaGrad, AdamW.
 
 Every optimizer updates a parameter dict (``"W1"``, ``"b1"``, ...) **in place**
 from a gradient dict with the same keys prefixed by ``d`` (``"dW1"``, ``"db1"``).
@@ -10,13 +10,15 @@ naming the step.
 The derivations (exponentially weighted averages of the gradient and of its
 square, bias correction) are on [the optimization page](course2/week2.md#week-2-optimization-algorithms):
 [momentum](course2/week2.md#gradient-descent-with-momentum), [RMSprop](course2/week2.md#rmsprop) and
-[Adam](course2/week2.md#adam).
+[Adam](course2/week2.md#adam). Nesterov momentum, AdaGrad and AdamW are derived in
+[optimizers the course skips](course2/week2.md#optimizers-the-course-skips-beyond-the-course).
 """
 
 from __future__ import annotations
 
 import inspect
 import math
+import re
 
 import numpy as np
 
@@ -29,6 +31,9 @@ __all__ = [
     "Momentum",
     "RMSprop",
     "Adam",
+    "Nesterov",
+    "AdaGrad",
+    "AdamW",
     "OPTIMIZERS",
     "make_optimizer",
     "trajectory",
@@ -375,12 +380,142 @@ class Adam(Optimizer):
                 "beta2": self.beta2, "epsilon": self.epsilon}
 
 
+class Nesterov(Momentum):
+    """Nesterov momentum: the momentum step with the gradient looked at one step ahead.
+
+    In the course's EWA form (the same $v$ as :class:`Momentum`),
+    $$v := \\beta v + (1-\\beta)\\, dW, \\qquad W := W - \\alpha\\,\\big(\\beta v + (1-\\beta)\\, dW\\big),$$
+    the look-ahead form of Sutskever et al. (2013) rewritten so that only the current gradient is
+    needed. See [Nesterov momentum](course2/week2.md#nesterov-momentum).
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size $\\alpha > 0$.
+    beta : float, default 0.9
+        In $[0, 1)$ (``0``: plain gradient descent).
+
+    Examples
+    --------
+    >>> opt = Nesterov(learning_rate=1.0, beta=0.9)
+    >>> params = {"W1": np.zeros((1, 1))}
+    >>> for _ in range(2):
+    ...     opt.step(params, {"dW1": np.ones((1, 1))})
+    >>> params["W1"].round(3)         # -(0.19) - (0.9 * 0.19 + 0.1)
+    array([[-0.461]])
+    """
+
+    def _update(self, name, p, g):
+        v = self._slot(name, p, "v")
+        # --8<-- [start:nesterov-update]
+        v *= self.beta
+        v += (1.0 - self.beta) * g
+        p -= self.learning_rate * (self.beta * v + (1.0 - self.beta) * g)
+        # --8<-- [end:nesterov-update]
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad: divide each gradient component by the root of the *sum* of its past squares.
+
+    $$s_{dW} := s_{dW} + dW^2, \\qquad W := W - \\alpha\\, \\frac{dW}{\\sqrt{s_{dW}} + \\varepsilon},$$
+    from $s = 0$ (Duchi, Hazan and Singer, 2011). RMSprop replaces the sum by an EWA. A gradient
+    too large to square is clipped (:meth:`~Optimizer.step`). See [AdaGrad](course2/week2.md#adagrad).
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.01
+        Step size $\\alpha > 0$.
+    epsilon : float, default 1e-8
+        $\\varepsilon > 0$ in the denominator.
+
+    Examples
+    --------
+    >>> opt = AdaGrad(learning_rate=0.1)
+    >>> params = {"W1": np.zeros((1, 1))}
+    >>> for g in (3.0, 4.0):
+    ...     opt.step(params, {"dW1": np.array([[g]])})
+    >>> params["W1"].round(4)                  # -0.1 * (3/3 + 4/5)
+    array([[-0.18]])
+    """
+
+    def __init__(self, learning_rate=0.01, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.epsilon = float(check_positive(epsilon, "epsilon"))
+
+    def clip_bound(self, dtype):
+        return _overflow_bound(dtype) / 2.0
+
+    clip_bound.__doc__ = Optimizer.clip_bound.__doc__
+
+    def _update(self, name, p, g):
+        s = self._slot(name, p, "s")
+        # --8<-- [start:adagrad-update]
+        s += np.square(g)
+        p -= self.learning_rate * (g / (np.sqrt(s) + self.epsilon))
+        # --8<-- [end:adagrad-update]
+
+    def _hyper(self):
+        return {"learning_rate": self.learning_rate, "epsilon": self.epsilon}
+
+
+#: Parameters AdamW does not decay: biases and batch-norm scales and shifts.
+_NO_DECAY = re.compile(r"(b|gamma|beta)[0-9]+")
+
+
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
+
+    $$W := W - \\alpha\\lambda\\, W, \\quad\\text{then the Adam step of } W,$$
+    so the decay is the same for every weight, instead of going through Adam's denominator as the
+    gradient $\\lambda W$ of an L2 penalty would. Biases ``b{l}`` and batch-norm ``gamma{l}``,
+    ``beta{l}`` are not decayed; every other parameter is (PyTorch's ``AdamW`` formula,
+    $\\theta \\leftarrow \\theta - \\gamma\\lambda\\theta$ before the Adam step). See
+    [AdamW](course2/week2.md#adamw-decoupled-weight-decay).
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.001
+        Step size $\\alpha > 0$.
+    beta1, beta2 : float, default 0.9, 0.999
+        Adam's averaging coefficients, in $[0, 1)$.
+    epsilon : float, default 1e-8
+        $\\varepsilon > 0$ in the denominator.
+    weight_decay : float, default 0.01
+        $\\lambda \\ge 0$: each step multiplies the weights by $1 - \\alpha\\lambda$ (0: Adam).
+
+    Examples
+    --------
+    >>> opt = AdamW(learning_rate=0.1, weight_decay=0.5)
+    >>> params = {"W1": np.ones((1, 1)), "b1": np.ones((1, 1))}
+    >>> opt.step(params, {"dW1": np.zeros((1, 1)), "db1": np.zeros((1, 1))})
+    >>> params["W1"].round(3), params["b1"].round(3)      # 1 - 0.1 * 0.5; the bias is not decayed
+    (array([[0.95]]), array([[1.]]))
+    """
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=0.01):
+        super().__init__(learning_rate, beta1, beta2, epsilon)
+        self.weight_decay = float(check_scalar(weight_decay, "weight_decay", low=0.0))
+
+    def _update(self, name, p, g):
+        # --8<-- [start:adamw-update]
+        if not _NO_DECAY.fullmatch(name):
+            p *= 1.0 - self.learning_rate * self.weight_decay     # decoupled: not through s
+        super()._update(name, p, g)                               # the Adam step
+        # --8<-- [end:adamw-update]
+
+    def _hyper(self):
+        return {**super()._hyper(), "weight_decay": self.weight_decay}
+
+
 OPTIMIZERS = {
     "gd": GradientDescent,
     "sgd": GradientDescent,
     "momentum": Momentum,
     "rmsprop": RMSprop,
     "adam": Adam,
+    "nesterov": Nesterov,
+    "adagrad": AdaGrad,
+    "adamw": AdamW,
 }
 """Optimizer names accepted by :func:`make_optimizer` and ``train.fit``."""
 
@@ -395,12 +530,12 @@ def make_optimizer(optimizer, learning_rate, **hyperparameters):
     ----------
     optimizer : str or Optimizer
         One of ``"gd"`` (alias ``"sgd"``), ``"momentum"``, ``"rmsprop"``,
-        ``"adam"``, or an :class:`Optimizer` instance (returned unchanged,
+        ``"adam"``, ``"nesterov"``, ``"adagrad"``, ``"adamw"``, or an :class:`Optimizer` instance (returned unchanged,
         ``learning_rate`` and ``hyperparameters`` are then ignored).
     learning_rate : float
         Step size $\\alpha > 0$.
     **hyperparameters
-        Passed to the class (``beta``, ``beta1``, ``beta2``, ``epsilon``).
+        Passed to the class (``beta``, ``beta1``, ``beta2``, ``epsilon``, ``weight_decay``).
 
     Returns
     -------

@@ -3,6 +3,9 @@
 Each schedule is ``schedule(lr0, epoch, ...) -> lr``, for a number (a float) or an array of
 epochs (an array); :func:`dlnotes.train.fit` calls it before every epoch with ``epoch = 1, 2, ...``
 (the lecture's ``epoch_num``). See [learning-rate decay](course2/week2.md#learning-rate-decay).
+Beyond the course: warmup, cosine annealing with restarts, one-cycle, the learning-rate range test
+and the linear scaling rule, on
+[schedules practitioners use](course2/week2.md#schedules-practitioners-use-beyond-the-course).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import numpy as np
 from dlnotes._checks import check_all_finite, check_positive, check_scalar
 
 __all__ = ["constant", "inverse_time", "staircase", "exponential", "inverse_sqrt",
-           "SCHEDULES", "get_schedule"]
+           "linear_warmup", "cosine", "cosine_restarts", "one_cycle",
+           "SCHEDULES", "get_schedule", "lr_range_test", "linear_scaling"]
 
 
 def _epoch(epoch, *, positive=False):
@@ -212,12 +216,200 @@ def inverse_sqrt(lr0, epoch, k=1.0):
     return _out(k / np.sqrt(e) * lr0)
 
 
+@_quiet
+def linear_warmup(lr0, epoch, warmup=5):
+    """Linear warmup: $\\alpha = \\alpha_0 \\min(1, \\text{epoch}/\\text{warmup})$.
+
+    Epoch 1 runs at $\\alpha_0/\\text{warmup}$, epoch ``warmup`` and later at $\\alpha_0$. PyTorch's
+    ``LinearLR(start_factor=1/warmup, total_iters=warmup-1)`` gives the same rates (its step count
+    is ``epoch - 1``). See [linear warmup](course2/week2.md#linear-warmup).
+
+    Parameters
+    ----------
+    lr0 : float
+        $\\alpha_0 > 0$, the rate after the warmup.
+    epoch : float or array_like
+        Epoch number(s) $\\ge 0$.
+    warmup : int, default 5
+        Number of epochs to reach $\\alpha_0$, $\\ge 1$.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> [round(linear_warmup(0.1, e, warmup=4), 3) for e in (1, 2, 4, 9)]
+    [0.025, 0.05, 0.1, 0.1]
+    """
+    lr0 = _lr0(lr0)
+    e = _epoch(epoch)
+    warmup = check_positive(warmup, "warmup", integer=True)
+    # --8<-- [start:linear-warmup-formula]
+    return _out(lr0 * np.minimum(1.0, e / warmup))
+    # --8<-- [end:linear-warmup-formula]
+
+
+def _half_cosine(lr_max, lr_min, fraction):
+    """$\\alpha_{\\min} + \\frac12(\\alpha_{\\max} - \\alpha_{\\min})(1 + \\cos \\pi f)$: from lr_max at f = 0 to lr_min at f = 1."""
+    return lr_min + 0.5 * (lr_max - lr_min) * (1.0 + np.cos(np.pi * fraction))
+
+
+def _lr_min(lr_min, lr0):
+    return check_scalar(lr_min, "lr_min", low=0.0, high=lr0)
+
+
+@_quiet
+def cosine(lr0, epoch, period=100, lr_min=0.0):
+    """Cosine annealing: half a cosine from $\\alpha_0$ (epoch 1) to $\\alpha_{\\min}$ (epoch ``period + 1``).
+
+    $$\\alpha = \\alpha_{\\min} + \\tfrac12(\\alpha_0 - \\alpha_{\\min})
+      \\big(1 + \\cos(\\pi\\, \\min(\\text{epoch} - 1, T)/T)\\big), \\qquad T = \\text{period};$$
+    PyTorch's ``CosineAnnealingLR(T_max=period, eta_min=lr_min)`` formula with its step count
+    ``epoch - 1`` (held at $\\alpha_{\\min}$ after the period). See
+    [cosine annealing](course2/week2.md#cosine-annealing-and-warm-restarts).
+
+    Parameters
+    ----------
+    lr0 : float
+        $\\alpha_0 > 0$, the first rate.
+    epoch : float or array_like
+        Epoch number(s) $\\ge 1$.
+    period : int, default 100
+        $T \\ge 1$: epochs from $\\alpha_0$ to $\\alpha_{\\min}$ (train for ``period`` epochs to end
+        just above $\\alpha_{\\min}$).
+    lr_min : float, default 0.0
+        $0 \\le \\alpha_{\\min} \\le \\alpha_0$.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> [round(cosine(0.1, e, period=4), 4) for e in (1, 2, 3, 4)]
+    [0.1, 0.0854, 0.05, 0.0146]
+    """
+    lr0 = _lr0(lr0)
+    e = _epoch(epoch, positive=True)
+    period = check_positive(period, "period", integer=True)
+    lr_min = _lr_min(lr_min, lr0)
+    # --8<-- [start:cosine-formula]
+    t = np.minimum(np.maximum(e - 1.0, 0.0), period)        # epochs done, held at the period
+    return _out(_half_cosine(lr0, lr_min, t / period))
+    # --8<-- [end:cosine-formula]
+
+
+@_quiet
+def cosine_restarts(lr0, epoch, period=10, mult=1, lr_min=0.0):
+    """SGDR: cosine annealing restarted at $\\alpha_0$ after cycles of $T_0, T_0 m, T_0 m^2, \\dots$ epochs.
+
+    $$\\alpha = \\alpha_{\\min} + \\tfrac12(\\alpha_0 - \\alpha_{\\min})(1 + \\cos(\\pi\\, T_{\\text{cur}}/T_i)),$$
+    $T_{\\text{cur}}$ the epochs done in the current cycle $i$ of length $T_i = T_0 m^i$
+    (Loshchilov and Hutter, 2017; PyTorch's ``CosineAnnealingWarmRestarts(T_0=period,
+    T_mult=mult, eta_min=lr_min)`` with its epoch ``epoch - 1``). See
+    [cosine annealing and warm restarts](course2/week2.md#cosine-annealing-and-warm-restarts).
+
+    Parameters
+    ----------
+    lr0 : float
+        $\\alpha_0 > 0$, the rate at each restart.
+    epoch : float or array_like
+        Epoch number(s) $\\ge 1$.
+    period : int, default 10
+        $T_0 \\ge 1$, the length of the first cycle in epochs.
+    mult : int, default 1
+        $m \\ge 1$: each cycle is $m$ times longer than the one before.
+    lr_min : float, default 0.0
+        $0 \\le \\alpha_{\\min} \\le \\alpha_0$.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> [round(cosine_restarts(0.1, e, period=2, mult=2), 3) for e in range(1, 8)]
+    [0.1, 0.05, 0.1, 0.085, 0.05, 0.015, 0.1]
+    """
+    lr0 = _lr0(lr0)
+    e = _epoch(epoch, positive=True)
+    period = check_positive(period, "period", integer=True)
+    mult = check_positive(mult, "mult", integer=True)
+    lr_min = _lr_min(lr_min, lr0)
+    # --8<-- [start:cosine-restarts-formula]
+    t = np.maximum(e - 1.0, 0.0)                         # epochs done since the start
+    if mult == 1:
+        cycle, t_cur, t_i = np.floor(t / period), np.mod(t, period), period
+    else:                                                # T_0 (m^i - 1)/(m - 1) epochs precede cycle i
+        cycle = np.floor(np.log(t / period * (mult - 1) + 1.0) / np.log(mult) + 1e-9)
+        t_cur = t - period * (mult ** cycle - 1.0) / (mult - 1)
+        t_i = period * mult ** cycle
+    return _out(_half_cosine(lr0, lr_min, t_cur / t_i))
+    # --8<-- [end:cosine-restarts-formula]
+
+
+@_quiet
+def one_cycle(lr0, epoch, total=100, pct_start=0.3, div=25.0, final_div=1e4):
+    """One-cycle policy: up from $\\alpha_0/\\text{div}$ to $\\alpha_0$, then down to $\\alpha_0/(\\text{div}\\cdot\\text{final\\_div})$.
+
+    Both halves are half cosines (Smith and Topin, 2019; PyTorch's ``OneCycleLR(max_lr=lr0,
+    total_steps=total, pct_start, div_factor=div, final_div_factor=final_div)`` with
+    ``anneal_strategy="cos"``, step count ``epoch - 1``): the rise ends at step
+    $p\\,T - 1$, the fall at step $T - 1$ (then held). See [one-cycle](course2/week2.md#one-cycle).
+
+    Parameters
+    ----------
+    lr0 : float
+        $\\alpha_0 > 0$, the peak rate.
+    epoch : float or array_like
+        Epoch (or step) number(s) $\\ge 1$.
+    total : int, default 100
+        $T \\ge 2$, the number of epochs of the cycle.
+    pct_start : float, default 0.3
+        $p$ in $(0, 1)$, the fraction of the cycle spent rising; $p\\,T \\ge 2$ and $p\\,T \\le T - 1$.
+    div, final_div : float, default 25 and 1e4
+        $\\ge 1$: start at $\\alpha_0/\\text{div}$, end at $\\alpha_0/(\\text{div}\\cdot\\text{final\\_div})$.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> [round(one_cycle(1.0, e, total=10, pct_start=0.3), 3) for e in (1, 2, 3, 6, 10)]
+    [0.04, 0.52, 1.0, 0.611, 0.0]
+    """
+    lr0 = _lr0(lr0)
+    e = _epoch(epoch, positive=True)
+    total = check_scalar(total, "total", low=2, integer=True)
+    pct_start = check_scalar(pct_start, "pct_start", low=0.0, high=1.0, low_inclusive=False,
+                             high_inclusive=False)
+    div = check_scalar(div, "div", low=1.0)
+    final_div = check_scalar(final_div, "final_div", low=1.0)
+    peak = float(pct_start * total) - 1.0                 # the step where the rise ends
+    if not 1.0 <= peak < total - 1:
+        raise ValueError(f"pct_start: expected pct_start * total in [2, total - 1] so that both phases "
+                         f"have a step, got {pct_start} * {total} = {pct_start * total:g}")
+    # --8<-- [start:one-cycle-formula]
+    lr_start, lr_end = lr0 / div, lr0 / div / final_div
+    t = np.minimum(e - 1.0, total - 1.0)                   # PyTorch's step count
+    rise = _half_cosine(lr_start, lr0, np.minimum(t, peak) / peak)          # lr_start -> lr0
+    fall = _half_cosine(lr0, lr_end, np.maximum(t - peak, 0.0) / (total - 1.0 - peak))
+    return _out(np.where(t <= peak, rise, fall))
+    # --8<-- [end:one-cycle-formula]
+
+
 SCHEDULES = {
     "constant": constant,
     "inverse_time": inverse_time,
     "staircase": staircase,
     "exponential": exponential,
     "inverse_sqrt": inverse_sqrt,
+    "linear_warmup": linear_warmup,
+    "cosine": cosine,
+    "cosine_restarts": cosine_restarts,
+    "one_cycle": one_cycle,
 }
 """Schedules by name (accepted by :func:`get_schedule` and ``train.fit``)."""
 
@@ -232,7 +424,8 @@ def get_schedule(schedule, **kwargs):
     schedule : str or callable
         A key of ``SCHEDULES`` or a callable ``f(lr0, epoch, ...)``.
     **kwargs
-        Fixed keyword arguments (``decay_rate``, ``interval``, ``base``, ``k``).
+        Fixed keyword arguments (``decay_rate``, ``interval``, ``base``, ``k``, ``warmup``, ``period``,
+        ``mult``, ``lr_min``, ``total``, ``pct_start``, ``div``, ``final_div``).
 
     Returns
     -------
@@ -276,3 +469,127 @@ def _rate_at(schedule, lr0, epoch):
         raise ValueError(f"schedule: expected a finite learning rate > 0 at epoch {epoch} "
                          f"(learning_rate={lr0:g}), got {lr!r}")
     return float(lr)
+
+
+# --8<-- [start:linear_scaling]
+def linear_scaling(lr_base, batch_size, base_batch_size=256):
+    """The linear scaling rule: $\\alpha = \\alpha_{\\text{base}} \\cdot B / B_{\\text{base}}$.
+
+    Goyal et al. (2017) trained ResNet-50 with $\\alpha = 0.1 \\cdot B/256$ up to $B = 8192$ (with a
+    warmup). See [the linear scaling rule](course2/week2.md#the-linear-scaling-rule).
+
+    Parameters
+    ----------
+    lr_base : float
+        $\\alpha_{\\text{base}} > 0$, a rate that works with ``base_batch_size``.
+    batch_size : int
+        $B \\ge 1$, the new mini-batch size.
+    base_batch_size : int, default 256
+        $B_{\\text{base}} \\ge 1$.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> linear_scaling(0.1, 8192)
+    3.2
+    """
+    lr_base = float(check_positive(lr_base, "lr_base"))
+    batch_size = check_positive(batch_size, "batch_size", integer=True)
+    base_batch_size = check_positive(base_batch_size, "base_batch_size", integer=True)
+    return _out(lr_base * batch_size / base_batch_size)
+# --8<-- [end:linear_scaling]
+
+
+# --8<-- [start:lr_range_test]
+def lr_range_test(X, Y, layer_dims, *, optimizer="gd", lr_min=1e-5, lr_max=10.0, steps=100,
+                  batch_size=32, activations=None, smoothing=0.9, stop_factor=4.0, rng=0):
+    """Smith's learning-rate range test: one short run with $\\alpha$ growing exponentially per step.
+
+    Step $k = 0, \\dots, n-1$ uses $\\alpha_k = \\alpha_{\\min}(\\alpha_{\\max}/\\alpha_{\\min})^{k/(n-1)}$
+    on the next mini-batch and records its cost; the record is smoothed by a bias-corrected EWA and
+    the run stops once the smoothed cost exceeds ``stop_factor`` times its minimum (or is not
+    finite). Suggested rate: a tenth of the rate at the minimum. See
+    [the learning-rate range test](course2/week2.md#the-learning-rate-range-test).
+
+    Parameters
+    ----------
+    X : array_like, shape (n_x, m)
+    Y : array_like, shape (n_y, m)
+        As for :func:`dlnotes.train.fit` (integer labels (1, m) accepted for softmax).
+    layer_dims : sequence of int
+        $[n_x, n^{[1]}, \\dots, n_y]$; He initialization with seed ``rng``.
+    optimizer : str or Optimizer, default "gd"
+        As for ``fit``; its state is reset.
+    lr_min, lr_max : float, default 1e-5 and 10
+        $0 < \\alpha_{\\min} < \\alpha_{\\max}$.
+    steps : int, default 100
+        $n \\ge 5$ mini-batch steps at most.
+    batch_size : int, default 32
+    activations : sequence of str, optional
+        As for ``fit`` (default ReLU hidden layers, sigmoid or softmax output).
+    smoothing : float, default 0.9
+        $\\beta$ of the EWA of the costs, in $[0, 1)$.
+    stop_factor : float, default 4.0
+        $> 1$.
+    rng : numpy.random.Generator or int, default 0
+
+    Returns
+    -------
+    dict
+        ``"learning_rates"``, ``"costs"``, ``"smoothed"`` (arrays of the steps run, shape (k,)),
+        ``"best"`` (the rate of the lowest smoothed cost) and ``"suggested"`` (``best / 10``).
+
+    Examples
+    --------
+    >>> from dlnotes.data import make_moons
+    >>> X, Y = make_moons(256, noise=0.2, rng=0)
+    >>> r = lr_range_test(X, Y, [2, 16, 1], steps=60, rng=0)
+    >>> r["costs"].shape == r["learning_rates"].shape, bool(1e-4 < r["suggested"] < 10)
+    (True, True)
+    """
+    from dlnotes import nn, train                    # here: train imports this module
+    from dlnotes.data import _mini_batches
+    from dlnotes.initializers import initialize_parameters
+
+    lr_min = check_positive(lr_min, "lr_min")
+    lr_max = check_scalar(lr_max, "lr_max", low=lr_min, low_inclusive=False)
+    steps = check_scalar(steps, "steps", low=5, integer=True)
+    smoothing = check_scalar(smoothing, "smoothing", low=0.0, high=1.0, high_inclusive=False)
+    stop_factor = check_scalar(stop_factor, "stop_factor", low=1.0, low_inclusive=False)
+    batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
+    a = train._check_arguments(X, Y, layer_dims, activations, None, optimizer, lr_min, None, batch_size,
+                               1, 0.0, 0.0, None, False, "he", None, None, None, rng, False, 1, "readable")
+    params = initialize_parameters(a.dims, "he", a.rng, a.dtype)
+    kps = nn._keep_prob_list(None, a.L)
+    step = train._step_of(a.opt)                     # fit's unchecked step: inf is handled below
+    rates = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    costs, smoothed, avg, best = [], [], 0.0, math.inf
+    batches = []
+    with np.errstate(all="ignore"):                  # a diverging run is the expected end of the test
+        for k, lr in enumerate(rates):
+            if not batches:
+                batches = list(_mini_batches(a.X, a.Y, a.batch_size, a.rng))[::-1]
+            Xb, Yb = batches.pop()
+            AL, caches = nn._forward(Xb, params, a.activations, kps, a.rng, None, True)
+            cost = float(nn._cost(AL, Yb, a.loss, params, 0.0, 0.0))
+            if not math.isfinite(cost):
+                break
+            avg = smoothing * avg + (1.0 - smoothing) * cost       # the EWA of this page,
+            costs.append(cost)
+            smoothed.append(avg / (1.0 - smoothing ** (k + 1)))   # bias-corrected
+            best = min(best, smoothed[-1])
+            if smoothed[-1] > stop_factor * best:
+                break
+            a.opt.set_learning_rate(float(lr))
+            step(params, nn._backward(AL, Yb, caches, a.loss, 0.0, 0.0))
+            if not all(np.isfinite(p).all() for p in params.values()):
+                break
+    n = len(costs)
+    smoothed = np.array(smoothed)
+    lr_best = float(rates[int(np.argmin(smoothed))])
+    return {"learning_rates": rates[:n], "costs": np.array(costs), "smoothed": smoothed,
+            "best": lr_best, "suggested": lr_best / 10.0}
+# --8<-- [end:lr_range_test]

@@ -14,7 +14,7 @@ import numpy as np
 from dlnotes import schedules
 from dlnotes.ewa import ewa
 from dlnotes.figures import heavy
-from dlnotes.optim import Adam, GradientDescent, Momentum, RMSprop, trajectory
+from dlnotes.optim import Adam, AdamW, GradientDescent, Momentum, RMSprop, trajectory
 from dlnotes.plots import PALETTE, new_figure, plot_contours_with_paths, plot_cost_history
 
 __all__ = [
@@ -30,6 +30,16 @@ __all__ = [
     "elongated_grad",
     "saddle_cost",
     "saddle_grad",
+    "decay_per_gradient_scale",
+    "l2_vs_adamw_runs",
+    "adam_step_ratios",
+    "adam_moment_bias",
+    "SCHEDULE_SETUPS",
+    "schedule_runs",
+    "schedule_comparison",
+    "range_tests",
+    "range_test_curve",
+    "batch_scaling_runs",
 ]
 
 # ---------------------------------------------------------------------------
@@ -258,3 +268,183 @@ def saddle_and_plateau(steps=200, y0=1e-4):
     ax2.legend(frameon=False, fontsize="x-small")
     return fig
 # --8<-- [end:saddle_and_plateau]
+
+
+
+# ---------------------------------------------------------------------------
+# Beyond the course: AdamW against L2 in Adam, Adam's step bound and bias correction
+# ---------------------------------------------------------------------------
+
+
+def decay_per_gradient_scale(lam=0.1, lr=1e-3, steps=2000, n=500, scales=(0.01, 1.0, 100.0), seed=0):
+    r"""Mean $w_T/w_0$ of weights that only get noise $\sigma\xi$ as loss gradient, with the decay $\lambda$
+    as an L2 gradient inside Adam or decoupled (AdamW). Returns ``{"adam+L2": (k,), "adamw": (k,)}``
+    (one entry per scale $\sigma$) and ``"sgd"``, the factor $(1-\alpha\lambda)^T$ of both in plain SGD."""
+    rng = np.random.default_rng(seed)
+    sigma = np.asarray(scales, dtype=float)[:, None]
+    l2, dec = {"W": np.ones((sigma.size, n))}, {"W": np.ones((sigma.size, n))}
+    adam, adamw = Adam(lr), AdamW(lr, weight_decay=lam)
+    for _ in range(steps):
+        noise = sigma * rng.standard_normal((sigma.size, n))
+        adam.step(l2, {"dW": noise + lam * l2["W"]})       # the penalty's gradient enters s
+        adamw.step(dec, {"dW": noise})                      # the decay does not
+    return {"adam+L2": l2["W"].mean(axis=1), "adamw": dec["W"].mean(axis=1),
+            "sgd": (1.0 - lr * lam) ** steps}
+
+
+@heavy
+def l2_vs_adamw_runs(strengths=(1.0, 3.0), decays=(0.03, 0.1), epochs=300, seed=0):
+    """A 2-64-64-1 network on 200 noisy moons: Adam with an L2 penalty ``lambd`` against AdamW with
+    ``weight_decay``, same learning rate 0.01 and mini-batches of 50. Returns
+    ``{label: (norms of W1, W2, W3, dev accuracy)}``."""
+    from dlnotes.data import make_moons
+    from dlnotes.train import fit
+
+    X, Y = make_moons(200, noise=0.3, rng=seed)
+    X_dev, Y_dev = make_moons(1000, noise=0.3, rng=seed + 1)
+    common = dict(learning_rate=0.01, epochs=epochs, batch_size=50, X_dev=X_dev, Y_dev=Y_dev, rng=seed,
+                  record_every=epochs)
+    runs = {"adam": fit(X, Y, [2, 64, 64, 1], optimizer="adam", **common)}
+    for lam in strengths:
+        runs[f"adam+L2 lambd={lam:g}"] = fit(X, Y, [2, 64, 64, 1], optimizer="adam", lambd=lam, **common)
+    for wd in decays:
+        runs[f"adamw wd={wd:g}"] = fit(X, Y, [2, 64, 64, 1], optimizer=AdamW(0.01, weight_decay=wd), **common)
+    return {k: tuple(float(np.linalg.norm(r.parameters[f"W{l}"])) for l in (1, 2, 3))
+            + (float(r.history["dev_accuracy"][-1]),) for k, r in runs.items()}
+
+
+def adam_step_ratios(beta1=0.9, beta2=0.999, steps=3000, seed=0):
+    r"""Largest $|\Delta w|/\alpha$ of Adam in three regimes: a constant gradient, Gaussian noise
+    $N(0.1, 1)$, and a gradient that is 0 for ``steps`` steps and then a spike (the paper's sparse case)."""
+    rng = np.random.default_rng(seed)
+    gradients = {"constant g = 3": np.full(steps, 3.0),
+                 "noise N(0.1, 1)": 0.1 + rng.standard_normal(steps),
+                 "zeros, then a spike": np.r_[np.zeros(steps - 1), 5.0]}
+    out = {}
+    for name, gs in gradients.items():
+        opt, w, largest = Adam(1.0, beta1, beta2, epsilon=1e-12), {"w": np.zeros(1)}, 0.0
+        for g in gs:
+            before = w["w"][0]
+            opt.step(w, {"dw": np.array([g])})
+            largest = max(largest, abs(w["w"][0] - before))
+        out[name] = largest
+    return out
+
+
+def adam_moment_bias(beta1=0.9, beta2=0.999, mean=0.5, std=1.0, chains=20000, times=(1, 2, 10, 100, 1000),
+                     seed=0):
+    r"""Monte Carlo over ``chains`` independent runs of Adam's averages on i.i.d. gradients
+    $N(\text{mean}, \text{std}^2)$: the means of $v_t$, $\hat v_t$ (relative to $E[g]$) and of
+    $s_t$, $\hat s_t$ (relative to $E[g^2]$) at the given ``times``."""
+    rng = np.random.default_rng(seed)
+    opt, p = Adam(1e-12, beta1, beta2), {"w": np.zeros(chains)}
+    eg, eg2, rows = mean, mean ** 2 + std ** 2, {}
+    for t in range(1, max(times) + 1):
+        opt.step(p, {"dw": mean + std * rng.standard_normal(chains)})
+        if t in times:
+            v, s = opt.state["w"]["v"].mean(), opt.state["w"]["s"].mean()
+            rows[t] = (v / eg, v / (1 - beta1 ** t) / eg, s / eg2, s / (1 - beta2 ** t) / eg2)
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Beyond the course: schedules on one problem, the range test, the linear scaling rule
+# ---------------------------------------------------------------------------
+
+#: The schedules compared on the digits, as ``label -> (schedule, keyword arguments)`` for ``fit``.
+SCHEDULE_SETUPS = {
+    "constant": ("constant", {}),
+    "exponential 0.9": ("exponential", {"base": 0.9}),
+    "warmup 5": ("linear_warmup", {"warmup": 5}),
+    "cosine": ("cosine", {"period": 30}),
+    "cosine restarts (10)": ("cosine_restarts", {"period": 10}),
+    "one-cycle": ("one_cycle", {"total": 30}),
+}
+
+
+def _digits(seed=0):
+    from dlnotes.data import load_digits, train_dev_test_split
+
+    X, Y = load_digits()
+    return train_dev_test_split(X, Y, (0.7, 0.3), rng=seed)
+
+
+@heavy
+def schedule_runs(lr0=0.5, epochs=30, seed=0):
+    """Each schedule of :data:`SCHEDULE_SETUPS` on the 8x8 digits (64-32-10, momentum 0.9,
+    mini-batches of 64, peak rate ``lr0``). Returns ``{label: (learning rates, costs, dev accuracy)}``."""
+    from dlnotes.schedules import get_schedule
+    from dlnotes.train import fit
+
+    X, Y, X_dev, Y_dev = _digits(seed)
+    out = {}
+    for label, (name, kwargs) in SCHEDULE_SETUPS.items():
+        r = fit(X, Y, [64, 32, 10], optimizer="momentum", learning_rate=lr0, schedule=get_schedule(name, **kwargs),
+                epochs=epochs, batch_size=64, X_dev=X_dev, Y_dev=Y_dev, rng=seed)
+        out[label] = (np.array(r.history["learning_rate"]), np.array(r.history["cost"]),
+                      float(r.history["dev_accuracy"][-1]))
+    return out
+
+
+# --8<-- [start:schedule_comparison]
+def schedule_comparison():
+    """Learning rate and training cost per epoch for six schedules on the same network and data."""
+    runs = schedule_runs()
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 3.8))
+    for i, (label, (lr, cost, _)) in enumerate(runs.items()):
+        epochs = np.arange(1, lr.size + 1)
+        ax1.plot(epochs, lr, color=PALETTE[i % len(PALETTE)], lw=1.6, label=label)
+        ax2.plot(epochs, cost, color=PALETTE[i % len(PALETTE)], lw=1.6, label=label)
+    ax1.set(xlabel="epoch", ylabel=r"learning rate $\alpha$", title="The schedules (peak 0.5)")
+    ax2.set(xlabel="epoch", ylabel="training cost", yscale="log", title="Cost on the digits (64-32-10)")
+    for ax in (ax1, ax2):
+        ax.grid(True, alpha=0.3)
+    ax1.legend(frameon=False, fontsize="x-small")
+    return fig
+# --8<-- [end:schedule_comparison]
+
+
+@heavy
+def range_tests(seed=0):
+    """:func:`dlnotes.schedules.lr_range_test` on the digits (64-32-10, mini-batches of 64) for momentum
+    (rates 1e-4 to 100) and Adam (1e-5 to 1). Returns ``{optimizer: result dict}``."""
+    from dlnotes.schedules import lr_range_test
+
+    X, Y, _, _ = _digits(seed)
+    return {opt: lr_range_test(X, Y, [64, 32, 10], optimizer=opt, lr_min=lo, lr_max=hi, batch_size=64, rng=seed)
+            for opt, lo, hi in (("momentum", 1e-4, 100.0), ("adam", 1e-5, 1.0))}
+
+
+# --8<-- [start:range_test_curve]
+def range_test_curve(seed=0):
+    """The learning-rate range test on the digits for momentum and Adam: smoothed cost against the rate."""
+    fig, ax = new_figure(figsize=(6.4, 3.6))
+    for i, (opt, r) in enumerate(range_tests(seed).items()):
+        ax.plot(r["learning_rates"], r["smoothed"], color=PALETTE[i], lw=1.6, label=f"{opt}")
+        ax.axvline(r["suggested"], color=PALETTE[i], ls="--", lw=1,
+                   label=f"{opt}: suggested {r['suggested']:.2g}")
+    ax.set(xscale="log", xlabel=r"learning rate $\alpha$ (one mini-batch each)",
+           ylabel="smoothed cost", title="Range test: 100 steps, rate × 1.1 to 1.2 per step")
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize="x-small")
+    return fig
+# --8<-- [end:range_test_curve]
+
+
+@heavy
+def batch_scaling_runs(batches=(16, 64, 256), lr_base=0.05, epochs=20, seed=0):
+    """Plain gradient descent on the digits with mini-batches ``batches``: the rate kept at
+    ``lr_base`` or scaled linearly from the first batch size. Returns
+    ``{(rule, B): (learning rate, final training cost, dev accuracy)}``."""
+    from dlnotes.schedules import linear_scaling
+    from dlnotes.train import fit
+
+    X, Y, X_dev, Y_dev = _digits(seed)
+    out = {}
+    for rule in ("fixed", "scaled"):
+        for B in batches:
+            lr = lr_base if rule == "fixed" else linear_scaling(lr_base, B, batches[0])
+            r = fit(X, Y, [64, 32, 10], optimizer="gd", learning_rate=lr, epochs=epochs, batch_size=B,
+                    X_dev=X_dev, Y_dev=Y_dev, rng=seed)
+            out[(rule, B)] = (lr, float(r.history["cost"][-1]), float(r.history["dev_accuracy"][-1]))
+    return out
