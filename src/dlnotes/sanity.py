@@ -9,6 +9,7 @@ all together for a :func:`dlnotes.train.fit` run. See
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,10 +77,12 @@ def _default_activations(parameters, activations):
 def initial_loss_check(X, Y, parameters, activations=None, *, tol=0.1):
     r"""Compare the cost of a freshly initialized network with $\ln C$ (or $\ln 2$).
 
-    For small logits $z$, $\mathcal L \approx \ln C + \frac12\operatorname{Var}_k(z_k) + \text{(a term
-    linear in } z\text{, zero on average)}$ for a softmax and $\ln 2 + z^2/8 + \dots$ for a sigmoid:
-    ``predicted`` adds the measured second-order term, so a cost above $\ln C$ that it explains
-    comes from the scale of the initialization, one that it does not from a bug. See
+    ``label_blind`` is the cost the same output logits $z$ would get against labels drawn
+    independently of them with the data's class frequencies $\pi_k$,
+    $\frac1m\sum_i\big[\ln\sum_k e^{z_k^{(i)}} - \sum_k \pi_k z_k^{(i)}\big]$ (for a sigmoid,
+    $\frac1m\sum_i\big[\pi_1\ln(1+e^{-z^{(i)}}) + \pi_0\ln(1+e^{z^{(i)}})\big]$): for balanced
+    classes it is at least $\ln C$, and about $\ln C + \frac12\operatorname{Var}_k(z)$ for small logits.
+    A cost above $\ln C$ that it explains comes from the scale of the initialization. See
     [the expected initial loss](course2/week1.md#the-expected-initial-loss).
 
     Parameters
@@ -97,8 +100,8 @@ def initial_loss_check(X, Y, parameters, activations=None, *, tol=0.1):
     Returns
     -------
     dict
-        ``cost`` (data term, no penalty), ``expected`` ($\ln C$), ``predicted`` (with the
-        second-order term), ``logit_std`` (root mean square of the output logits) and ``ok``.
+        ``cost`` (data term, no penalty), ``expected`` ($\ln C$), ``label_blind``, ``logit_std``
+        (root mean square of the output logits) and ``ok``.
 
     Examples
     --------
@@ -116,13 +119,14 @@ def initial_loss_check(X, Y, parameters, activations=None, *, tol=0.1):
     Y = _targets(Y, n_y, AL.shape[1]).astype(AL.dtype, copy=False)
     loss = "bce" if activations[-1] == "sigmoid" else "cce"
     cost = float(nn.compute_cost(AL, Y, loss))
-    Z = caches[-1]["Z"]                                      # the output logits, (n_y, m)
-    expected = expected_initial_loss(n_y)
+    Z = caches[-1]["Z"].astype(np.float64)                 # the output logits, (n_y, m)
+    pi = Y.mean(axis=1, keepdims=True)                      # class frequencies
     if n_y == 1:
-        second = float(np.mean(Z ** 2)) / 8                  # softplus(-z) = ln 2 - z/2 + z^2/8 - ...
+        blind = np.mean(pi * np.logaddexp(0, -Z) + (1 - pi) * np.logaddexp(0, Z))
     else:
-        second = float(np.mean(np.var(Z, axis=0))) / 2       # logsumexp(z) = ln C + mean(z) + var(z)/2 + ...
-    return {"cost": cost, "expected": expected, "predicted": expected + second,
+        blind = np.mean(np.logaddexp.reduce(Z, axis=0) - np.sum(pi * Z, axis=0))
+    expected = expected_initial_loss(n_y)
+    return {"cost": cost, "expected": expected, "label_blind": float(blind),
             "logit_std": float(np.sqrt(np.mean(Z ** 2))), "ok": abs(cost - expected) <= tol * expected}
 # --8<-- [end:initial_loss_check]
 
@@ -236,7 +240,7 @@ def update_ratios(parameters, grads, learning_rate):
 
 #: The shapes :func:`loss_curve_shape` tells apart, and what each usually means.
 LOSS_CURVE_SHAPES = {
-    "diverging": "the cost ends above where it started (or is not finite): learning rate too high",
+    "diverging": "the cost ends above where it started: learning rate too high",
     "not moving": "the cost stays where it started: a bug (no update applied, zero init, dead units)",
     "oscillating": "the cost goes up almost as much as it goes down: learning rate too high",
     "plateau": "flat at the start, then a drop: a bad (too small) initialization",
@@ -273,14 +277,14 @@ def loss_curve_shape(costs, *, flat_tol=0.01, noise_tol=0.5, plateau_tol=0.2, sl
     >>> [loss_curve_shape(c) for c in (0.7 * np.exp(-t / 10), 0.7 - 0.003 * t, 0.7 + 0 * t)]
     ['healthy', 'slow', 'not moving']
     """
-    c = as_float_array(costs, "costs", ndim=1, finite=False)
+    c = as_float_array(costs, "costs", ndim=1)     # a NaN cost is a crash, not a shape (fit raises on it)
     if c.size < 10:
         raise ValueError(f"costs: expected at least 10 values (ten segments), got {c.size}")
     tols = {n: check_scalar(v, n, low=0.0, low_inclusive=False)
             for n, v in (("flat_tol", flat_tol), ("noise_tol", noise_tol), ("plateau_tol", plateau_tol),
                          ("slow_tol", slow_tol))}
     c0, end = float(c[0]), float(np.mean(c[-max(1, c.size // 10):]))
-    if not np.all(np.isfinite(c)) or end > c0:
+    if end > c0:
         return "diverging"
     lo = float(c.min())
     if float(c.max()) - lo < tols["flat_tol"] * abs(c0):
@@ -332,7 +336,7 @@ class SanityReport:
             lines.append(f"overfit {o['m']} examples: cost {o['final_cost']:.3f}, "
                          f"{'passed' if o['passed'] else 'FAILED'}")
         lines += [f"warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+        return "\n".join(textwrap.fill(line, 68, subsequent_indent="  ") for line in lines)
 
 
 _OPTIMIZER_NAMES = {"GradientDescent": "gd", "Momentum": "momentum", "RMSprop": "rmsprop", "Adam": "adam"}

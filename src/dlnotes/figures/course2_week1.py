@@ -45,6 +45,8 @@ __all__ = [
     "finite_difference_error",
     "SANITY_RUNS",
     "sanity_runs",
+    "sanity_overfit",
+    "digits_initial_losses",
     "loss_curves",
     "CLIP_RUNS",
     "train_clipped",
@@ -687,7 +689,8 @@ def train_clipped(init="normal", clip=None, max_norm=1.0, learning_rate=0.1, ite
 
     ``clip="norm"`` rescales the gradients to a global norm of at most ``max_norm``; ``clip="value"``
     clips each component to $\\pm$ ``max_norm`` $/\\sqrt{P}$ ($P$ parameters), which bounds the norm by
-    the same ``max_norm``. Returns ``{"cost", "norm", "dev_accuracy"}``.
+    the same ``max_norm``. Returns ``{"cost", "norm", "step", "dev_accuracy"}``: the cost and the global
+    gradient norm before each step, the length $\alpha\lVert\tilde g\rVert$ of each step, the final dev accuracy.
     """
     from dlnotes.clipping import clip_by_global_norm, clip_by_value, global_norm
     from dlnotes.initializers import initialize_parameters
@@ -697,7 +700,7 @@ def train_clipped(init="normal", clip=None, max_norm=1.0, learning_rate=0.1, ite
     acts = ("tanh",) * CLIP_DEPTH + ("sigmoid",)
     params = initialize_parameters([2] + [CLIP_WIDTH] * CLIP_DEPTH + [1], init, seed)
     value = max_norm / np.sqrt(sum(p.size for p in params.values()))
-    costs, norms = [], []
+    costs, norms, steps = [], [], []
     with _one_blas_thread():
         for _ in range(iterations):
             AL, caches = model_forward(Xtr, params, acts)
@@ -708,9 +711,10 @@ def train_clipped(init="normal", clip=None, max_norm=1.0, learning_rate=0.1, ite
                 grads, _ = clip_by_global_norm(grads, max_norm)
             elif clip == "value":
                 grads = clip_by_value(grads, value)
+            steps.append(learning_rate * global_norm(grads))
             params = {k: p - learning_rate * grads["d" + k] for k, p in params.items()}
         dev_accuracy = float(np.mean(predict(Xdev, params, acts) == Ydev))
-    return {"cost": np.array(costs), "norm": np.array(norms), "dev_accuracy": dev_accuracy}
+    return {"cost": np.array(costs), "norm": np.array(norms), "step": np.array(steps), "dev_accuracy": dev_accuracy}
 # --8<-- [end:train_clipped]
 
 
@@ -735,3 +739,24 @@ def clipping_experiment():
     axes[0].legend(fontsize=7.5, loc="upper right")
     return fig
 # --8<-- [end:clipping_experiment]
+
+
+@heavy
+def sanity_overfit(init="he", m=16, seed=0):
+    """:func:`dlnotes.sanity.overfit_small_subset` on ``m`` circles of the training split (the loss-curve network)."""
+    from dlnotes.sanity import overfit_small_subset
+
+    Xtr, Ytr, _, _ = circles_split()
+    with _one_blas_thread():
+        return overfit_small_subset(Xtr, Ytr, list(SANITY_DIMS), m=m, init=init, rng=seed)
+
+
+@heavy
+def digits_initial_losses(inits=("random_small", "he", "normal"), seed=0):
+    """``init -> initial_loss_check(...)`` of a fresh 64-32-10 network on the digits (ten classes)."""
+    from dlnotes.data import load_digits
+    from dlnotes.initializers import initialize_parameters
+    from dlnotes.sanity import initial_loss_check
+
+    X, Y = load_digits()
+    return {init: initial_loss_check(X, Y, initialize_parameters([64, 32, 10], init, seed)) for init in inits}
