@@ -240,8 +240,8 @@ def update_ratios(parameters, grads, learning_rate):
 
 #: The shapes :func:`loss_curve_shape` tells apart, and what each usually means.
 LOSS_CURVE_SHAPES = {
-    "diverging": "the cost ends above where it started: learning rate too high",
     "not moving": "the cost stays where it started: a bug (no update applied, zero init, dead units)",
+    "diverging": "the cost ends above where it started: learning rate too high",
     "oscillating": "the cost goes up almost as much as it goes down: learning rate too high",
     "plateau": "flat at the start, then a drop: a bad (too small) initialization",
     "slow": "still falling steadily at the end: learning rate too low, or train longer",
@@ -255,7 +255,7 @@ def loss_curve_shape(costs, *, flat_tol=0.01, noise_tol=0.5, plateau_tol=0.2, sl
 
     With $c_0$ the first cost, $\bar c_{\text{end}}$ the mean of the last tenth, $c_{\min}$ the lowest
     and $d_1..d_{10}$ the drops over ten equal segments, the first rule that holds wins:
-    diverging ($\bar c_{\text{end}} > c_0$), not moving ($\max c - \min c <$ ``flat_tol`` $c_0$),
+    not moving ($\max c - \min c <$ ``flat_tol`` $c_0$), diverging ($\bar c_{\text{end}} > c_0$),
     oscillating ($\sum_t \max(c_{t+1}-c_t, 0) >$ ``noise_tol`` $(c_0 - c_{\min})$), plateau
     ($d_1 <$ ``plateau_tol`` $\max_k d_k$), slow ($d_{10} >$ ``slow_tol`` $\cdot\frac{1}{10}\sum_k d_k$),
     else healthy. See [reading a loss curve](course2/week1.md#reading-a-loss-curve).
@@ -283,12 +283,11 @@ def loss_curve_shape(costs, *, flat_tol=0.01, noise_tol=0.5, plateau_tol=0.2, sl
     tols = {n: check_scalar(v, n, low=0.0, low_inclusive=False)
             for n, v in (("flat_tol", flat_tol), ("noise_tol", noise_tol), ("plateau_tol", plateau_tol),
                          ("slow_tol", slow_tol))}
-    c0, end = float(c[0]), float(np.mean(c[-max(1, c.size // 10):]))
-    if end > c0:
-        return "diverging"
-    lo = float(c.min())
+    c0, end, lo = float(c[0]), float(np.mean(c[-max(1, c.size // 10):])), float(c.min())
     if float(c.max()) - lo < tols["flat_tol"] * abs(c0):
         return "not moving"
+    if end > c0:
+        return "diverging"
     if float(np.sum(np.maximum(np.diff(c), 0.0))) > tols["noise_tol"] * (c0 - lo):
         return "oscillating"
     edges = np.linspace(0, c.size - 1, 11).round().astype(int)

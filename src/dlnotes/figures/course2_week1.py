@@ -690,7 +690,7 @@ def train_clipped(init="normal", clip=None, max_norm=1.0, learning_rate=0.1, ite
     ``clip="norm"`` rescales the gradients to a global norm of at most ``max_norm``; ``clip="value"``
     clips each component to $\\pm$ ``max_norm`` $/\\sqrt{P}$ ($P$ parameters), which bounds the norm by
     the same ``max_norm``. Returns ``{"cost", "norm", "step", "dev_accuracy"}``: the cost and the global
-    gradient norm before each step, the length $\alpha\lVert\tilde g\rVert$ of each step, the final dev accuracy.
+    gradient norm before each step, the length $\\alpha\\lVert\\tilde g\\rVert$ of each step, the final dev accuracy.
     """
     from dlnotes.clipping import clip_by_global_norm, clip_by_value, global_norm
     from dlnotes.initializers import initialize_parameters
