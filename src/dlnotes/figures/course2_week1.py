@@ -654,8 +654,8 @@ def loss_curves():
     runs = sanity_runs()
     labels = list(runs)
     fig, axes = new_figure(1, 2, figsize=(10, 3.8))
-    for ax, group, title in ((axes[0], labels[:3], "the learning rate"),
-                             (axes[1], [labels[0], *labels[3:]], "the initialization")):
+    for ax, group, title, where in ((axes[0], labels[:3], "the learning rate", "upper right"),
+                                    (axes[1], [labels[0], *labels[3:]], "the initialization", "lower left")):
         for label in group:
             h = runs[label].history
             ax.plot(h["epoch"], h["cost"], color=PALETTE[labels.index(label)], lw=1.6, label=label)
@@ -664,7 +664,7 @@ def loss_curves():
         ax.set_yscale("log")
         ax.set_xlabel("epoch")
         ax.set_title(title)
-        ax.legend(fontsize=8, loc="upper right")
+        ax.legend(fontsize=8, loc=where)
     axes[0].set_ylabel("training cost $J$ (log scale)")
     return fig
 # --8<-- [end:loss_curves]
