@@ -294,6 +294,19 @@ CASES: dict[str, Case] = {
                                 "X_dev": _a((3, 6), 9), "Y_dev": (np.arange(6) % 2).reshape(1, 6) * 1.0}),
                       same_dtype_free=("Y", "Y_dev"), shape_free=("X_dev",)),
     "train.ensemble_predict": lazy(lambda: (([_trained()], _a((3, 5))), {"proba": False})),
+    # --- sanity checks and clipping (beyond the course) ---------------------------------------
+    "sanity.expected_initial_loss": case(3),
+    "sanity.initial_loss_check": lazy(lambda: ((_a((3, 8)), _labels(), _params()), {"tol": 0.1}),
+                                      same_dtype_free=("Y",)),
+    "sanity.overfit_small_subset": lazy(lambda: ((_a((3, 16)), (np.arange(16) % 2).reshape(1, 16) * 1.0, [3, 4, 1]),
+                                                 {"m": 8, "epochs": 5, "learning_rate": 0.01, "rng": 0}),
+                                        same_dtype_free=("Y",)),
+    "sanity.update_ratios": lazy(lambda: ((_params(), _grads(_params()), 0.1), {})),
+    "sanity.loss_curve_shape": lazy(lambda: ((np.exp(-np.arange(20) / 5.0),), {"flat_tol": 0.01})),
+    "sanity.sanity_report": lazy(lambda: ((_trained(),), {"low": 1e-4, "high": 1e-2})),
+    "clipping.global_norm": lazy(lambda: ((_grads(_params()),), {})),
+    "clipping.clip_by_value": lazy(lambda: ((_grads(_params()), 0.05), {})),
+    "clipping.clip_by_global_norm": lazy(lambda: ((_grads(_params()), 0.5), {"eps": 1e-6})),
     # --- exercises ---------------------------------------------------------------------------
     "exercises.check": lazy(lambda: (("c1w2.sigmoid", _exercise_solution("c1w2.sigmoid")), {"seed": 0})),
     "exercises.list_exercises": case("c1w2"),
@@ -324,6 +337,8 @@ NOT_CALLED = {
     "autodiff.MinimizeResult": "a result record returned by minimize",
     "train.TrainResult": "a result record returned by fit",
     "exercises.Report": "a result record returned by check",
+    "sanity.LOSS_CURVE_SHAPES": "a dict of the shape names and what they mean",
+    "sanity.SanityReport": "a result record returned by sanity_report",
 }
 
 

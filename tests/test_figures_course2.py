@@ -22,7 +22,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "course2"
 FIGURES = {
     "course2_week1": ["bias_variance", "regularized_boundaries", "ridge_fits", "l1_vs_l2_weights", "early_stopping",
                       "ensemble", "augmentation", "input_normalization", "init_depth_stats", "residual_block",
-                      "auxiliary_heads", "finite_difference_error"],
+                      "auxiliary_heads", "finite_difference_error", "clipping_experiment", "loss_curves"],
     "course2_week2": ["minibatch_costs", "ewa_temperatures", "optimizer_paths", "lr_schedules", "saddle_and_plateau",
                       "range_test_curve", "schedule_comparison"],
     "course2_week3": ["grid_vs_random", "log_scale_sampling", "bn_histograms", "dev_overfitting", "softmax_regions",
@@ -323,3 +323,46 @@ def test_beyond_the_course_claims_of_week2():
     scaled = [scaling[("scaled", B)][1] for B in (16, 64, 256)]
     assert fixed[0] < fixed[1] < fixed[2] and fixed[2] > 3 * fixed[0]      # a fixed rate falls behind
     assert max(scaled) < 1.5 * min(scaled)                                 # the scaled runs end close
+
+
+def test_week1_loss_curve_runs_have_the_shapes_the_page_names():
+    """'too high a rate jumps ... too low a rate is still falling ... a too small initialization sits at
+    ln 2 before it drops, and the zero initialization (a bug) never leaves ln 2' (and the printed shapes)."""
+    from dlnotes.sanity import loss_curve_shape
+
+    shapes = {label: loss_curve_shape(r.history["cost"]) for label, r in c2w1.sanity_runs().items()}
+    assert list(shapes.values()) == ["healthy", "oscillating", "slow", "plateau", "not moving"]
+    runs = c2w1.sanity_runs()
+    high = runs["rate too high: 1.0"].history["cost"]
+    assert max(high) > 10 * high[0]                                   # "jumps up to above 10"
+    bad = runs["bad init: 0.01 N(0, 1)"].history["cost"]
+    assert abs(bad[40] - np.log(2)) < 0.01 and bad[-1] < 0.3          # flat at ln 2, then drops
+
+
+def test_week1_update_ratio_statements():
+    """'the rate that is too high has by far the largest ratio ... the zero initialization does not move
+    its weights at all. The bad initialization, however, looks healthy'."""
+    runs = c2w1.sanity_runs()
+    largest = {k: max(max(v) for v in r.diagnostics["update_ratio"].values()) for k, r in runs.items()}
+    assert max(largest, key=largest.get) == "rate too high: 1.0" and largest["rate too high: 1.0"] > 1
+    assert largest["bug: zero init"] == 0.0
+    medians = {k: [np.median(v) for v in r.diagnostics["update_ratio"].values()] for k, r in runs.items()}
+    assert min(medians["bad init: 0.01 N(0, 1)"]) >= 1e-3
+    moving = [k for k in runs if k != "bug: zero init"]
+    assert min(moving, key=lambda k: min(medians[k])) == "rate too low: 3e-4"
+
+
+def test_week1_clipping_statements():
+    """'without clipping ... the cost sits at about ln 2 and the gradient norm has collapsed'; clipped
+    steps are at most alpha c; 'the gradient norm before clipping stays large'; 'the dev accuracy stays
+    close to chance, while the LeCun network ... generalizes'; value clipping lowers the training cost
+    more than norm clipping."""
+    runs = c2w1.clipping_runs()
+    plain, by_norm, by_value, lecun = runs.values()
+    assert abs(plain["cost"][-1] - np.log(2)) < 0.02 and plain["norm"][-1] < 1e-3 * plain["norm"][0]
+    assert plain["step"].max() > 10 * 0.1
+    for r in (by_norm, by_value):
+        assert r["step"].max() <= 0.1 + 1e-12 and np.median(r["norm"]) > 10
+        assert r["dev_accuracy"] < 0.65
+    assert plain["dev_accuracy"] < 0.65 and lecun["dev_accuracy"] > 0.85
+    assert by_value["cost"][-1] < by_norm["cost"][-1]

@@ -57,6 +57,10 @@ API = {
     "tuning": ["sample_uniform", "sample_log_uniform", "sample_beta", "grid_points", "random_points",
                "distinct_per_axis", "fit_dev_cost", "successive_halving", "best_of_n"],
     "autodiff": ["Value", "minimize", "MinimizeResult"],
+    # Beyond the course
+    "sanity": ["expected_initial_loss", "initial_loss_check", "overfit_small_subset", "update_ratios",
+               "LOSS_CURVE_SHAPES", "loss_curve_shape", "SanityReport", "sanity_report"],
+    "clipping": ["global_norm", "clip_by_value", "clip_by_global_norm"],
     # Putting it together
     "data": ["make_flower", "make_moons", "make_circles", "make_noisy_regions", "load_digits",
              "train_dev_test_split", "random_mini_batches", "one_hot", "standardize_fit",

@@ -58,6 +58,14 @@ class TrainResult:
         The epoch whose parameters are returned (lowest dev cost with early stopping, else the last).
     config : dict
         Every setting of the run, plus ``epochs_run``, ``stopped_early`` and ``engine``.
+    diagnostics : dict
+        What [babysitting a run](course2/week1.md#training-sanity-checks-beyond-the-course) reads:
+        ``initial_cost``, the cost (data term, no dropout) of the initial parameters on the
+        training set, and ``update_ratio``, for each weight ``W{l}`` a list with one value per
+        recorded epoch: $\\lVert W_{\\text{end}} - W_{\\text{start}}\\rVert_F /
+        (\\text{steps}\\cdot\\lVert W_{\\text{start}}\\rVert_F)$ over the epoch (exactly
+        $\\lVert\\Delta W\\rVert_F / \\lVert W\\rVert_F$ of the step with one step per epoch; with
+        mini-batches a lower bound of the mean step's ratio).
 
     Examples
     --------
@@ -73,6 +81,7 @@ class TrainResult:
     bn_state: dict = field(default_factory=dict)
     best_epoch: int = 0
     config: dict = field(default_factory=dict)
+    diagnostics: dict = field(default_factory=dict)
 
     def _X(self, X):
         W1 = self.parameters["W1"]
@@ -455,6 +464,8 @@ def _setup(a):
         parameters = _given_parameters(a.init, a.dims, a.dtype, a.batchnorm)
     else:
         parameters = initialize_parameters(a.dims, a.init, a.rng, a.dtype, batchnorm=a.batchnorm)
+    diagnostics = {"initial_cost": _initial_cost(a, parameters),
+                   "update_ratio": {f"W{l}": [] for l in range(1, a.L + 1)}}
     fused = None                              # the same steps, fused and in place: dlnotes.fast
     if a.use_fused:
         fused = _fast.FusedTrainer(parameters, a.activations, a.loss, a.opt, batch_size=a.batch_size,
@@ -469,14 +480,36 @@ def _setup(a):
               "patience": a.patience, "rng": a.rng_seed, "record_every": int(a.record_every),
               "dtype": str(a.dtype)}
     return SimpleNamespace(parameters=parameters, fused=fused, bn_state={} if a.batchnorm else None,
-                           history={k: [] for k in keys}, config=config, kps=nn._keep_prob_list(a.keep, a.L),
+                           history={k: [] for k in keys}, config=config, diagnostics=diagnostics, kps=nn._keep_prob_list(a.keep, a.L),
                            step=_step_of(a.opt), best=(math.inf, 0, None, None),   # dev cost, epoch, params, bn
                            epoch=0, it=0, lr=a.lr0, stopped=False)
+
+
+def _initial_cost(a, parameters):
+    """The data term of the cost of the initial parameters on the training set (no dropout; inf on overflow)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        try:
+            AL, _ = nn._forward(a.X, parameters, a.activations, [1.0] * a.L, None, None, True)
+            cost = nn._cost(AL, a.Y, a.loss)
+        except (FloatingPointError, ValueError):
+            return math.inf
+    return float(cost) if math.isfinite(cost) else math.inf
+
+
+def _relative_change(before, after, steps):
+    """The relative change of a weight matrix over an epoch, per step (inf from W = 0 if it moved)."""
+    change, size = float(np.linalg.norm(after - before)), float(np.linalg.norm(before))
+    if size == 0.0:
+        return 0.0 if change == 0.0 else math.inf
+    return change / (max(steps, 1) * size)
 
 
 def _run_epoch(a, s, record):
     """Step 3: one pass over the training set in either engine; returns (sum of m_t J_t, of m_t accuracy_t)."""
     cost_sum = correct = 0.0
+    ratios = s.diagnostics["update_ratio"]
+    start = {k: s.parameters[k].copy() for k in ratios} if record else None
+    it_start = s.it
     if s.fused is not None:
         cost_sum, correct, s.it = s.fused.train_epoch(a.X, a.Y, a.rng, shuffle=a.batch_size < a.m,
                                                       record=record, iteration=s.it, epoch=s.epoch)
@@ -500,6 +533,9 @@ def _run_epoch(a, s, record):
     if bad is not None:
         raise _diverged(s.epoch, s.it, s.lr, f"{bad[0]} reached {bad[1]:.3g} (beyond {bad[2]:.3g}, "
                         "where its square overflows)")
+    if record:
+        for k, values in ratios.items():
+            values.append(_relative_change(start[k], parameters[k], s.it - it_start))
     return cost_sum, correct
 
 
@@ -542,7 +578,7 @@ def _pack(a, s):
     s.config.update(engine="readable" if s.fused is None else "fused", epochs_run=s.epoch,
                     stopped_early=s.stopped)
     return TrainResult(parameters=parameters, history=s.history, bn_state=bn_state or {},
-                       best_epoch=best_epoch, config=s.config)
+                       best_epoch=best_epoch, config=s.config, diagnostics=s.diagnostics)
 
 
 # --8<-- [start:ensemble_predict]

@@ -43,6 +43,15 @@ __all__ = [
     "residual_block",
     "auxiliary_heads",
     "finite_difference_error",
+    "SANITY_RUNS",
+    "sanity_runs",
+    "sanity_overfit",
+    "digits_initial_losses",
+    "loss_curves",
+    "CLIP_RUNS",
+    "train_clipped",
+    "clipping_runs",
+    "clipping_experiment",
 ]
 
 # ---------------------------------------------------------------------------
@@ -609,3 +618,145 @@ def finite_difference_error(x0=0.5):
     ax.grid(True, alpha=0.3)
     return fig
 # --8<-- [end:finite_difference_error]
+
+
+# ---------------------------------------------------------------------------
+# Beyond the course: babysitting a run, gradient clipping
+# ---------------------------------------------------------------------------
+
+#: The runs of the loss-curve figure: label -> settings of :func:`dlnotes.train.fit` (Adam, full batch).
+SANITY_RUNS = {
+    "good: Adam, rate 0.01": dict(learning_rate=0.01),
+    "rate too high: 1.0": dict(learning_rate=1.0),
+    "rate too low: 3e-4": dict(learning_rate=3e-4),
+    "bad init: 0.01 N(0, 1)": dict(learning_rate=0.003, init="random_small"),
+    "bug: zero init": dict(learning_rate=0.01, init="zeros"),
+}
+
+#: The network of the loss-curve runs.
+SANITY_DIMS = (2, 16, 16, 16, 1)
+
+
+@heavy
+def sanity_runs(epochs=300):
+    """``label -> TrainResult``: the runs of :data:`SANITY_RUNS` on the circles split (a 2-16-16-16-1 network)."""
+    from dlnotes.train import fit
+
+    Xtr, Ytr, _, _ = circles_split()
+    with _one_blas_thread():
+        return {label: fit(Xtr, Ytr, list(SANITY_DIMS), epochs=epochs, rng=0, **kw)
+                for label, kw in SANITY_RUNS.items()}
+
+
+# --8<-- [start:loss_curves]
+def loss_curves():
+    """The cost of the five runs of :data:`SANITY_RUNS`: the learning rate (left), the start (right)."""
+    runs = sanity_runs()
+    labels = list(runs)
+    fig, axes = new_figure(1, 2, figsize=(10, 3.8))
+    for ax, group, title, where in ((axes[0], labels[:3], "the learning rate", "upper right"),
+                                    (axes[1], [labels[0], *labels[3:]], "the initialization", "lower left")):
+        for label in group:
+            h = runs[label].history
+            ax.plot(h["epoch"], h["cost"], color=PALETTE[labels.index(label)], lw=1.6, label=label)
+        ax.axhline(np.log(2), color="0.4", ls=":", lw=1.0)
+        ax.text(300, np.log(2) * 1.04, "ln 2", ha="right", va="bottom", fontsize=8, color="0.3")
+        ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_title(title)
+        ax.legend(fontsize=8, loc=where)
+    axes[0].set_ylabel("training cost $J$ (log scale)")
+    return fig
+# --8<-- [end:loss_curves]
+
+
+#: The badly initialized deep network of the clipping experiment: 10 tanh layers of 32 units.
+CLIP_DEPTH, CLIP_WIDTH = 10, 32
+
+#: The runs of the clipping experiment: label -> (initializer, clipping).
+CLIP_RUNS = {
+    "N(0, 1), no clipping": ("normal", None),
+    "N(0, 1), clip by norm": ("normal", "norm"),
+    "N(0, 1), clip by value": ("normal", "value"),
+    "LeCun, no clipping": ("lecun", None),
+}
+
+
+# --8<-- [start:train_clipped]
+@heavy
+def train_clipped(init="normal", clip=None, max_norm=1.0, learning_rate=0.1, iterations=300, seed=0):
+    """Gradient descent on the circles split with optional clipping; cost and gradient norm per step.
+
+    ``clip="norm"`` rescales the gradients to a global norm of at most ``max_norm``; ``clip="value"``
+    clips each component to $\\pm$ ``max_norm`` $/\\sqrt{P}$ ($P$ parameters), which bounds the norm by
+    the same ``max_norm``. Returns ``{"cost", "norm", "step", "dev_accuracy"}``: the cost and the global
+    gradient norm before each step, the length $\\alpha\\lVert\\tilde g\\rVert$ of each step, the final dev accuracy.
+    """
+    from dlnotes.clipping import clip_by_global_norm, clip_by_value, global_norm
+    from dlnotes.initializers import initialize_parameters
+    from dlnotes.nn import compute_cost, model_backward, model_forward, predict
+
+    Xtr, Ytr, Xdev, Ydev = circles_split()
+    acts = ("tanh",) * CLIP_DEPTH + ("sigmoid",)
+    params = initialize_parameters([2] + [CLIP_WIDTH] * CLIP_DEPTH + [1], init, seed)
+    value = max_norm / np.sqrt(sum(p.size for p in params.values()))
+    costs, norms, steps = [], [], []
+    with _one_blas_thread():
+        for _ in range(iterations):
+            AL, caches = model_forward(Xtr, params, acts)
+            costs.append(compute_cost(AL, Ytr, "bce"))
+            grads = model_backward(AL, Ytr, caches, loss="bce")
+            norms.append(global_norm(grads))
+            if clip == "norm":
+                grads, _ = clip_by_global_norm(grads, max_norm)
+            elif clip == "value":
+                grads = clip_by_value(grads, value)
+            steps.append(learning_rate * global_norm(grads))
+            params = {k: p - learning_rate * grads["d" + k] for k, p in params.items()}
+        dev_accuracy = float(np.mean(predict(Xdev, params, acts) == Ydev))
+    return {"cost": np.array(costs), "norm": np.array(norms), "step": np.array(steps), "dev_accuracy": dev_accuracy}
+# --8<-- [end:train_clipped]
+
+
+def clipping_runs():
+    """``label -> train_clipped(...)`` for the runs of :data:`CLIP_RUNS`."""
+    return {label: train_clipped(init=init, clip=clip) for label, (init, clip) in CLIP_RUNS.items()}
+
+
+# --8<-- [start:clipping_experiment]
+def clipping_experiment():
+    """Cost and global gradient norm of the deep tanh network, badly initialized, with and without clipping."""
+    runs = clipping_runs()
+    fig, axes = new_figure(1, 2, figsize=(10, 3.8))
+    for i, (label, r) in enumerate(runs.items()):
+        style = dict(color=PALETTE[i], lw=1.4, ls="--" if label.startswith("LeCun") else "-")
+        axes[0].plot(r["cost"], label=f"{label} (dev acc. {r['dev_accuracy']:.2f})", **style)
+        axes[1].semilogy(r["norm"], label=label, **style)
+    axes[1].axhline(1.0, color="0.4", ls=":", lw=1.0)
+    axes[1].text(299, 1.1, "max_norm = 1", ha="right", va="bottom", fontsize=8, color="0.3")
+    axes[0].set(xlabel="iteration", ylabel="training cost $J$", title="cost")
+    axes[1].set(xlabel="iteration", ylabel="norm of all gradients, before clipping", title="global gradient norm")
+    axes[0].legend(fontsize=7.5, loc="upper right")
+    return fig
+# --8<-- [end:clipping_experiment]
+
+
+@heavy
+def sanity_overfit(init="he", m=16, seed=0):
+    """:func:`dlnotes.sanity.overfit_small_subset` on ``m`` circles of the training split (the loss-curve network)."""
+    from dlnotes.sanity import overfit_small_subset
+
+    Xtr, Ytr, _, _ = circles_split()
+    with _one_blas_thread():
+        return overfit_small_subset(Xtr, Ytr, list(SANITY_DIMS), m=m, init=init, rng=seed)
+
+
+@heavy
+def digits_initial_losses(inits=("random_small", "he", "normal"), seed=0):
+    """``init -> initial_loss_check(...)`` of a fresh 64-32-10 network on the digits (ten classes)."""
+    from dlnotes.data import load_digits
+    from dlnotes.initializers import initialize_parameters
+    from dlnotes.sanity import initial_loss_check
+
+    X, Y = load_digits()
+    return {init: initial_loss_check(X, Y, initialize_parameters([64, 32, 10], init, seed)) for init in inits}
