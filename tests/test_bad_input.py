@@ -138,6 +138,19 @@ CASES: dict[str, Case] = {
                                               same_dtype_free=("Y",)),
     "losses.mean_squared_error": lazy(lambda: ((_a((1, 8)), _a((1, 8), 3)), {})),
     "losses.mse_grad": lazy(lambda: ((_a((1, 8)), _a((1, 8), 3)), {})),
+    "losses.torch_cross_entropy": lazy(lambda: ((_a((8, 3)), np.arange(8) % 3), {"reduction": "mean"})),
+    "losses.torch_cross_entropy_grad": lazy(lambda: ((_a((8, 3)), np.arange(8) % 3), {})),
+    "losses.keras_categorical_crossentropy": lazy(lambda: ((_one_hot().T.copy(), _softmax_cols().T.copy()),
+                                                           {"from_logits": False}), same_dtype_free=("y_true",)),
+    # --- precision ---------------------------------------------------------------------------
+    "precision.format_info": case("bfloat16"),
+    "precision.round_to": lazy(lambda: ((_a((3, 4)), "float16"), {})),
+    "precision.to_bfloat16": lazy(lambda: ((_a((3, 4)).astype(np.float32),), {})),
+    "precision.absorbs": lazy(lambda: ((_a((3,)), 1e-5, "float16"), {})),
+    "precision.apply_loss_scale": lazy(lambda: ((_a((3, 4)) * 1e-6, 1024.0), {"fmt": "float16"})),
+    "precision.adam_denominator": lazy(lambda: ((_a((3,)) * 1e-2,), {"eps": 1e-8, "fmt": "float16", "beta2": 0.999})),
+    "precision.gradcheck_thresholds": case("float16"),
+    "precision.numerical_grad_in": lazy(lambda: ((lambda x: float(np.sum(x ** 2)), _a((3,)), "float16"), {})),
     # --- computation graphs ------------------------------------------------------------------
     "compgraph.toy_forward": case(5.0, 3.0, 2.0),
     "compgraph.toy_backward": case(5.0, 3.0, 2.0),
@@ -295,6 +308,7 @@ NOT_CALLED = {
     "schedules.SCHEDULES": "a dict of the schedules, which have their own cases",
     "gradcheck.GradientCheckResult": "a result record returned by gradient_check",
     "autodiff.MinimizeResult": "a result record returned by minimize",
+    "precision.FormatInfo": "a result record returned by format_info",
     "train.TrainResult": "a result record returned by fit",
     "exercises.Report": "a result record returned by check",
 }
