@@ -25,7 +25,8 @@ FIGURES = {
                       "auxiliary_heads", "finite_difference_error"],
     "course2_week2": ["minibatch_costs", "ewa_temperatures", "optimizer_paths", "lr_schedules", "saddle_and_plateau"],
     "course2_week3": ["grid_vs_random", "log_scale_sampling", "bn_histograms", "softmax_regions", "neg_log_likelihood"],
-    "course2_frameworks": ["cost_graph", "descent_path"],
+    "course2_frameworks": ["cost_graph", "descent_path", "softmax_bug_curves"],
+    "course2_precision": ["number_spacing", "gradient_histogram"],
 }
 ALL = [f"{mod}.{fn}" for mod, fns in FIGURES.items() for fn in fns]
 

@@ -6,7 +6,7 @@ with integer $m < 2^p$. :func:`round_to` rounds float32 or float64 values to the
 them (ties to even, overflow to infinity, gradual underflow through the subnormals), and
 returns them in the input's dtype: float16 gives exactly NumPy's ``astype(np.float16)``,
 bfloat16 (float32's exponent range with 8 significant bits) has no NumPy dtype and is emulated
-this way. See [numerical precision](course2/precision.md).
+this way. See [three formats, one formula](course2/precision.md#three-formats-one-formula).
 """
 
 from __future__ import annotations
@@ -200,6 +200,9 @@ def absorbs(x, eps, fmt):
     _check_format(fmt)
     xr = round_to(x, fmt)
     er = float(round_to(np.array([eps]), fmt)[0])
+    if not (np.all(np.isfinite(xr)) and np.isfinite(er)):
+        raise ValueError(f"x: expected values within {fmt}'s range (|x|, eps <= {format_info(fmt).max:.4g}), "
+                         f"got up to {max(float(np.abs(x).max()), abs(eps)):.4g}")
     return round_to(xr + er, fmt) == xr
 
 
