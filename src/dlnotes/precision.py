@@ -263,7 +263,7 @@ def adam_denominator(grads, eps=1e-8, fmt="float16", beta2=0.999):
 
     Returns
     -------
-    numpy.ndarray of float64, shape of ``grads``
+    numpy.ndarray, shape and dtype of ``grads``
 
     Examples
     --------
@@ -272,7 +272,8 @@ def adam_denominator(grads, eps=1e-8, fmt="float16", beta2=0.999):
     >>> np.round(adam_denominator(np.array([1e-3]), fmt="float32"), 6).tolist()
     [0.001]
     """
-    g = as_float_array(grads, "grads").astype(np.float64)
+    grads = as_float_array(grads, "grads")
+    g = grads.astype(np.float64)
     eps = check_scalar(eps, "eps", low=0.0)
     beta2 = check_scalar(beta2, "beta2", low=0.0, high=1.0, high_inclusive=False)
     _check_format(fmt)
@@ -283,7 +284,7 @@ def adam_denominator(grads, eps=1e-8, fmt="float16", beta2=0.999):
     one_minus = float(r(np.array(1.0 - beta2)))
     v = r(one_minus * r(g * r(g)))                 # v_1 = (1 - beta2) g^2
     v_hat = r(v / one_minus)                       # bias correction at t = 1
-    return r(r(np.sqrt(v_hat)) + float(r(np.array(eps))))
+    return r(r(np.sqrt(v_hat)) + float(r(np.array(eps)))).astype(grads.dtype)
 # --8<-- [end:adam_denominator]
 
 
@@ -325,7 +326,7 @@ def numerical_grad_in(f, x, fmt, eps=None):
     Parameters
     ----------
     f : callable
-        ``f(x) -> float`` for a float64 array ``x``.
+        ``f(x) -> float``, called with float64 arrays.
     x : array_like of float, any shape
         The point (rounded to ``fmt`` first).
     fmt : str
@@ -333,7 +334,7 @@ def numerical_grad_in(f, x, fmt, eps=None):
 
     Returns
     -------
-    numpy.ndarray of float64, shape of ``x``
+    numpy.ndarray, shape and dtype of ``x``
 
     Examples
     --------
@@ -342,6 +343,7 @@ def numerical_grad_in(f, x, fmt, eps=None):
     [2.0, 6.0]
     """
     check_callable(f, "f")
+    dtype = as_float_array(x, "x").dtype
     x = round_to(as_float_array(x, "x").astype(np.float64), fmt)
     eps = None if eps is None else check_positive(eps, "eps")
     step = format_info(fmt).eps ** (1 / 3)
@@ -356,5 +358,5 @@ def numerical_grad_in(f, x, fmt, eps=None):
             raise ValueError(f"eps: expected a step that {fmt} can represent at x.flat[{i}] = {x.flat[i]!r}, got {h!r}")
         values = round_to(np.array([float(f(up)), float(f(down))]), fmt)
         grad.flat[i] = (values[0] - values[1]) / taken
-    return grad
+    return grad.astype(dtype)
 # --8<-- [end:numerical_grad_in]
