@@ -71,6 +71,12 @@ class FormatInfo(NamedTuple):
         $2^{e_{\min} - p + 1}$; half of it and less rounds to 0.
     digits : float
         Decimal digits, $-\log_{10}\epsilon$.
+
+    Examples
+    --------
+    >>> info = format_info("float16")
+    >>> info.max, round(info.digits, 2)
+    (65504.0, 3.01)
     """
     name: str
     bits: int
