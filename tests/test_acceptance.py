@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from dlnotes import activations as act
 from dlnotes import autodiff, batchnorm, compgraph, data, ewa, gradcheck, initializers, logistic, losses, nn
-from dlnotes import layernorm, optim, regularization, schedules, train, tuning
+from dlnotes import layernorm, optim, precision, regularization, schedules, train, tuning
 from dlnotes.gradcheck import numerical_grad, relative_difference
 
 TESTS = pathlib.Path(__file__).parent
@@ -1108,6 +1108,14 @@ DTYPE_CASES = {
     "mse_grad": lambda d: losses.mse_grad(_arr((2, 6), d), _arr((2, 6), d, 1)),
     "softmax_cross_entropy_grad": lambda d: losses.softmax_cross_entropy_grad(
         act.softmax(_arr((3, 6), d)), data.one_hot(np.arange(6) % 3, 3, dtype=d)),
+    "torch_cross_entropy_grad": lambda d: losses.torch_cross_entropy_grad(_arr((6, 3), d), np.arange(6) % 3),
+    # precision: emulated formats, results in the input's dtype
+    "round_to": lambda d: precision.round_to(_arr((3, 5), d), "float16"),
+    "to_bfloat16": lambda d: precision.to_bfloat16(_arr((3, 5), d)),
+    "apply_loss_scale": lambda d: precision.apply_loss_scale(_arr((3, 5), d) * 1e-6, 1024.0),
+    "adam_denominator": lambda d: precision.adam_denominator(_arr((3, 5), d) * 1e-2),
+    "numerical_grad_in": lambda d: precision.numerical_grad_in(lambda x: float(np.sum(x ** 2)), _arr(3, d),
+                                                                "bfloat16"),
     # regularization
     "l2_penalty_grad": lambda d: regularization.l2_penalty_grad(_arr((3, 4), d), 0.1, 10),
     "l1_penalty_grad": lambda d: regularization.l1_penalty_grad(_arr((3, 4), d), 0.1, 10),
@@ -1196,6 +1204,9 @@ class TestDtypes:
             "sample_uniform", "sample_log_uniform", "sample_beta", "grid_points", "random_points",
             # a search's bookkeeping: losses, budgets and scores of configurations
             "fit_dev_cost", "successive_halving", "best_of_n",
+            "torch_cross_entropy", "keras_categorical_crossentropy",
+            # precision: format constants, booleans, thresholds
+            "FormatInfo", "format_info", "absorbs", "gradcheck_thresholds",
         }
         covered = set(DTYPE_CASES) | {"identity", "linear", "linear_activation_forward", "model_forward",
                                       "model_backward", "predict_proba", "batchnorm_forward", "batchnorm_backward",
@@ -1205,7 +1216,7 @@ class TestDtypes:
                                       "layernorm_forward", "layernorm_backward",
                                       "random_normal", "random_small", "lecun", "glorot", "he"}
         modules = [act, losses, regularization, initializers, logistic, nn, batchnorm, layernorm, gradcheck, optim, ewa,
-                   schedules, tuning, compgraph, autodiff, data]
+                   schedules, tuning, compgraph, autodiff, data, precision]
         missing = [f"{m.__name__}.{n}" for m in modules for n in m.__all__
                    if n not in covered and n not in scalar_or_other]
         assert not missing, missing
@@ -1413,7 +1424,7 @@ class TestTestsThatCanFail:
 
     def test_every_public_function_has_a_doctest_and_a_page_link(self):
         modules = [act, losses, regularization, initializers, logistic, nn, batchnorm, layernorm, gradcheck, optim, ewa,
-                   schedules, tuning, compgraph, autodiff, data]
+                   schedules, tuning, compgraph, autodiff, data, precision]
         missing = []
         for mod in modules:
             for name in mod.__all__:

@@ -27,7 +27,8 @@ FIGURES = {
                       "range_test_curve", "schedule_comparison"],
     "course2_week3": ["grid_vs_random", "log_scale_sampling", "bn_histograms", "dev_overfitting", "softmax_regions",
                       "neg_log_likelihood"],
-    "course2_frameworks": ["cost_graph", "descent_path"],
+    "course2_frameworks": ["cost_graph", "descent_path", "softmax_bug_curves"],
+    "course2_precision": ["number_spacing", "gradient_histogram"],
 }
 ALL = [f"{mod}.{fn}" for mod, fns in FIGURES.items() for fn in fns]
 

@@ -150,3 +150,75 @@ def test_bad_input():
         L.sparse_categorical_cross_entropy(np.full((2, 2), 0.5), np.array([0.5, 1.0]))
     with pytest.raises(TypeError, match=r"Y: expected an array of numbers"):
         L.mean_squared_error(np.zeros((1, 2)), np.array([["a", "b"]]))
+
+
+# --- framework conventions (PyTorch, Keras): rows are examples ----------------------------------
+
+def _torch_documented(x, target):
+    """PyTorch's documented formula, written out: l_n = -x[n, y_n] + log sum_c exp(x[n, c]), mean over n."""
+    return float(np.mean([-x[n, target[n]] + np.log(np.sum(np.exp(x[n]))) for n in range(len(target))]))
+
+
+def test_torch_cross_entropy_is_the_documented_formula(rng):
+    x, target = rng.standard_normal((6, 4)) * 2, rng.integers(0, 4, 6)
+    assert L.torch_cross_entropy(x, target) == pytest.approx(_torch_documented(x, target), rel=1e-12)
+    per_row = L.torch_cross_entropy(x, target, reduction="none")
+    assert per_row.shape == (6,)
+    assert L.torch_cross_entropy(x, target, reduction="sum") == pytest.approx(per_row.sum(), rel=1e-12)
+
+
+def test_torch_cross_entropy_is_the_course_loss_transposed(rng):
+    Z, labels = rng.standard_normal((5, 9)) * 3, rng.integers(0, 5, 9)        # course: (C, m) columns
+    Y = np.eye(5)[labels].T
+    assert L.torch_cross_entropy(Z.T, labels) == pytest.approx(L.categorical_cross_entropy_from_logits(Z, Y), rel=1e-12)
+    dZ = L.softmax_cross_entropy_grad(softmax(Z), Y)                           # per example, no 1/m
+    assert np.allclose(L.torch_cross_entropy_grad(Z.T, labels), dZ.T / 9, atol=1e-14)
+
+
+def test_torch_cross_entropy_is_stable_for_huge_logits():
+    assert L.torch_cross_entropy(np.array([[1000.0, 0.0]]), np.array([1])) == pytest.approx(1000.0)
+    assert L.torch_cross_entropy(np.array([[1000.0, 0.0]], dtype=np.float32), np.array([0])) == 0.0
+
+
+def test_torch_cross_entropy_grad_matches_finite_differences(rng):
+    x, target = rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
+    num = numerical_grad(lambda v: L.torch_cross_entropy(v, target), x.copy())
+    assert relative_difference(num, L.torch_cross_entropy_grad(x, target)) < 1e-8
+
+
+def test_torch_cross_entropy_keeps_float32():
+    g = L.torch_cross_entropy_grad(np.zeros((2, 3), dtype=np.float32), np.array([0, 2]))
+    assert g.dtype == np.float32
+
+
+def test_keras_documented_example():
+    # keras.losses.CategoricalCrossentropy's documented example: 1.1769392 (y_pred clipped at 1e-7)
+    y_true = np.array([[0, 1, 0], [0, 0, 1]])
+    y_pred = np.array([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
+    assert L.keras_categorical_crossentropy(y_true, y_pred) == pytest.approx(1.1769392, abs=1e-6)
+    assert L.keras_categorical_crossentropy(y_true, y_pred.astype(np.float32)) == pytest.approx(1.1769392, abs=1e-6)
+
+
+def test_keras_from_logits_equals_torch_and_the_probability_form(rng):
+    x, labels = rng.standard_normal((7, 4)) * 2, rng.integers(0, 4, 7)
+    y_true = np.eye(4)[labels]
+    from_logits = L.keras_categorical_crossentropy(y_true, x, from_logits=True)
+    assert from_logits == pytest.approx(L.torch_cross_entropy(x, labels), rel=1e-12)
+    probs = softmax(x.T).T                                     # no probability near the 1e-7 clip here
+    assert L.keras_categorical_crossentropy(y_true, probs) == pytest.approx(from_logits, rel=1e-10)
+
+
+def test_keras_refuses_logits_given_as_probabilities():
+    with pytest.raises(ValueError, match="from_logits=True"):
+        L.keras_categorical_crossentropy(np.eye(2), np.array([[2.0, -1.0], [0.5, 3.0]]))
+
+
+def test_softmax_before_the_loss_bounds_it_below(rng):
+    """The classic bug, softmax then CrossEntropyLoss, cannot go below log(1 + (C - 1)/e)."""
+    C = 10
+    x = np.full((1, C), -50.0)
+    x[0, 3] = 50.0                                             # a perfect, confident prediction
+    right = L.torch_cross_entropy(x, np.array([3]))
+    buggy = L.torch_cross_entropy(softmax(x.T).T, np.array([3]))
+    assert right < 1e-30
+    assert buggy == pytest.approx(np.log(1 + (C - 1) / np.e), rel=1e-12)

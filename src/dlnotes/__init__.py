@@ -31,7 +31,8 @@ API = {
     "losses": ["clip_eps", "binary_cross_entropy", "binary_cross_entropy_from_logits", "bce_grad",
                "categorical_cross_entropy", "categorical_cross_entropy_from_logits",
                "sparse_categorical_cross_entropy", "softmax_cross_entropy_grad",
-               "mean_squared_error", "mse_grad"],
+               "mean_squared_error", "mse_grad", "torch_cross_entropy", "torch_cross_entropy_grad",
+               "keras_categorical_crossentropy"],
     "compgraph": ["toy_forward", "toy_backward", "logistic_single"],
     "logistic": ["initialize_zeros", "propagate_loop", "propagate", "optimize", "predict", "fit"],
     "initializers": ["zeros", "constant", "random_normal", "random_small", "lecun", "glorot", "he",
@@ -61,6 +62,8 @@ API = {
     "sanity": ["expected_initial_loss", "initial_loss_check", "overfit_small_subset", "update_ratios",
                "LOSS_CURVE_SHAPES", "loss_curve_shape", "SanityReport", "sanity_report"],
     "clipping": ["global_norm", "clip_by_value", "clip_by_global_norm"],
+    "precision": ["FormatInfo", "format_info", "round_to", "to_bfloat16", "absorbs", "apply_loss_scale",
+                  "adam_denominator", "gradcheck_thresholds", "numerical_grad_in"],
     # Putting it together
     "data": ["make_flower", "make_moons", "make_circles", "make_noisy_regions", "load_digits",
              "train_dev_test_split", "random_mini_batches", "one_hot", "standardize_fit",

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_binary_labels, check_float_dtype, check_same_examples, check_same_shape
+from dlnotes._checks import (as_float_array, check_binary_labels, check_bool, check_float_dtype, check_same_examples,
+                             check_same_shape)
 from dlnotes.activations import _as_float_like
 
 __all__ = [
@@ -27,6 +28,9 @@ __all__ = [
     "softmax_cross_entropy_grad",
     "mean_squared_error",
     "mse_grad",
+    "torch_cross_entropy",
+    "torch_cross_entropy_grad",
+    "keras_categorical_crossentropy",
 ]
 
 
@@ -402,3 +406,144 @@ def mse_grad(A, Y):
         raise FloatingPointError(f"A: expected predictions and targets whose difference is a finite {A.dtype}, "
                                  f"got |A - Y| beyond {np.finfo(A.dtype).max:.3g} (rescale the targets)")
     return dA
+
+
+# ---------------------------------------------------------------------------------------------
+# Framework conventions: rows are examples, the loss takes logits
+# ---------------------------------------------------------------------------------------------
+
+def _rows_logits_and_classes(logits, target):
+    """Validate (N, C) logits and N integer class indices in [0, C)."""
+    logits = as_float_array(logits, "logits", ndim=2)
+    N, C = logits.shape
+    if isinstance(target, (np.matrix, np.ma.MaskedArray)) or not isinstance(target, (np.ndarray, list, tuple)):
+        raise TypeError(f"target: expected an array of integer class indices, got {type(target).__name__}")
+    target = np.asarray(target)
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"target: expected integer class indices (PyTorch's int64 targets), got dtype {target.dtype}")
+    if target.shape != (N,):
+        raise ValueError(f"target: expected shape ({N},) (one class index per row of logits), got {target.shape}")
+    if target.min() < 0 or target.max() >= C:
+        raise ValueError(f"target: expected class indices in [0, {C - 1}], "
+                         f"got values in [{target.min()}, {target.max()}]")
+    return logits, target.astype(np.intp)
+
+
+def _log_softmax_rows(Z):
+    """$\\log\\mathrm{softmax}$ of each row: $z - M - \\log\\sum_j e^{z_j - M}$, $M$ the row maximum."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+
+
+# --8<-- [start:torch_cross_entropy]
+def torch_cross_entropy(logits, target, reduction="mean"):
+    r"""PyTorch's ``nn.CrossEntropyLoss()(logits, target)``: logits in rows, class indices, a mean.
+
+    PyTorch documents, for each row $n$ with class $y_n$,
+    $\ell_n = -\log\dfrac{e^{x_{n,y_n}}}{\sum_c e^{x_{n,c}}} = \log\sum_c e^{x_{n,c}} - x_{n,y_n}$,
+    and ``reduction="mean"`` returns $\frac1N\sum_n \ell_n$. The input is **logits**: the
+    softmax is inside the loss. See
+    [framework loss conventions](course2/frameworks.md#framework-loss-conventions-beyond-the-course).
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+        Raw scores, one **row** per example (the transpose of the course's $Z^{[L]}$).
+    target : array_like of int, shape (N,)
+        Class index of each example, in $\{0, \dots, C-1\}$.
+    reduction : {"mean", "sum", "none"}, default "mean"
+
+    Returns
+    -------
+    float, or numpy.ndarray of shape (N,) for ``reduction="none"``
+
+    Examples
+    --------
+    >>> round(torch_cross_entropy(np.array([[2.0, 0.0, 0.0]]), np.array([0])), 4)   # log(e^2 + 2) - 2
+    0.2395
+    """
+    logits, target = _rows_logits_and_classes(logits, target)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"reduction: expected 'mean', 'sum' or 'none', got {reduction!r}")
+    losses = -_log_softmax_rows(logits)[np.arange(len(target)), target]
+    if reduction == "none":
+        return losses
+    return float(np.mean(losses) if reduction == "mean" else np.sum(losses))
+# --8<-- [end:torch_cross_entropy]
+
+
+# --8<-- [start:torch_cross_entropy_grad]
+def torch_cross_entropy_grad(logits, target):
+    r"""Gradient of :func:`torch_cross_entropy` (``reduction="mean"``) with respect to the logits.
+
+    $\dfrac{\partial}{\partial x_{n,c}}\,\frac1N\sum_k \ell_k = \frac{1}{N}\big(\mathrm{softmax}(x_n)_c
+    - [c = y_n]\big)$: the course's $\hat y - y$, transposed, with the batch mean's $1/N$.
+    See [framework loss conventions](course2/frameworks.md#framework-loss-conventions-beyond-the-course).
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+    target : array_like of int, shape (N,)
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C), dtype of ``logits``
+
+    Examples
+    --------
+    >>> np.round(torch_cross_entropy_grad(np.array([[0.0, 0.0]]), np.array([1])), 4)
+    array([[ 0.5, -0.5]])
+    """
+    logits, target = _rows_logits_and_classes(logits, target)
+    N = logits.shape[0]
+    grad = np.exp(_log_softmax_rows(logits))
+    grad[np.arange(N), target] -= 1
+    return grad / N
+# --8<-- [end:torch_cross_entropy_grad]
+
+
+# --8<-- [start:keras_categorical_crossentropy]
+def keras_categorical_crossentropy(y_true, y_pred, from_logits=False):
+    r"""Keras' ``CategoricalCrossentropy(from_logits=...)(y_true, y_pred)``: rows, one-hot, a mean.
+
+    With ``from_logits=True``, $\ell_n = -\sum_c y_{n,c}\log\mathrm{softmax}(x_n)_c$. With the default
+    ``from_logits=False``, Keras documents that ``y_pred`` is rescaled to sum to 1 and clipped to
+    $[\epsilon, 1 - \epsilon]$ with $\epsilon = 10^{-7}$ before the log. The batch is averaged.
+    See [framework loss conventions](course2/frameworks.md#framework-loss-conventions-beyond-the-course).
+
+    Parameters
+    ----------
+    y_true : array_like, shape (N, C)
+        One-hot rows (or probability rows).
+    y_pred : array_like, shape (N, C)
+        Probabilities (``from_logits=False``) or logits (``from_logits=True``), one row per example.
+    from_logits : bool, default False
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> y_true = np.array([[0, 1, 0], [0, 0, 1]])
+    >>> round(keras_categorical_crossentropy(y_true, np.array([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])), 4)
+    1.1769
+    """
+    from_logits = check_bool(from_logits, "from_logits")
+    y_pred = as_float_array(y_pred, "y_pred", ndim=2)
+    y_true = _as_float_like(y_true, "y_true", y_pred, "y_pred")
+    check_same_shape(y_true, "y_true", y_pred, "y_pred")
+    if np.any(y_true < 0) or not np.allclose(y_true.sum(axis=1), 1, atol=1e-4):
+        raise ValueError("y_true: expected one-hot rows (non-negative, each summing to 1), "
+                         f"got row sums in [{y_true.sum(axis=1).min():.3g}, {y_true.sum(axis=1).max():.3g}]")
+    if from_logits:
+        logp = _log_softmax_rows(y_pred)
+    else:
+        sums = y_pred.sum(axis=1, keepdims=True)
+        if float(y_pred.min()) < 0 or float(sums.min()) <= 0:
+            raise ValueError("y_pred: expected probabilities (non-negative rows with a positive sum; "
+                             f"pass from_logits=True for logits), got values in [{y_pred.min():.3g}, {y_pred.max():.3g}]")
+        eps = y_pred.dtype.type(1e-7)
+        logp = np.log(np.clip(y_pred / sums, eps, 1 - eps))
+    return float(np.mean(-np.sum(y_true * logp, axis=1)))
+# --8<-- [end:keras_categorical_crossentropy]
