@@ -463,8 +463,15 @@ def check_link(page: str, anchor: str | None) -> str | None:
 
 
 def _docstrings(module: str):
-    """``(qualified name, docstring)`` for the module and every function/class/method in it."""
-    tree = ast.parse((SRC / f"{module}.py").read_text(encoding="utf-8"))
+    """``(qualified name, docstring)`` for the module (or every file of a package such as
+    ``data`` or ``exercises``) and every function/class/method in it."""
+    for path in module_files(module):
+        name = path.removeprefix("src/dlnotes/").removesuffix(".py").replace("/", ".")
+        yield from _file_docstrings(ROOT / path, name.removesuffix(".__init__"))
+
+
+def _file_docstrings(path, module: str):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     yield module, ast.get_docstring(tree, clean=False)
 
     def walk(node, prefix):
@@ -479,7 +486,7 @@ def _docstrings(module: str):
 
 
 def check_module_links(module: str) -> list[str]:
-    """Problems with the docs links of every docstring in ``src/dlnotes/<module>.py``."""
+    """Problems with the docs links of every docstring in ``src/dlnotes/<module>.py`` (or the package)."""
     problems = []
     for qual, doc in _docstrings(module):
         for page, anchor in doc_links(doc):
