@@ -165,3 +165,47 @@ def test_hints_for_shapes_and_factors():
     assert "dtype" in compare(e.astype(np.float32), e, "A", rtol)[0]
     assert compare(e, e * (1 + 1e-9), "A", rtol) is None
     assert compare({"a": e}, {"a": e, "b": e}, "grads", rtol)[0] == "grads: expected keys ['a']; unexpected ['b']"
+
+
+def test_generic_hints_found_by_a_learner_session():
+    """Answers a learner wrote that the checker first mis-named or let through (the fixes stay fixed)."""
+    from dlnotes.exercises.solutions import c1w2 as s2, c1w4 as s4
+
+    def global_max_softmax(Z):  # one max for the whole array: NaN for a column far below it
+        e = np.exp(Z - np.max(Z))
+        return e / e.sum(axis=0, keepdims=True)
+
+    def uniform_softmax(Z):  # anything wrong must not match the overflowing "np.exp alone" mistake
+        return np.full_like(Z, 1 / Z.shape[0])
+
+    def costs_as_array(w, b, X, Y, n, lr):
+        w, b, costs = s2.optimize(w, b, X, Y, n, lr)
+        return w, b, np.array(costs)
+
+    def global_generator(layer_dims, rng):
+        return s4.initialize_parameters_deep(layer_dims, np.random.default_rng(12345))
+
+    def wrong_order(dA, cache, activation):
+        dA_prev, dW, db = s4.linear_activation_backward(dA, cache, activation)
+        return dW, db, dA_prev
+
+    for seed in SEEDS:
+        assert not check("c2w3.softmax", global_max_softmax, seed=seed).passed
+        assert all("np.exp alone" not in r.hint for r in check("c2w3.softmax", uniform_softmax, seed=seed).failed)
+        assert check("c1w2.optimize", costs_as_array, seed=seed).passed
+        report = check("c1w4.initialize_parameters_deep", global_generator, seed=seed)
+        assert report.failed and all("nothing was drawn from the rng" in r.hint for r in report.failed), str(report)
+        report = check("c1w4.linear_activation_backward", wrong_order, seed=seed)
+        assert all("return (dA_prev, dW, db) in this order" in r.hint for r in report.failed), str(report)
+
+
+def test_shape_and_factor_hints_for_axis_and_rows():
+    from dlnotes.exercises._core import compare
+
+    rtol = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 5e-4}
+    assert "axis=0" in compare(np.ones((4, 1)), np.ones((1, 7)), "db", rtol, {"m": 7})[1]
+    assert "1-D vector" in compare(np.ones(4), np.ones((4, 1)), "grad", rtol)[1]
+    e = np.arange(1.0, 9.0).reshape(4, 2)
+    assert "number of rows (4, shape[0])" in compare(e, e * 4 / 6, "dW", rtol, {"m": 6, "n": 4})[1]
+    assert compare(np.array([np.inf, 1.0]), np.array([5.0, 1.0]), "A", rtol) is not None
+    assert "reduce over all the entries" in compare(1.5, np.ones(3), "cost", rtol)[1]

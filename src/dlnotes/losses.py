@@ -507,7 +507,7 @@ def keras_categorical_crossentropy(y_true, y_pred, from_logits=False):
     r"""Keras' ``CategoricalCrossentropy(from_logits=...)(y_true, y_pred)``: rows, one-hot, a mean.
 
     With ``from_logits=True``, $\ell_n = -\sum_c y_{n,c}\log\mathrm{softmax}(x_n)_c$. With the default
-    ``from_logits=False``, Keras documents that ``y_pred`` is rescaled to sum to 1 and clipped to
+    ``from_logits=False``, Keras' implementation rescales ``y_pred`` to sum to 1 and clips it to
     $[\epsilon, 1 - \epsilon]$ with $\epsilon = 10^{-7}$ before the log. The batch is averaged.
     See [framework loss conventions](course2/frameworks.md#framework-loss-conventions-beyond-the-course).
 

@@ -338,7 +338,8 @@ class SanityReport:
         return "\n".join(textwrap.fill(line, 68, subsequent_indent="  ") for line in lines)
 
 
-_OPTIMIZER_NAMES = {"GradientDescent": "gd", "Momentum": "momentum", "RMSprop": "rmsprop", "Adam": "adam"}
+_OPTIMIZER_NAMES = {"GradientDescent": "gd", "Momentum": "momentum", "RMSprop": "rmsprop", "Adam": "adam",
+                    "Nesterov": "nesterov", "AdaGrad": "adagrad", "AdamW": "adamw"}
 
 
 # --8<-- [start:sanity_report]
@@ -355,7 +356,7 @@ def sanity_report(result, X=None, Y=None, *, low=1e-4, high=1e-2, tol=0.1):
     result : TrainResult
     X, Y : array_like, optional
         The training set (both or neither); given, :func:`overfit_small_subset` runs with the same
-        network, initialization, optimizer and learning rate.
+        network, initialization, kind of optimizer (its default hyperparameters) and learning rate.
     low, high : float, default 1e-4, 1e-2
         The band of healthy update-to-weight ratios (about $10^{-3}$ in the middle).
     tol : float, default 0.1

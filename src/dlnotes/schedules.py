@@ -353,7 +353,8 @@ def cosine_restarts(lr0, epoch, period=10, mult=1, lr_min=0.0):
 def one_cycle(lr0, epoch, total=100, pct_start=0.3, div=25.0, final_div=1e4):
     """One-cycle policy: up from $\\alpha_0/\\text{div}$ to $\\alpha_0$, then down to $\\alpha_0/(\\text{div}\\cdot\\text{final\\_div})$.
 
-    Both halves are half cosines (Smith and Topin, 2019; PyTorch's ``OneCycleLR(max_lr=lr0,
+    Both halves are half cosines, as in PyTorch's default (Smith and Topin used linear ramps;
+    PyTorch's ``OneCycleLR(max_lr=lr0,
     total_steps=total, pct_start, div_factor=div, final_div_factor=final_div)`` with
     ``anneal_strategy="cos"``, step count ``epoch - 1``): the rise ends at step
     $p\\,T - 1$, the fall at step $T - 1$ (then held). See [one-cycle](course2/week2.md#one-cycle).

@@ -125,7 +125,13 @@ def _is_number(x) -> bool:
         isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "fiu")
 
 
-def _shape_hint(expected: np.ndarray, got: np.ndarray) -> str:
+def _shape_hint(expected: np.ndarray, got: np.ndarray, context: dict | None = None) -> str:
+    m = (context or {}).get("m")
+    if (m and got.ndim == 2 and expected.ndim == 2 and expected.shape[1] == 1 and got.shape == (1, m)
+            and expected.shape[0] != m):
+        return "summed over the units (axis=0) where the sum is over the examples (axis=1, keepdims=True)"
+    if expected.ndim == 1 and got.ndim == 2 and got.size == expected.size:
+        return f"a {got.shape} array where a 1-D vector of shape {expected.shape} is expected (np.zeros_like(x) keeps x's shape)"
     if got.shape == expected.shape[::-1] and got.ndim == 2:
         return "the shape is transposed: check the order of a matrix product, or a missing .T"
     if got.ndim == 1 and expected.ndim == 2 and got.size == expected.size:
@@ -159,6 +165,11 @@ def _ratio_hint(expected: np.ndarray, got: np.ndarray, context: dict) -> str:
         return f"off by a factor of m = {m}: a missing 1/m (average over the examples, do not just sum)"
     if m and m > 1 and np.isclose(c, 1 / m, rtol=1e-3):
         return f"off by a factor of 1/m = 1/{m}: divided by m once too often (or a mean where a sum was needed)"
+    for key in ("n", "C", "n_x", "n_h"):
+        rows = context.get(key)
+        if m and rows and rows != m and np.isclose(c, rows / m, rtol=1e-3):
+            return (f"off by a factor of {rows}/{m}: divided by the number of rows ({rows}, shape[0]) "
+                    f"instead of the number of examples m = {m} (shape[1])")
     if np.isclose(c, -1, rtol=1e-3):
         return "the sign is flipped"
     if np.isclose(c, 2, rtol=1e-3) or np.isclose(c, 0.5, rtol=1e-3):
@@ -191,6 +202,9 @@ def compare(expected, got, name: str, rtol: dict, context: dict | None = None):
             if diff:
                 return diff
         return None
+    if isinstance(expected, list) and isinstance(got, np.ndarray) and got.ndim == 1 and all(
+            _is_number(e) for e in expected):
+        got = list(got)  # costs returned as np.array(costs): the same numbers
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)):
             return (f"{name}: expected {_values(len(expected))} (a {type(expected).__name__}), "
@@ -213,21 +227,29 @@ def compare(expected, got, name: str, rtol: dict, context: dict | None = None):
                     "build arrays with NumPy operations (np.array(...) turns a list into one)"
             return f"{name}: expected a NumPy array of shape {expected.shape}, got {type(got).__name__}", ""
         if got.shape != expected.shape:
-            return f"{name}: expected shape {expected.shape}, got {got.shape}", _shape_hint(expected, got)
+            return f"{name}: expected shape {expected.shape}, got {got.shape}", _shape_hint(expected, got, context)
         if expected.dtype.kind == "b":
             if got.dtype.kind != "b" and not np.all((got == 0) | (got == 1)):
                 return f"{name}: expected a boolean (0/1) array, got values {np.unique(got)[:4]}", ""
             wrong = int(np.count_nonzero(expected != got.astype(bool)))
             return None if wrong == 0 else (f"{name}: {wrong} of {got.size} entries differ", "")
         if expected.dtype.kind in "f" and got.dtype != expected.dtype:
+            if got.dtype.kind in "iub":
+                return (f"{name}: expected dtype {expected.dtype}, got {got.dtype}",
+                        "an integer array where floats are expected: give np.zeros(...) a float dtype, "
+                        "or use / rather than //")
             return (f"{name}: expected dtype {expected.dtype}, got {got.dtype}",
-                    f"{expected.dtype} in, {expected.dtype} out: an array made with np.zeros(shape) or np.ones(shape) "
-                    "is float64 unless given dtype=...; a Python float never changes an array's dtype")
+                    f"the inputs are {expected.dtype}, so the answer should be too: a float64 operand promotes "
+                    "float32 (np.zeros(shape) without dtype=, a mask made with .astype(float), an np.float64 "
+                    "scalar such as np.sqrt of a number); cast with .astype(x.dtype)")
         return _compare_values(expected, got, name, rtol, context)
     if _is_number(expected) or isinstance(expected, np.ndarray):
         if isinstance(got, np.ndarray) and got.size == 1 and got.ndim > 0:
             return (f"{name}: expected a number, got an array of shape {got.shape}",
                     "return a plain number: float(x), or np.squeeze(x)")
+        if isinstance(got, np.ndarray) and got.size > 1:
+            return (f"{name}: expected a number, got an array of shape {got.shape}",
+                    "reduce over all the entries (np.sum(...) or np.mean(...) without an axis), then float(...)")
         if not _is_number(got):
             return f"{name}: expected a number, got {type(got).__name__}", ""
         as32 = np.asarray(expected).dtype == np.float32 or context.get("dtype") == "float32"
@@ -244,6 +266,9 @@ def _compare_values(expected, got, name, rtol, context, tol_dtype=None):
     if expected.dtype.kind in "iu" or got.dtype.kind in "iub":
         got = got.astype(np.float64)
         expected = expected.astype(np.float64)
+    if not np.all(np.isfinite(expected)):  # only a mistake's output can be non-finite
+        same = np.array_equal(expected, got, equal_nan=True)
+        return None if same else (f"{name}: values differ", "")
     if not np.all(np.isfinite(got)):
         bad = int(got.size - np.count_nonzero(np.isfinite(got)))
         return f"{name}: {bad} NaN or inf entries (expected finite values)", \
@@ -306,8 +331,10 @@ _CRASH_HINTS = (
      "two arrays whose shapes do not broadcast: a transposed operand, or a sum without keepdims=True"),
     (r"overflow encountered", "an overflow: exp of a large number (use a numerically stable form)"),
     (r"divide by zero|invalid value encountered", "a division by zero or log(0): NaN or inf would follow"),
-    (r"only (length-1|0-dimensional) arrays|only size-1 arrays",
-     "a math.* function got an array: use the NumPy function (np.exp, np.log...)"),
+    (r"only 0-dimensional arrays can be converted|only length-1 arrays can be converted to Python scalars"
+     r"(?!.*math)",
+     "float() (or a math.* function) got an array of several values: reduce it first (np.sum, "
+     "np.linalg.norm without an axis) or use the NumPy function (np.exp, np.log...)"),
     (r"is not defined", "a name your function uses is not defined: run the cells above first"),
 )
 
@@ -341,9 +368,37 @@ def _argument_names(exercise: Exercise, case: Case) -> list[str]:
     return params[: len(case.args)] + list(case.kwargs)
 
 
+def _rng_hint(case: Case, learner_args, reference_args) -> str:
+    """Whether the learner drew from the ``rng`` argument as the reference did."""
+    for before, mine, ref in zip(case.args, learner_args, reference_args):
+        if isinstance(before, np.random.Generator):
+            state = mine.bit_generator.state
+            if state == before.bit_generator.state:
+                return ("nothing was drawn from the rng argument: np.random.* uses another (global) generator; "
+                        "draw with rng.standard_normal(...), rng.random(...), ...")
+            if state != ref.bit_generator.state:
+                return ("a different number of values was drawn from rng than the statement describes: "
+                        "check the order, the shapes and the functions of the draws")
+    return ""
+
+
+def _order_hint(exercise: Exercise, expected, got) -> str:
+    """The right values in another order: name the order."""
+    if len(exercise.returns) < 2 or not isinstance(got, (tuple, list)) or len(got) != len(expected):
+        return ""
+    def shape(x):
+        return str(np.shape(x)) if isinstance(x, np.ndarray) or _is_number(x) else type(x).__name__
+
+    shapes, mine = [shape(e) for e in expected], [shape(g) for g in got]
+    if mine != shapes and sorted(mine) == sorted(shapes):
+        return f"return ({', '.join(exercise.returns)}) in this order"
+    return ""
+
+
 def run_case(exercise: Exercise, function: Callable, case: Case) -> CaseResult:
     """Call ``function`` on ``case`` and compare with the reference (and finite differences)."""
-    expected = _quiet(exercise.reference, case)
+    reference_case = copy.deepcopy(case)
+    expected = _quiet(lambda: exercise.reference(*reference_case.args, **reference_case.kwargs), Case("", ()))
     rtol = {**RTOL, **{np.dtype(k): v for k, v in exercise.rtol.items()}}
     try:
         got, args, kwargs = _call(function, case)
@@ -381,6 +436,7 @@ def run_case(exercise: Exercise, function: Callable, case: Case) -> CaseResult:
             continue
         if compare(wrong, got, name, rtol, case.context) is None:
             return CaseResult(case.label, False, message, mistake.hint)
+    hint = _order_hint(exercise, expected, got) or hint or _rng_hint(case, args, reference_case.args)
     return CaseResult(case.label, False, message, hint)
 
 

@@ -295,6 +295,8 @@ def _decay_cases(rng):
     out.append(_decay_case([lr0(), int(rng.integers(1, interval)), rate(), interval]))  # first interval: lr0
     interval = int(rng.integers(2, 20))
     out.append(_decay_case([lr0(), interval * int(rng.integers(1, 6)), rate(), interval]))  # a multiple
+    interval = int(rng.integers(4, 40))  # past the middle of an interval: round() and floor() differ
+    out.append(_decay_case([lr0(), interval * int(rng.integers(1, 6)) + interval - 1, rate(), interval]))
     return out
 
 
@@ -406,6 +408,9 @@ EXERCISES = [
             Mistake("the rate decays in steps: use floor(epoch_num / time_interval) (np.floor, or "
                     "epoch_num // time_interval), not the fraction epoch_num / time_interval",
                     lambda c: c.args[0] / (1 + c.args[2] * c.args[1] / c.args[3])),
+            Mistake("the rate steps down at the end of each interval: floor(epoch_num / time_interval) "
+                    "(or epoch_num // time_interval), not round(), which steps halfway through",
+                    lambda c: c.args[0] / (1 + c.args[2] * round(c.args[1] / c.args[3]))),
             Mistake("divide epoch_num by time_interval: the rate changes once every time_interval epochs",
                     lambda c: c.args[0] / (1 + c.args[2] * c.args[1])),
             Mistake("that is exponential decay (learning_rate0 * decay_rate ** k); this schedule divides: "

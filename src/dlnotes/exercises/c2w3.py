@@ -126,8 +126,9 @@ def _softmax_cases(rng):
         C = int(rng.integers(2, 7))
         out.append(case([normal(rng, (C, m), dtype, scale=3.0)], dtype=dtype, C=C, m=m))
     C, m = int(rng.integers(3, 6)), int(rng.integers(2, 6))
-    out.append(case([1000.0 + normal(rng, (C, m), np.float64, scale=3.0)], dtype=np.float64, C=C, m=m,
-                    label="logits around 1000"))
+    Z = 1000.0 + normal(rng, (C, m), np.float64, scale=3.0)
+    Z[:, 1] -= 1000.0  # columns on different scales: one max for the whole array underflows column 1
+    out.append(case([Z], dtype=np.float64, C=C, m=m, label="logits around 1000 and around 0"))
     return out
 
 
@@ -252,6 +253,9 @@ EXERCISES = [
             Mistake("each column is one example: sum over the classes, axis=0 with keepdims=True "
                     "(axis=1 sums over the examples)",
                     lambda c: _softmax_rows_rank1(c.args[0])),
+            Mistake("subtract each column's own max (axis=0, keepdims=True): with one max for the whole "
+                    "array, a column far below it underflows to 0 / 0",
+                    crash=r"invalid value encountered in (divide|true_divide)"),
             Mistake("np.sum without an axis adds up the exponentials of every example: divide each column "
                     "by its own sum (axis=0, keepdims=True)",
                     lambda c: (lambda T: T / T.sum())(np.exp(c.args[0] - c.args[0].max()))),

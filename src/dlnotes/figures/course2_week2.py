@@ -314,8 +314,9 @@ def l2_vs_adamw_runs(strengths=(1.0, 3.0), decays=(0.03, 0.1), epochs=300, seed=
 
 
 def adam_step_ratios(beta1=0.9, beta2=0.999, steps=3000, seed=0):
-    r"""Largest $|\Delta w|/\alpha$ of Adam in three regimes: a constant gradient, Gaussian noise
-    $N(0.1, 1)$, and a gradient that is 0 for ``steps`` steps and then a spike (the paper's sparse case)."""
+    r"""Largest $|\Delta w|/\alpha$ of Adam from the second step on (the first is exactly $\alpha$) in three
+    regimes: a constant gradient, Gaussian noise $N(0.1, 1)$, and a gradient that is 0 for ``steps`` steps
+    and then a spike (the paper's sparse case)."""
     rng = np.random.default_rng(seed)
     gradients = {"constant g = 3": np.full(steps, 3.0),
                  "noise N(0.1, 1)": 0.1 + rng.standard_normal(steps),
@@ -323,10 +324,11 @@ def adam_step_ratios(beta1=0.9, beta2=0.999, steps=3000, seed=0):
     out = {}
     for name, gs in gradients.items():
         opt, w, largest = Adam(1.0, beta1, beta2, epsilon=1e-12), {"w": np.zeros(1)}, 0.0
-        for g in gs:
+        for t, g in enumerate(gs):
             before = w["w"][0]
             opt.step(w, {"dw": np.array([g])})
-            largest = max(largest, abs(w["w"][0] - before))
+            if t > 0:
+                largest = max(largest, abs(w["w"][0] - before))
         out[name] = largest
     return out
 
