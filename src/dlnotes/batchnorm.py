@@ -16,11 +16,11 @@ from dlnotes._checks import as_float_array, check_positive, check_same_dtype, ch
 __all__ = ["batchnorm_forward", "batchnorm_backward", "batchnorm_inference", "batchnorm_train_forward"]
 
 
-def _check_stat(arr, name, Z):
+def _check_stat(arr, name, Z, per="row of Z"):
     """A per-unit (n[l], 1) array of Z's dtype: a rank-1 (n,) would broadcast to (n, n)."""
     arr = as_float_array(arr, name)
     if arr.shape != (Z.shape[0], 1):
-        raise ValueError(f"{name}: expected shape ({Z.shape[0]}, 1) (one entry per row of Z, whose shape is "
+        raise ValueError(f"{name}: expected shape ({Z.shape[0]}, 1) (one entry per {per}, whose shape is "
                          f"{Z.shape}), got {arr.shape}")
     return check_same_dtype(arr, name, Z, "Z")
 
@@ -34,8 +34,9 @@ def _check_bn_args(Z, gamma, beta, eps):
 _CACHE_KEYS = ("Z_norm", "gamma", "inv_std")
 
 
-def _check_cache(dZ_tilde, cache):
-    what = f"the dict returned by batchnorm_forward (keys {list(_CACHE_KEYS)})"
+def _check_cache(dZ_tilde, cache, producer="batchnorm_forward", per_example=False):
+    """The forward pass's cache; ``inv_std`` is per unit, (n, 1), or per example, (1, m) (layer norm)."""
+    what = f"the dict returned by {producer} (keys {list(_CACHE_KEYS)})"
     if not isinstance(cache, Mapping):
         raise TypeError(f"cache: expected {what}, got {type(cache).__name__}")
     if any(k not in cache for k in _CACHE_KEYS):
@@ -43,8 +44,9 @@ def _check_cache(dZ_tilde, cache):
     Z_norm, gamma, inv_std = (cache[k] for k in _CACHE_KEYS)
     if not (isinstance(Z_norm, np.ndarray) and Z_norm.ndim == 2 and Z_norm.dtype.kind == "f"):
         raise TypeError(f"cache: expected {what}, got a Z_norm of type {type(Z_norm).__name__}")
-    for name, arr in (("gamma", gamma), ("inv_std", inv_std)):
-        if np.shape(arr) != (Z_norm.shape[0], 1) or getattr(arr, "dtype", None) != Z_norm.dtype:
+    n, m = Z_norm.shape
+    for name, arr, shape in (("gamma", gamma, (n, 1)), ("inv_std", inv_std, (1, m) if per_example else (n, 1))):
+        if np.shape(arr) != shape or getattr(arr, "dtype", None) != Z_norm.dtype:
             raise ValueError(f"cache: expected {what}, got {name} of shape {np.shape(arr)} for Z_norm of shape "
                              f"{Z_norm.shape}")
     dZ_tilde = check_shape(as_float_array(dZ_tilde, "dZ_tilde"), "dZ_tilde", Z_norm.shape)

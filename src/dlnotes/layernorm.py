@@ -9,43 +9,21 @@ normalization of transformers. See
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
-from dlnotes._checks import as_float_array, check_positive, check_same_dtype, check_shape
+from dlnotes._checks import as_float_array, check_positive
+from dlnotes.batchnorm import _check_cache as _check_bn_cache
+from dlnotes.batchnorm import _check_stat
 
 __all__ = ["layernorm_forward", "layernorm_backward"]
 
 
 def _check_param(arr, name, Z):
-    arr = as_float_array(arr, name)
-    if arr.shape != (Z.shape[0], 1):
-        raise ValueError(f"{name}: expected shape ({Z.shape[0]}, 1) (one entry per feature, a row of Z, whose "
-                         f"shape is {Z.shape}), got {arr.shape}")
-    return check_same_dtype(arr, name, Z, "Z")
-
-
-_CACHE_KEYS = ("Z_norm", "gamma", "inv_std")
+    return _check_stat(arr, name, Z, per="feature, a row of Z")
 
 
 def _check_cache(dZ_tilde, cache):
-    what = f"the dict returned by layernorm_forward (keys {list(_CACHE_KEYS)})"
-    if not isinstance(cache, Mapping):
-        raise TypeError(f"cache: expected {what}, got {type(cache).__name__}")
-    if any(k not in cache for k in _CACHE_KEYS):
-        raise ValueError(f"cache: expected {what}, got keys {sorted(map(str, cache))}")
-    Z_norm, gamma, inv_std = (cache[k] for k in _CACHE_KEYS)
-    if not (isinstance(Z_norm, np.ndarray) and Z_norm.ndim == 2 and Z_norm.dtype.kind == "f"):
-        raise TypeError(f"cache: expected {what}, got a Z_norm of type {type(Z_norm).__name__}")
-    n, m = Z_norm.shape
-    for name, arr, shape in (("gamma", gamma, (n, 1)), ("inv_std", inv_std, (1, m))):
-        if np.shape(arr) != shape or getattr(arr, "dtype", None) != Z_norm.dtype:
-            raise ValueError(f"cache: expected {what}, got {name} of shape {np.shape(arr)} for Z_norm of shape "
-                             f"{Z_norm.shape}")
-    dZ_tilde = check_shape(as_float_array(dZ_tilde, "dZ_tilde"), "dZ_tilde", Z_norm.shape)
-    check_same_dtype(dZ_tilde, "dZ_tilde", Z_norm, "the cache")
-    return dZ_tilde, Z_norm, gamma, inv_std
+    return _check_bn_cache(dZ_tilde, cache, producer="layernorm_forward", per_example=True)
 
 
 def layernorm_forward(Z, gamma, beta, *, eps=1e-5):

@@ -148,16 +148,11 @@ def week_files(root: pathlib.Path, week: str) -> tuple[str, str]:
 
 def to_ipynb(text: str) -> str:
     """A Jupytext percent text as ``.ipynb`` JSON, with stable cell ids (no outputs)."""
-    import jupytext
     import nbformat
 
-    from dlnotes_site.labs import KERNELSPEC
+    from dlnotes_site.labs import read_lab_text
 
-    nb = jupytext.reads(text, fmt="py:percent")
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i + 1}"
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
-    return nbformat.writes(nb)
+    return nbformat.writes(read_lab_text(text))
 
 
 def write_notebooks(out_dir, root=None, weeks=None) -> list[pathlib.Path]:
@@ -177,13 +172,11 @@ def write_notebooks(out_dir, root=None, weeks=None) -> list[pathlib.Path]:
 
 def download_bar(week: str) -> str:
     """The page's download links (the notebook files sit next to the page)."""
-    return (
-        '<p class="lab-downloads">'
-        f'<a class="md-button md-button--primary" href="{week}.ipynb" download>Download the exercises (.ipynb)</a> '
-        f'<a class="md-button" href="{week}.py" download>Jupytext source (.py)</a><br>'
-        "<small>Stubs to fill in, a check cell after each. The build runs the same notebook with the "
-        "solutions below filled in, and fails if a check does not pass.</small></p>"
-    )
+    from dlnotes_site.labs import download_bar as bar
+
+    return bar(week, "Download the exercises (.ipynb)",
+               "Stubs to fill in, a check cell after each. The build runs the same notebook with the "
+               "solutions below filled in, and fails if a check does not pass.")
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m dlnotes_site.exercises OUT_DIR

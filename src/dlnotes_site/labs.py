@@ -113,9 +113,14 @@ def lab_key(lab_text: str, package_hash: str, env: str | None = None) -> str:
 
 def read_lab(path: os.PathLike | str):
     """Read a Jupytext percent-format lab into an ``nbformat`` notebook (version 4)."""
+    return read_lab_text(pathlib.Path(path).read_text(encoding="utf-8"))
+
+
+def read_lab_text(text: str):
+    """A Jupytext percent-format text as an ``nbformat`` notebook, with stable cell ids."""
     import jupytext
 
-    nb = jupytext.read(path, fmt="py:percent")
+    nb = jupytext.reads(text, fmt="py:percent")
     for i, cell in enumerate(nb.cells):  # stable ids (nbformat would draw random ones)
         cell["id"] = f"cell-{i + 1}"
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
@@ -450,16 +455,19 @@ def clean_notebook_html(content: str) -> str:
     return content
 
 
-def download_bar(stem: str) -> str:
-    """Download links, and what the page is (the same words whether or not the cache was hit,
-    so that two builds of the same sources give the same bytes)."""
+LAB_NOTE = ("Executed at build time, top to bottom, in a fresh Jupyter kernel, with the "
+            "<code>dlnotes</code> source this site was built from (a change to the lab or to a "
+            "<code>dlnotes</code> module it uses reruns it).")
+
+
+def download_bar(stem: str, label: str = "Download notebook (.ipynb)", note: str = LAB_NOTE) -> str:
+    """Download links of ``<stem>.ipynb`` and ``<stem>.py`` next to the page, and what the page is
+    (the same words whether or not the cache was hit, so that two builds give the same bytes)."""
     return (
         '<p class="lab-downloads">'
-        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>Download notebook (.ipynb)</a> '
+        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>{label}</a> '
         f'<a class="md-button" href="{stem}.py" download>Jupytext source (.py)</a><br>'
-        "<small>Executed at build time, top to bottom, in a fresh Jupyter kernel, with the "
-        "<code>dlnotes</code> source this site was built from (a change to the lab or to a "
-        "<code>dlnotes</code> module it uses reruns it).</small></p>"
+        f"<small>{note}</small></p>"
     )
 
 
